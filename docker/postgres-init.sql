@@ -1,0 +1,2 @@
+-- One database per subgraph (DESIGN.md, "Data ownership").
+CREATE DATABASE judicial;

@@ -1,0 +1,39 @@
+// Reading configuration from environment variables, with working defaults.
+// Every variable read here is listed in README.md.
+
+/** `legal-aid` -> `LEGAL_AID`: the prefix of a subgraph's own variables. */
+export function envPrefix(subgraphName: string): string {
+  return subgraphName.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+}
+
+export function stringFromEnv(name: string): string | undefined {
+  const value = process.env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+export function intFromEnv(name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = stringFromEnv(name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be a whole number from ${min} to ${max}, not "${raw}"`);
+  }
+  return value;
+}
+
+export const SEED_SCALES = { small: 0.1, default: 1, bench: 10 } as const;
+
+/**
+ * SEED_SCALE multiplies the number of generated case records: a name from
+ * SEED_SCALES or a positive number. The region hierarchy is always complete.
+ */
+export function seedScaleFromEnv(): number {
+  const raw = stringFromEnv('SEED_SCALE');
+  if (raw === undefined) return SEED_SCALES.default;
+  if (raw in SEED_SCALES) return SEED_SCALES[raw as keyof typeof SEED_SCALES];
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0 || value > 100) {
+    throw new Error(`SEED_SCALE must be small, default, bench or a number above 0 and at most 100, not "${raw}"`);
+  }
+  return value;
+}

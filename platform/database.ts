@@ -1,0 +1,81 @@
+// The database factory: PostgreSQL (kysely's Postgres dialect over `pg`) when a
+// URL is given, PGlite (PostgreSQL compiled to WebAssembly, in process)
+// otherwise. One SQL dialect everywhere; the same migrations run on both.
+import { Kysely, Migrator, PostgresDialect, type Migration } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import pg from 'pg';
+
+/** Type OIDs whose text form the hub keeps or converts the same way on both drivers. */
+const INT8 = 20;
+const NUMERIC = 1700;
+const DATE = 1082;
+
+// Counts (`count(*)` is int8) and money (numeric) become numbers; dates stay
+// 'YYYY-MM-DD' strings, so no time zone ever shifts a calendar date.
+const toNumber = (value: string): number => Number(value);
+const keepText = (value: string): string => value;
+
+export type DatabaseKind = 'postgres' | 'pglite';
+
+export interface DatabaseHandle<DB> {
+  db: Kysely<DB>;
+  kind: DatabaseKind;
+  /** SQL statements sent since the database was opened (for tests and benchmarks). */
+  statementCount(): number;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** A postgres:// URL; PGlite when absent. */
+  url?: string;
+  /** Where PGlite keeps its files; in memory when absent. */
+  pgliteDataDir?: string;
+  /** Most connections in the PostgreSQL pool. */
+  poolSize?: number;
+}
+
+export async function openDatabase<DB>(options: DatabaseOptions): Promise<DatabaseHandle<DB>> {
+  let statements = 0;
+  const log = (): void => {
+    statements++;
+  };
+  if (options.url) {
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? 10,
+      types: {
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+          if (oid === INT8 || oid === NUMERIC) return toNumber;
+          if (oid === DATE) return keepText;
+          return pg.types.getTypeParser(oid, format as 'text');
+        }) as typeof pg.types.getTypeParser,
+      },
+    });
+    // An idle client's connection error must not crash the process; the next query reports it.
+    pool.on('error', (error) => console.error('database pool error:', error.message));
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log });
+    return { db, kind: 'postgres', statementCount: () => statements, close: () => db.destroy() };
+  }
+  const pglite = await PGlite.create(options.pgliteDataDir ?? 'memory://', {
+    parsers: {
+      [pgliteTypes.INT8]: toNumber,
+      [pgliteTypes.NUMERIC]: toNumber,
+      [pgliteTypes.DATE]: keepText,
+    },
+  });
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite), log });
+  return { db, kind: 'pglite', statementCount: () => statements, close: () => db.destroy() };
+}
+
+/** Runs every pending migration; throws (and so stops start-up) if one fails. */
+export async function migrateToLatest(db: Kysely<unknown>, migrations: Record<string, Migration>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((result) => result.status === 'Error');
+  if (error || failed) {
+    const cause = error instanceof Error ? error.message : String(error ?? '');
+    throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${cause}`);
+  }
+  return (results ?? []).map((result) => result.migrationName);
+}

@@ -1,0 +1,131 @@
+// The subgraph bootstrap shared by all four agencies: database (PostgreSQL or
+// PGlite), migrations, seed, `buildSubgraphSchema` from the agency's
+// schema.graphql and resolvers, per-request loaders, and HTTP.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { parse, type DocumentNode } from 'graphql';
+import type { Kysely, Migration } from 'kysely';
+import { envPrefix, intFromEnv, seedScaleFromEnv, stringFromEnv } from './config';
+import { migrateToLatest, openDatabase, type DatabaseHandle } from './database';
+import { createErrorFormatter } from './errors';
+import { serveGraphQL, type RunningServer } from './http';
+import { DateScalar } from './scalars';
+import { seedMarkerMigration, seedOnce, type Seeder } from './seed';
+import { ANONYMOUS, type Viewer } from './viewer';
+
+export interface SubgraphContext<DB, Loaders> {
+  db: Kysely<DB>;
+  /** Per-request DataLoaders: one SQL statement per batch. */
+  loaders: Loaders;
+  viewer: Viewer;
+}
+
+export interface SubgraphDefinition<DB, Loaders> {
+  /** The subgraph's name in the supergraph, e.g. `legal-aid`; its variables start with envPrefix(name). */
+  name: string;
+  defaultPort: number;
+  /** The folder holding schema.graphql. */
+  directory: string;
+  /** Typed by the subgraph's generated `Resolvers` type; the Date scalar is added here. */
+  resolvers: object;
+  migrations: Record<string, Migration>;
+  seed: Seeder<DB>;
+  createLoaders(db: Kysely<DB>): Loaders;
+}
+
+export function loadTypeDefs(directory: string): DocumentNode {
+  return parse(readFileSync(path.join(directory, 'schema.graphql'), 'utf8'));
+}
+
+export interface StartOptions {
+  port?: number;
+  /** PostgreSQL URL; PGlite when absent. */
+  databaseUrl?: string;
+  /** Where PGlite keeps its files; in memory when absent. */
+  pgliteDataDir?: string;
+  seedScale?: number;
+  progress?: (message: string) => void;
+}
+
+/** Start options from the environment: `<PREFIX>_PORT`, `<PREFIX>_DATABASE_URL`, `PGLITE_DATA_DIR`, `SEED_SCALE`. */
+export function startOptionsFromEnv(definition: { name: string; defaultPort: number }): StartOptions {
+  const prefix = envPrefix(definition.name);
+  const pgliteRoot = stringFromEnv('PGLITE_DATA_DIR');
+  return {
+    port: intFromEnv(`${prefix}_PORT`, definition.defaultPort, 0, 65535),
+    databaseUrl: stringFromEnv(`${prefix}_DATABASE_URL`),
+    pgliteDataDir: pgliteRoot ? path.resolve(pgliteRoot, definition.name) : undefined,
+    seedScale: seedScaleFromEnv(),
+  };
+}
+
+export interface RunningSubgraph<DB> {
+  name: string;
+  url: string;
+  port: number;
+  database: DatabaseHandle<DB>;
+  stop(): Promise<void>;
+}
+
+export async function startSubgraph<DB, Loaders>(
+  definition: SubgraphDefinition<DB, Loaders>,
+  options: StartOptions = {},
+): Promise<RunningSubgraph<DB>> {
+  const progress = options.progress ?? (() => undefined);
+  progress(options.databaseUrl ? 'connecting to PostgreSQL' : `starting PGlite (${options.pgliteDataDir ?? 'in memory'})`);
+  const database = await openDatabase<DB>({ url: options.databaseUrl, pgliteDataDir: options.pgliteDataDir });
+  let server: RunningServer | undefined;
+  let apollo: ApolloServer<SubgraphContext<DB, Loaders>> | undefined;
+  try {
+    const applied = await migrateToLatest(database.db as Kysely<unknown>, {
+      '0000-hub-seed-marker': seedMarkerMigration,
+      ...definition.migrations,
+    });
+    progress(applied.length ? `migrated: ${applied.join(', ')}` : 'schema up to date');
+    const started = Date.now();
+    const seeded = await seedOnce(database.db, definition.name, definition.seed, {
+      scale: options.seedScale ?? 1,
+      progress,
+    });
+    if (seeded) progress(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+    const schema = buildSubgraphSchema({
+      typeDefs: loadTypeDefs(definition.directory),
+      resolvers: { Date: DateScalar, ...definition.resolvers } as GraphQLResolverMap<unknown>,
+    });
+    apollo = new ApolloServer<SubgraphContext<DB, Loaders>>({
+      schema,
+      formatError: createErrorFormatter({ logUnexpected: (error) => console.error(`[${definition.name}] unexpected error:`, error) }),
+      includeStacktraceInErrorResponses: false,
+      // Federated traces are for Apollo's hosted usage reporting, which the hub does not use.
+      plugins: [ApolloServerPluginInlineTraceDisabled()],
+    });
+    await apollo.start();
+    const db = database.db;
+    server = await serveGraphQL(apollo, {
+      port: options.port ?? definition.defaultPort,
+      context: async () => ({ db, loaders: definition.createLoaders(db), viewer: ANONYMOUS }),
+    });
+  } catch (error) {
+    await apollo?.stop();
+    await database.close();
+    throw error;
+  }
+  const running = server;
+  const runningApollo = apollo;
+  return {
+    name: definition.name,
+    url: running.url,
+    port: running.port,
+    database,
+    async stop() {
+      await running.close();
+      await runningApollo.stop();
+      await database.close();
+    },
+  };
+}

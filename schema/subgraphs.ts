@@ -1,0 +1,31 @@
+// The subgraphs that make up the graph: every folder under subgraphs/ with a
+// schema.graphql and a subgraph.ts. Adding an agency is adding a folder.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+export const SUBGRAPHS_DIR = path.join(__dirname, '..', 'subgraphs');
+
+export interface SubgraphInfo {
+  name: string;
+  defaultPort: number;
+  directory: string;
+  sdl: string;
+}
+
+/** Name and port come from the subgraph's own definition module. */
+export function listSubgraphs(): SubgraphInfo[] {
+  return readdirSync(SUBGRAPHS_DIR)
+    .filter((folder) => existsSync(path.join(SUBGRAPHS_DIR, folder, 'schema.graphql')))
+    .sort()
+    .map((folder) => {
+      const directory = path.join(SUBGRAPHS_DIR, folder);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { default: definition } = require(path.join(directory, 'subgraph')) as { default: { name: string; defaultPort: number } };
+      return {
+        name: definition.name,
+        defaultPort: definition.defaultPort,
+        directory,
+        sdl: readFileSync(path.join(directory, 'schema.graphql'), 'utf8'),
+      };
+    });
+}

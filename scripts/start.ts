@@ -1,0 +1,88 @@
+// `npm start`: every subgraph and the gateway, each as its own process (as
+// deployed, so one agency's crash or hang is not the hub's). Shows progress
+// while they load, prints the URLs when ready, stops them all on Ctrl-C.
+import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import type { ServiceMessage } from '../platform/service-process';
+import { listSubgraphs } from '../schema/subgraphs';
+
+interface Service {
+  name: string;
+  entry: string;
+  args: string[];
+  child?: ChildProcess;
+  url?: string;
+}
+
+const root = path.join(__dirname, '..');
+const subgraphs: Service[] = listSubgraphs().map((s) => ({ name: s.name, entry: path.join(root, 'scripts', 'start-subgraph.ts'), args: [s.name] }));
+const gateway: Service = { name: 'gateway', entry: path.join(root, 'gateway', 'main.ts'), args: [] };
+const started = Date.now();
+let stopping = false;
+
+function elapsed(): string {
+  return `${((Date.now() - started) / 1000).toFixed(1)}s`;
+}
+
+function launch(service: Service): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = fork(service.entry, service.args, {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
+    service.child = child;
+    child.on('message', (message: ServiceMessage) => {
+      if (message.type === 'progress') console.log(`  ${elapsed().padStart(6)}  ${service.name.padEnd(10)} ${message.message}`);
+      if (message.type === 'ready') {
+        service.url = message.url;
+        console.log(`  ${elapsed().padStart(6)}  ${service.name.padEnd(10)} ready`);
+        resolve();
+      }
+      if (message.type === 'failed') reject(new Error(`${service.name} failed to start: ${message.message}`));
+    });
+    child.on('exit', (code, signal) => {
+      if (!service.url) reject(new Error(`${service.name} exited during start-up (${signal ?? `code ${code}`})`));
+      else if (!stopping) console.error(`! ${service.name} stopped unexpectedly (${signal ?? `code ${code}`}); the others keep running`);
+    });
+  });
+}
+
+async function stopAll(exitCode: number): Promise<never> {
+  stopping = true;
+  const running = [gateway, ...subgraphs].filter((s) => s.child && s.child.exitCode === null && s.child.signalCode === null);
+  await Promise.all(
+    running.map(
+      (s) =>
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(() => s.child!.kill('SIGKILL'), 10_000);
+          s.child!.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          s.child!.kill('SIGTERM');
+        }),
+    ),
+  );
+  if (exitCode === 0) console.log('Stopped.');
+  process.exit(exitCode);
+}
+
+process.on('SIGINT', () => {
+  console.log('\nStopping the hub...');
+  void stopAll(0);
+});
+process.on('SIGTERM', () => void stopAll(0));
+
+async function main(): Promise<void> {
+  console.log(`Starting the rule-of-law hub: ${subgraphs.map((s) => s.name).join(', ')} and the gateway`);
+  await Promise.all([...subgraphs, gateway].map(launch));
+  console.log(`\nThe hub is ready (${elapsed()}):`);
+  console.log(`  gateway     ${gateway.url}`);
+  for (const s of subgraphs) console.log(`  ${s.name.padEnd(11)} ${s.url}`);
+  console.log('\nPress Ctrl-C to stop.');
+}
+
+main().catch((error: Error) => {
+  console.error(error.message);
+  void stopAll(1);
+});

@@ -1,0 +1,105 @@
+// Per-request DataLoaders of the judicial subgraph: every entity lookup and
+// every parent-to-child field is one SQL statement per batch.
+import DataLoader from 'dataloader';
+import { sql, type Kysely } from 'kysely';
+import { aggregatesByParent, createConnectionLoader, loadGrouped, type Filter } from '../../platform/connections';
+import { allOf, periodFilter, type Period } from '../../platform/period';
+import type { JudicialDatabase, JudicialOfficeRow, MediationCaseRow, RegionRow, ServiceStationRow } from './database';
+import type { JudicialOfficeFilter, JudicialStats, MediationCaseFilter } from './generated/resolvers-types';
+
+export interface StatsRequest {
+  code: string;
+  period: Period | null;
+}
+
+function byKey<K, V>(keys: readonly K[], rows: readonly V[], keyOf: (row: V) => K): (V | null)[] {
+  const map = new Map(rows.map((row) => [keyOf(row), row]));
+  return keys.map((key) => map.get(key) ?? null);
+}
+
+function officeFilter(filter: JudicialOfficeFilter | null | undefined): Filter | undefined {
+  if (!filter) return undefined;
+  return (eb) =>
+    eb.and([
+      ...(filter.standardization != null ? [eb('t.standardization', '=', filter.standardization)] : []),
+      ...(filter.demonstration != null ? [eb('t.demonstration', '=', filter.demonstration)] : []),
+      ...(filter.branded === true ? [eb('t.brand', 'is not', null)] : []),
+      ...(filter.branded === false ? [eb('t.brand', 'is', null)] : []),
+    ]);
+}
+
+function mediationFilter(filter: MediationCaseFilter | null | undefined): Filter | undefined {
+  if (!filter) return undefined;
+  return allOf(
+    filter.category != null ? (eb) => eb('t.category', '=', filter.category) : undefined,
+    filter.outcome != null ? (eb) => eb('t.outcome', '=', filter.outcome) : undefined,
+    periodFilter('received_on', filter.receivedIn),
+  );
+}
+
+const officeTable = { table: 'judicial_office', join: { kind: 'region', column: 'township_code' }, key: 'id' } as const;
+const casesByRegion = { table: 'mediation_case', join: { kind: 'region', column: 'region_code' }, key: 'id' } as const;
+const casesByOffice = { table: 'mediation_case', join: { kind: 'equal', column: 'office_id' }, key: 'id' } as const;
+
+export function createJudicialLoaders(db: Kysely<JudicialDatabase>) {
+  return {
+    region: new DataLoader<string, RegionRow | null>(async (codes) =>
+      byKey(codes, await db.selectFrom('region').selectAll().where('code', 'in', codes).execute(), (r) => r.code),
+    ),
+    children: new DataLoader<string, RegionRow[]>(async (codes) => {
+      const rows = await db.selectFrom('region').selectAll().where('parent_code', 'in', codes).orderBy('code').execute();
+      return codes.map((code) => rows.filter((row) => row.parent_code === code));
+    }),
+    office: new DataLoader<string, JudicialOfficeRow | null>(async (ids) =>
+      byKey(ids, await db.selectFrom('judicial_office').selectAll().where('id', 'in', ids).execute(), (r) => r.id),
+    ),
+    stationOfOffice: new DataLoader<string, ServiceStationRow | null>(async (officeIds) =>
+      byKey(
+        officeIds,
+        await db.selectFrom('service_station').selectAll().where('office_id', 'in', officeIds).execute(),
+        (r) => r.office_id,
+      ),
+    ),
+    officesInRegion: createConnectionLoader<JudicialOfficeRow, JudicialOfficeFilter | null>(db, officeTable, officeFilter),
+    casesInRegion: createConnectionLoader<MediationCaseRow, MediationCaseFilter | null>(db, casesByRegion, mediationFilter),
+    casesOfOffice: createConnectionLoader<MediationCaseRow, MediationCaseFilter | null>(db, casesByOffice, mediationFilter),
+    stats: new DataLoader<StatsRequest, JudicialStats, string>(
+      (requests) =>
+        loadGrouped(requests, (r) => JSON.stringify(r.period), async (group) => {
+          const codes = [...new Set(group.map((r) => r.code))];
+          const [offices, cases] = await Promise.all([
+            aggregatesByParent(db, officeTable, codes, {
+              offices: sql`count(*)`,
+              standardized: sql`count(*) filter (where t.standardization = 'STANDARDIZED')`,
+              demonstration: sql`count(*) filter (where t.demonstration)`,
+              branded: sql`count(*) filter (where t.brand is not null)`,
+            }),
+            aggregatesByParent(
+              db,
+              casesByRegion,
+              codes,
+              { cases: sql`count(*)`, resolved: sql`count(*) filter (where t.outcome = 'RESOLVED')` },
+              periodFilter('received_on', group[0].period),
+            ),
+          ]);
+          return group.map(({ code }) => {
+            const o = offices.get(code)!;
+            const c = cases.get(code)!;
+            return {
+              offices: o.offices,
+              standardized: o.standardized,
+              standardizedRate: o.offices ? o.standardized / o.offices : 0,
+              demonstration: o.demonstration,
+              branded: o.branded,
+              mediationCases: c.cases,
+              mediationResolved: c.resolved,
+              mediationSuccessRate: c.cases ? c.resolved / c.cases : 0,
+            };
+          });
+        }),
+      { cacheKeyFn: (r) => JSON.stringify([r.code, r.period]) },
+    ),
+  };
+}
+
+export type JudicialLoaders = ReturnType<typeof createJudicialLoaders>;

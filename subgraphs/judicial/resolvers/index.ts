@@ -1,0 +1,7 @@
+import type { Resolvers } from '../generated/resolvers-types';
+import { MediationCase } from './mediation';
+import { JudicialOffice, PublicLegalServiceStation } from './office';
+import { Query } from './query';
+import { Region } from './region';
+
+export const resolvers: Resolvers = { Query, Region, JudicialOffice, PublicLegalServiceStation, MediationCase };

@@ -1,0 +1,18 @@
+import { readPage } from '../../../platform/pagination';
+import { checkPeriod } from '../../../platform/period';
+import type { JudicialOfficeResolvers, PublicLegalServiceStationResolvers } from '../generated/resolvers-types';
+
+export const JudicialOffice: JudicialOfficeResolvers = {
+  __resolveReference: (reference, { loaders }) => loaders.office.load(String(reference.id)),
+  township: async (office, _args, { loaders }) => (await loaders.region.load(office.township_code))!,
+  staffCount: (office) => office.staff_count,
+  serviceStation: (office, _args, { loaders }) => loaders.stationOfOffice.load(office.id),
+  mediationCases: (office, args, { loaders }) => {
+    checkPeriod(args.filter?.receivedIn, 'filter.receivedIn');
+    return loaders.casesOfOffice.load({ parent: office.id, page: readPage(args), filter: args.filter ?? null });
+  },
+};
+
+export const PublicLegalServiceStation: PublicLegalServiceStationResolvers = {
+  region: async (station, _args, { loaders }) => (await loaders.region.load(station.region_code))!,
+};

@@ -1,0 +1,20 @@
+import { judicialOfficeId } from '../../../platform/region-codes';
+import { readPage } from '../../../platform/pagination';
+import { checkPeriod } from '../../../platform/period';
+import type { RegionResolvers } from '../generated/resolvers-types';
+
+export const Region: RegionResolvers = {
+  __resolveReference: (reference, { loaders }) => loaders.region.load(String(reference.code)),
+  parent: (region, _args, { loaders }) => (region.parent_code ? loaders.region.load(region.parent_code) : null),
+  children: (region, _args, { loaders }) => loaders.children.load(region.code),
+  judicialOffice: (region, _args, { loaders }) =>
+    region.level === 'TOWNSHIP' ? loaders.office.load(judicialOfficeId(region.code)) : null,
+  judicialOffices: (region, args, { loaders }) =>
+    loaders.officesInRegion.load({ parent: region.code, page: readPage(args), filter: args.filter ?? null }),
+  judicialStats: (region, args, { loaders }) =>
+    loaders.stats.load({ code: region.code, period: checkPeriod(args.period) }),
+  mediationCases: (region, args, { loaders }) => {
+    checkPeriod(args.filter?.receivedIn, 'filter.receivedIn');
+    return loaders.casesInRegion.load({ parent: region.code, page: readPage(args), filter: args.filter ?? null });
+  },
+};

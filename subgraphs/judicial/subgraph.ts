@@ -1,0 +1,19 @@
+// The judicial offices subgraph, as the shared platform runs it.
+import type { SubgraphDefinition } from '../../platform/subgraph';
+import type { JudicialDatabase } from './database';
+import { createJudicialLoaders, type JudicialLoaders } from './loaders';
+import { initial } from './migrations/0001-initial';
+import { resolvers } from './resolvers';
+import { seedJudicial } from './seed';
+
+export const judicial: SubgraphDefinition<JudicialDatabase, JudicialLoaders> = {
+  name: 'judicial',
+  defaultPort: 4001,
+  directory: __dirname,
+  resolvers,
+  migrations: { '0001-initial': initial },
+  seed: seedJudicial,
+  createLoaders: createJudicialLoaders,
+};
+
+export default judicial;

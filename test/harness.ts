@@ -1,0 +1,121 @@
+// Starts a real hub for a test file: every subgraph (on PGlite, or on fresh
+// PostgreSQL databases) and the gateway, on free ports, in this process so that
+// tests can read each database's SQL statement count. Requests go over HTTP.
+import pg from 'pg';
+import { startGateway, type RunningGateway } from '../gateway/gateway';
+import { startSubgraph, type RunningSubgraph, type SubgraphDefinition } from '../platform/subgraph';
+import { listSubgraphs } from '../schema/subgraphs';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+/** The server the PostgreSQL tests create their databases on. */
+export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  status: number;
+  data?: T | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+}
+
+export interface Hub {
+  gateway: RunningGateway;
+  subgraphs: Record<string, RunningSubgraph<unknown>>;
+  /** POSTs a query to the gateway. */
+  query<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  /** SQL statements a subgraph has sent since it started. */
+  statements(subgraph: string): number;
+  stop(): Promise<void>;
+}
+
+export async function postGraphQL<T>(url: string, body: unknown, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  try {
+    return { status: response.status, ...JSON.parse(text) };
+  } catch {
+    return { status: response.status, errors: [{ message: text }] };
+  }
+}
+
+async function withAdmin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A fresh, empty PostgreSQL database; its URL and how to drop it. */
+export async function createTestDatabase(label: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `hub_test_${label.replace(/\W/g, '_')}_${process.pid}_${Date.now().toString(36)}`;
+  await withAdmin((c) => c.query(`create database "${name}"`));
+  const url = new URL(TEST_POSTGRES_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () => withAdmin((c) => c.query(`drop database if exists "${name}" with (force)`)).then(() => undefined),
+  };
+}
+
+export interface HubOptions {
+  database?: DatabaseKind;
+  /** SEED_SCALE for the test hub; small keeps start-up quick. */
+  seedScale?: number;
+  /** Only these subgraphs (default: all); the gateway still serves the whole supergraph. */
+  only?: string[];
+}
+
+export async function startHub(options: HubOptions = {}): Promise<Hub> {
+  const kind = options.database ?? 'pglite';
+  const cleanups: (() => Promise<void>)[] = [];
+  const subgraphs: Record<string, RunningSubgraph<unknown>> = {};
+  try {
+    const infos = listSubgraphs().filter((s) => !options.only || options.only.includes(s.name));
+    await Promise.all(
+      infos.map(async (info) => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const definition = require(`${info.directory}/subgraph`).default as SubgraphDefinition<unknown, unknown>;
+        let databaseUrl: string | undefined;
+        if (kind === 'postgres') {
+          const database = await createTestDatabase(info.name);
+          cleanups.push(database.drop);
+          databaseUrl = database.url;
+        }
+        const running = await startSubgraph(definition, { port: 0, databaseUrl, seedScale: options.seedScale ?? 0.1 });
+        subgraphs[info.name] = running;
+        cleanups.unshift(running.stop);
+      }),
+    );
+    const gateway = await startGateway({
+      port: 0,
+      subgraphUrls: Object.fromEntries(Object.values(subgraphs).map((s) => [s.name, s.url])),
+    });
+    cleanups.unshift(gateway.stop);
+    return {
+      gateway,
+      subgraphs,
+      query: (query, variables, headers) => postGraphQL(gateway.url, { query, variables }, headers),
+      statements: (name) => subgraphs[name].database.statementCount(),
+      stop: () => runAll(cleanups),
+    };
+  } catch (error) {
+    await runAll(cleanups);
+    throw error;
+  }
+}
+
+async function runAll(steps: (() => Promise<void>)[]): Promise<void> {
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (error) {
+      console.error('cleanup failed:', error);
+    }
+  }
+}
