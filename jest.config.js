@@ -7,4 +7,5 @@ module.exports = {
   testTimeout: 60_000,
   // Each test file starts its own hub; two at a time suits a 2-core machine.
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };
