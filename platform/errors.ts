@@ -55,6 +55,8 @@ function isScalarInputError(error: unknown): boolean {
   );
 }
 
+const INTERNAL_MESSAGE = 'Internal server error';
+
 export interface FormatErrorOptions {
   /** Where unexpected errors are logged (with their stack); the client sees none of it. */
   logUnexpected?: (error: unknown) => void;
@@ -70,10 +72,14 @@ export function createErrorFormatter(options: FormatErrorOptions = {}) {
     if (HUB_CODES.has(code) || REQUEST_CODES.has(code)) {
       return { ...formatted, extensions };
     }
+    if (code === 'INTERNAL_SERVER_ERROR' && formatted.message === INTERNAL_MESSAGE) {
+      // Already reduced (and logged) by the subgraph that raised it.
+      return { ...formatted, extensions };
+    }
     const original = unwrapResolverError(error);
     (options.logUnexpected ?? defaultLog)(original);
     return {
-      message: 'Internal server error',
+      message: INTERNAL_MESSAGE,
       ...(formatted.locations ? { locations: formatted.locations } : {}),
       ...(formatted.path ? { path: formatted.path } : {}),
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
