@@ -3,6 +3,7 @@
 // 100 regions or offices, each with its first 5 cases, costs two statements.
 import DataLoader from 'dataloader';
 import { sql, type ExpressionBuilder, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import { badUserInput } from './errors';
 import { toConnection, type Connection, type Page } from './pagination';
 import { regionRange } from './region-codes';
 
@@ -27,6 +28,8 @@ export interface ChildTable {
   join: ParentJoin;
   /** A unique column that orders the list and is held by cursors. */
   key: string;
+  /** `integer` when the key column is a number: a cursor holding anything else is refused. */
+  keyKind?: 'integer' | 'text';
 }
 
 function parentValues(join: ParentJoin, parents: readonly string[]) {
@@ -59,6 +62,9 @@ export async function pagesByParent<Row>(
 ): Promise<Map<string, Row[]>> {
   const byParent = new Map<string, Row[]>(parents.map((parent) => [parent, []]));
   if (parents.length === 0) return byParent;
+  if (page.afterKey !== null && child.keyKind === 'integer' && !/^\d{1,18}$/.test(page.afterKey)) {
+    throw badUserInput('after', 'is not a cursor this API gave out');
+  }
   const key = sql.ref(`t.${child.key}`);
   let inner = db
     .selectFrom(`${child.table} as t`)

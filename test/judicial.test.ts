@@ -164,6 +164,7 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('judicial subgraph on %s', (
     ['negative first', '{ region(code: "652900") { mediationCases(first: -1) { totalCount } } }', 'first'],
     ['huge first', '{ judicialOffices(first: 99999999) { totalCount } }', 'first'],
     ['a forged cursor', '{ regions(after: "bm90LWEtY3Vyc29y") { totalCount } }', 'after'],
+    ['a well-formed cursor with a key of the wrong kind', `{ region(code: "652900") { mediationCases(after: "${Buffer.from('k:abc').toString('base64url')}") { totalCount } } }`, 'after'],
     ['a malformed region code', '{ region(code: "65292") { name } }', 'code'],
     ['a malformed parent code', '{ regions(parentCode: "x") { totalCount } }', 'parentCode'],
     ['a period that ends before it starts', '{ region(code: "652900") { judicialStats(period: { from: "2023-01-01", to: "2022-01-01" }) { offices } } }', 'period'],

@@ -38,8 +38,8 @@ function mediationFilter(filter: MediationCaseFilter | null | undefined): Filter
 }
 
 const officeTable = { table: 'judicial_office', join: { kind: 'region', column: 'township_code' }, key: 'id' } as const;
-const casesByRegion = { table: 'mediation_case', join: { kind: 'region', column: 'region_code' }, key: 'id' } as const;
-const casesByOffice = { table: 'mediation_case', join: { kind: 'equal', column: 'office_id' }, key: 'id' } as const;
+const casesByRegion = { table: 'mediation_case', join: { kind: 'region', column: 'region_code' }, key: 'id', keyKind: 'integer' } as const;
+const casesByOffice = { table: 'mediation_case', join: { kind: 'equal', column: 'office_id' }, key: 'id', keyKind: 'integer' } as const;
 
 export function createJudicialLoaders(db: Kysely<JudicialDatabase>) {
   return {
