@@ -195,7 +195,7 @@ export type Region = {
   code: Scalars['ID']['output'];
   /** Democracy and rule-of-law demonstration village award; villages only. */
   demonstrationAward: Maybe<DemonstrationAward>;
-  /** Education events held within this region, ordered by id (ids follow the date held). */
+  /** Education events held within this region, ordered by id. */
   educationEvents: EducationEventConnection;
   /**
    * Rule-of-law education figures within this region: events held and their
