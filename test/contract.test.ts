@@ -19,11 +19,6 @@ const NOT_YET_SERVED: Record<string, string[]> = {
     'LegalAidCaseConnection', 'LegalAidCaseEdge', 'LegalAidStats', 'VillageLegalAdvisor',
     'Region.legalAidStats', 'Region.legalAidCases', 'Region.legalAdvisor', 'JudicialOffice.legalAidReferrals', 'Query.legalAidCase',
   ],
-  education: [
-    'EducationTheme', 'EducationFormat', 'Campaign', 'EducationEvent', 'EducationEventFilter', 'EducationEventConnection',
-    'EducationEventEdge', 'AwardLevel', 'DemonstrationAward', 'EducationStats',
-    'Region.educationStats', 'Region.educationEvents', 'Region.demonstrationAward', 'JudicialOffice.educationEvents', 'Query.educationEvent',
-  ],
   partners: [
     'PartnerKind', 'Partner', 'PartnerConnection', 'PartnerEdge', 'ProjectStatus', 'Project', 'ProjectFilter',
     'ProjectConnection', 'ProjectEdge', 'ResidentTeam', 'RevitalizationStats',

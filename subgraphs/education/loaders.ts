@@ -1,0 +1,81 @@
+// Per-request DataLoaders of the education subgraph: every entity lookup and
+// every parent-to-child field is one SQL statement per batch.
+import DataLoader from 'dataloader';
+import { sql, type Kysely, type SqlBool } from 'kysely';
+import { aggregatesByParent, createConnectionLoader, loadGrouped, type Filter } from '../../platform/connections';
+import { allOf, periodFilter, type Period } from '../../platform/period';
+import type { CampaignRow, DemonstrationAwardRow, EducationDatabase, EducationEventRow } from './database';
+import type { EducationEventFilter } from './generated/resolvers-types';
+
+export interface StatsRequest {
+  code: string;
+  period: Period | null;
+}
+
+function byKey<K, V>(keys: readonly K[], rows: readonly V[], keyOf: (row: V) => K): (V | null)[] {
+  const map = new Map(rows.map((row) => [keyOf(row), row]));
+  return keys.map((key) => map.get(key) ?? null);
+}
+
+export function eventFilter(filter: EducationEventFilter | null | undefined): Filter | undefined {
+  if (!filter) return undefined;
+  return allOf(
+    filter.theme != null ? (eb) => eb('t.theme', '=', filter.theme) : undefined,
+    filter.format != null ? (eb) => eb('t.format', '=', filter.format) : undefined,
+    periodFilter('held_on', filter.heldIn),
+    filter.language != null ? () => sql<SqlBool>`${filter.language} = any(t.languages)` : undefined,
+    filter.campaignId != null ? (eb) => eb('t.campaign_id', '=', filter.campaignId) : undefined,
+  );
+}
+
+const eventsByRegion = { table: 'education_event', join: { kind: 'region', column: 'region_code' }, key: 'id' } as const;
+const eventsByOffice = { table: 'education_event', join: { kind: 'equal', column: 'organiser_office_id' }, key: 'id' } as const;
+const eventsByCampaign = { table: 'education_event', join: { kind: 'equal', column: 'campaign_id' }, key: 'id' } as const;
+const awardsByRegion = { table: 'demonstration_award', join: { kind: 'region', column: 'village_code' } } as const;
+const trainingsByRegion = { table: 'legal_understanding_training', join: { kind: 'region', column: 'village_code' } } as const;
+
+/** A loader of one set of aggregates per (region, period): requests with the same period share a statement. */
+function statsLoader<T>(load: (codes: string[], period: Period | null) => Promise<Map<string, T>>): DataLoader<StatsRequest, T, string> {
+  return new DataLoader<StatsRequest, T, string>(
+    (requests) =>
+      loadGrouped(requests, (r) => JSON.stringify(r.period), async (group) => {
+        const result = await load([...new Set(group.map((r) => r.code))], group[0].period);
+        return group.map(({ code }) => result.get(code)!);
+      }),
+    { cacheKeyFn: (r) => JSON.stringify([r.code, r.period]) },
+  );
+}
+
+export function createEducationLoaders(db: Kysely<EducationDatabase>) {
+  return {
+    event: new DataLoader<string, EducationEventRow | null>(async (ids) =>
+      byKey(ids, await db.selectFrom('education_event').selectAll().where('id', 'in', ids).execute(), (r) => r.id),
+    ),
+    campaign: new DataLoader<string, CampaignRow | null>(async (ids) =>
+      byKey(ids, await db.selectFrom('campaign').selectAll().where('id', 'in', ids).execute(), (r) => r.id),
+    ),
+    /** By village code. */
+    award: new DataLoader<string, DemonstrationAwardRow | null>(async (codes) =>
+      byKey(codes, await db.selectFrom('demonstration_award').selectAll().where('village_code', 'in', codes).execute(), (r) => r.village_code),
+    ),
+    eventsInRegion: createConnectionLoader<EducationEventRow, EducationEventFilter | null>(db, eventsByRegion, eventFilter),
+    eventsOfOffice: createConnectionLoader<EducationEventRow, EducationEventFilter | null>(db, eventsByOffice, eventFilter),
+    eventsOfCampaign: createConnectionLoader<EducationEventRow, EducationEventFilter | null>(db, eventsByCampaign, eventFilter),
+    /** Events held and their attendees, by the date held. */
+    eventStats: statsLoader((codes, period) =>
+      aggregatesByParent(db, eventsByRegion, codes, { events: sql`count(*)`, attendees: sql`sum(t.attendees)` }, periodFilter('held_on', period)),
+    ),
+    /** Demonstration villages: never limited by period, so the period is dropped from the request. */
+    demonstrationVillages: statsLoader(async (codes) => {
+      const counts = await aggregatesByParent(db, awardsByRegion, codes, { villages: sql`count(*)` });
+      return new Map([...counts].map(([code, { villages }]) => [code, villages]));
+    }),
+    /** Legal understanding persons, by the date of their training. */
+    legalUnderstandingPersons: statsLoader(async (codes, period) => {
+      const sums = await aggregatesByParent(db, trainingsByRegion, codes, { persons: sql`sum(t.persons)` }, periodFilter('trained_on', period));
+      return new Map([...sums].map(([code, { persons }]) => [code, persons]));
+    }),
+  };
+}
+
+export type EducationLoaders = ReturnType<typeof createEducationLoaders>;

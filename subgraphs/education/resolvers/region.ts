@@ -1,0 +1,20 @@
+import { readPage } from '../../../platform/pagination';
+import { checkPeriod } from '../../../platform/period';
+import { levelOfCode } from '../../../platform/region-codes';
+import type { RegionResolvers } from '../generated/resolvers-types';
+
+export const Region: RegionResolvers = {
+  // Judicial owns the directory; this subgraph's fields need only the code.
+  // A malformed code is no region: null, as judicial answers.
+  __resolveReference: (reference) => {
+    const code = String(reference.code);
+    return levelOfCode(code) === null ? null : { code };
+  },
+  educationStats: (region, args) => ({ code: region.code, period: checkPeriod(args.period) }),
+  educationEvents: (region, args, { loaders }) => {
+    checkPeriod(args.filter?.heldIn, 'filter.heldIn');
+    return loaders.eventsInRegion.load({ parent: region.code, page: readPage(args), filter: args.filter ?? null });
+  },
+  demonstrationAward: (region, _args, { loaders }) =>
+    levelOfCode(region.code) === 'VILLAGE' ? loaders.award.load(region.code) : null,
+};

@@ -1,0 +1,19 @@
+// The rule-of-law education subgraph, as the shared platform runs it.
+import type { SubgraphDefinition } from '../../platform/subgraph';
+import type { EducationDatabase } from './database';
+import { createEducationLoaders, type EducationLoaders } from './loaders';
+import { initial } from './migrations/0001-initial';
+import { resolvers } from './resolvers';
+import { seedEducation } from './seed';
+
+export const education: SubgraphDefinition<EducationDatabase, EducationLoaders> = {
+  name: 'education',
+  defaultPort: 4003,
+  directory: __dirname,
+  resolvers,
+  migrations: { '0001-initial': initial },
+  seed: seedEducation,
+  createLoaders: createEducationLoaders,
+};
+
+export default education;
