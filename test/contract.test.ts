@@ -24,12 +24,6 @@ const NOT_YET_SERVED: Record<string, string[]> = {
     'EducationEventEdge', 'AwardLevel', 'DemonstrationAward', 'EducationStats',
     'Region.educationStats', 'Region.educationEvents', 'Region.demonstrationAward', 'JudicialOffice.educationEvents', 'Query.educationEvent',
   ],
-  partners: [
-    'PartnerKind', 'Partner', 'PartnerConnection', 'PartnerEdge', 'ProjectStatus', 'Project', 'ProjectFilter',
-    'ProjectConnection', 'ProjectEdge', 'ResidentTeam', 'RevitalizationStats',
-    'Region.revitalizationStats', 'Region.partners', 'Region.projects', 'Region.residentTeam',
-    'Query.partner', 'Query.partners', 'Query.project',
-  ],
 };
 
 /** The contract less the names on the not-yet-served list. */
