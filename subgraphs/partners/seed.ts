@@ -216,7 +216,7 @@ export async function seedPartners(db: Transaction<PartnersDatabase>, { scale, p
       office = random.chance(OWN_TOWNSHIP_REVIEW) ? judicialOfficeId(township) : judicialOfficeId(random.pick(townshipsInCounty(township)).code);
     }
     projects.push({
-      title: `${village.name} ${random.pick(PROJECT_TYPES[kind])}`,
+      title: `${random.pick(PROJECT_TYPES[kind])} in ${village.name}`,
       partner_id: pairing.partnerId,
       village_code: village.code,
       budget_yuan: random.int(low, high) * 1000,
