@@ -1,3 +1,4 @@
 -- One database per subgraph (DESIGN.md, "Data ownership").
 CREATE DATABASE judicial;
 CREATE DATABASE education;
+CREATE DATABASE partners;

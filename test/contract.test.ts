@@ -19,12 +19,6 @@ const NOT_YET_SERVED: Record<string, string[]> = {
     'LegalAidCaseConnection', 'LegalAidCaseEdge', 'LegalAidStats', 'VillageLegalAdvisor',
     'Region.legalAidStats', 'Region.legalAidCases', 'Region.legalAdvisor', 'JudicialOffice.legalAidReferrals', 'Query.legalAidCase',
   ],
-  partners: [
-    'PartnerKind', 'Partner', 'PartnerConnection', 'PartnerEdge', 'ProjectStatus', 'Project', 'ProjectFilter',
-    'ProjectConnection', 'ProjectEdge', 'ResidentTeam', 'RevitalizationStats',
-    'Region.revitalizationStats', 'Region.partners', 'Region.projects', 'Region.residentTeam',
-    'Query.partner', 'Query.partners', 'Query.project',
-  ],
 };
 
 /** The contract less the names on the not-yet-served list. */

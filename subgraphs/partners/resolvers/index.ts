@@ -1,0 +1,7 @@
+import type { Resolvers } from '../generated/resolvers-types';
+import { Partner, ResidentTeam } from './partner';
+import { Project } from './project';
+import { Query } from './query';
+import { Region } from './region';
+
+export const resolvers: Resolvers = { Query, Region, Partner, Project, ResidentTeam };

@@ -1,0 +1,25 @@
+import { readPage } from '../../../platform/pagination';
+import { checkPeriod } from '../../../platform/period';
+import { levelOfCode } from '../../../platform/region-codes';
+import type { RegionResolvers } from '../generated/resolvers-types';
+import { PROJECT_ID_DIGITS, readIdPage } from '../ids';
+import { checkProjectFilter } from './filters';
+
+export const Region: RegionResolvers = {
+  // The judicial subgraph owns the directory: a region here is its code. A
+  // code that is no division code is no region.
+  __resolveReference: (reference) => {
+    const code = String(reference.code);
+    return levelOfCode(code) === null ? null : { code };
+  },
+  revitalizationStats: (region, args, { loaders }) =>
+    loaders.stats.load({ code: region.code, period: checkPeriod(args.period) }),
+  partners: (region, args, { loaders }) =>
+    loaders.partnersInRegion.load({ parent: region.code, page: readPage(args), filter: args.kind ?? null }),
+  projects: (region, args, { loaders }) => {
+    const filter = checkProjectFilter(args.filter);
+    return loaders.projectsInRegion.load({ parent: region.code, page: readIdPage(args, PROJECT_ID_DIGITS), filter });
+  },
+  residentTeam: (region, _args, { loaders }) =>
+    levelOfCode(region.code) === 'VILLAGE' ? loaders.teamOfVillage.load(region.code) : null,
+};

@@ -1,0 +1,235 @@
+// The partners subgraph's demo data, generated from the shared region
+// directory: about 3,500 partners paired with townships and villages (county,
+// prefecture and region-level bureaus, resident work teams, enterprises and
+// social organisations), a resident work team in most villages, and 30,000
+// projects per unit of SEED_SCALE, with a legal review rate that differs by
+// prefecture.
+import type { Insertable, Transaction } from 'kysely';
+import { addDays, createRandom, hashString, randomDate, type Random } from '../../platform/random';
+import { isWithin, judicialOfficeId } from '../../platform/region-codes';
+import { AUTONOMOUS_REGION, regionDirectory, type RegionRecord } from '../../platform/region-directory';
+import { insertInChunks, type SeedOptions } from '../../platform/seed';
+import type { PartnerRegionTable, PartnersDatabase, PartnerTable, ProjectTable, ResidentTeamTable } from './database';
+import type { PartnerKind, ProjectStatus } from './generated/resolvers-types';
+
+/** Projects at scale 1; SEED_SCALE multiplies it. Partners, pairings and teams are not scaled. */
+export const PROJECTS_AT_SCALE_1 = 30_000;
+
+export const FIRST_DAY = '2020-01-01';
+export const LAST_DAY = '2023-12-31';
+
+/** Legal review rates of project contracts: one per prefecture, from LOWEST_REVIEW_RATE up in steps. */
+const LOWEST_REVIEW_RATE = 0.35;
+const REVIEW_RATE_STEP = 0.045;
+/** How often the reviewing office is the village's own township office rather than another in the county. */
+const OWN_TOWNSHIP_REVIEW = 0.85;
+
+const GOVERNMENT_BODIES: ReadonlyArray<[PartnerKind, string]> = [
+  ['RURAL_REVITALIZATION_BUREAU', 'Rural Revitalization Bureau'],
+  ['FINANCE', 'Finance Bureau'],
+  ['DEVELOPMENT_REFORM', 'Development and Reform Commission'],
+  ['PETITIONS', 'Letters and Visits Bureau'],
+];
+
+/** Units that dispatch resident village work teams. */
+const DISPATCHING_UNITS = [
+  'Autonomous Region Department of Justice', 'Autonomous Region Finance Department', 'Autonomous Region Higher People\'s Court',
+  'Autonomous Region Health Commission', 'Autonomous Region Transport Department', 'Autonomous Region Department of Agriculture',
+  'Xinjiang University', 'Xinjiang Agricultural University', 'Xinjiang Medical University', 'State Grid Xinjiang Company',
+  'Agricultural Bank Xinjiang Branch', 'Xinjiang Railway Group', 'Prefecture Party School', 'Prefecture Public Security Bureau',
+  'County Education Bureau', 'County Housing and Construction Bureau', 'County Natural Resources Bureau', 'County Market Regulation Bureau',
+];
+const ENTERPRISE_ROOTS = ['Tianshan', 'Tarim', 'Kunlun', 'Altay', 'Oasis', 'Silk Road', 'Golden Field', 'Red Date', 'Snow Lotus', 'Camel Bell', 'Green Valley', 'Sunrise'];
+const INDUSTRIES = ['Cotton', 'Jujube', 'Walnut', 'Grape', 'Dairy', 'Logistics', 'Textile', 'Construction', 'Tourism', 'Seed', 'Solar Power', 'Livestock', 'Apricot', 'Carpet Weaving'];
+const CAUSES = ['Rural Education Foundation', 'Women\'s Development Association', 'Elderly Care Association', 'Youth Volunteer Association',
+  'Legal Service Volunteers', 'Charity Federation', 'Rural Health Foundation', 'Craft Cooperative Association'];
+
+const PROJECT_TYPES: Record<PartnerKind, readonly string[]> = {
+  RURAL_REVITALIZATION_BUREAU: ['Drip Irrigation Upgrade', 'Greenhouse Cooperative', 'Courtyard Economy Programme', 'Village Road Hardening', 'Livestock Shed Renewal'],
+  FINANCE: ['Drinking Water Safety Works', 'Village Infrastructure Grant', 'Farmland Consolidation', 'Microcredit Revolving Fund'],
+  DEVELOPMENT_REFORM: ['Cold Chain Warehouse', 'Industrial Park Link Road', 'Rural Logistics Station', 'Photovoltaic Poverty Relief Plant'],
+  PETITIONS: ['Mediation Room Renovation', 'Grievance Hotline Station', 'Land Dispute Survey'],
+  RESIDENT_WORK_TEAM: ['Village Library Refit', 'Employment Training Course', 'Kindergarten Playground', 'Village Clinic Equipment', 'Public Toilet Renovation'],
+  ENTERPRISE: ['Processing Workshop', 'Contract Farming Base', 'Satellite Factory', 'E-commerce Service Point', 'Packaging Line'],
+  SOCIAL_ORGANISATION: ['Scholarship Fund', 'Elderly Day Care Room', 'Women\'s Embroidery Workshop', 'Legal Literacy Classes', 'Children\'s Reading Corner'],
+};
+/** Which kinds of partner run projects, by weight. */
+const PROJECT_KIND_WEIGHTS: Record<PartnerKind, number> = {
+  RURAL_REVITALIZATION_BUREAU: 25, FINANCE: 10, DEVELOPMENT_REFORM: 13, PETITIONS: 3, RESIDENT_WORK_TEAM: 22, ENTERPRISE: 20, SOCIAL_ORGANISATION: 7,
+};
+/** Budget ranges in thousands of yuan; budgets are whole thousands, so sums are exact. */
+const BUDGET_THOUSANDS: Record<PartnerKind, [number, number]> = {
+  RURAL_REVITALIZATION_BUREAU: [200, 3000], FINANCE: [300, 5000], DEVELOPMENT_REFORM: [500, 8000], PETITIONS: [20, 200],
+  RESIDENT_WORK_TEAM: [10, 300], ENTERPRISE: [100, 6000], SOCIAL_ORGANISATION: [10, 500],
+};
+const STATUS_WEIGHTS: Record<ProjectStatus, number> = { PLANNED: 12, IN_PROGRESS: 38, COMPLETED: 42, SUSPENDED: 8 };
+
+interface Pairing {
+  partnerId: string;
+  kind: PartnerKind;
+  regionCode: string;
+}
+
+/** The legal review rate of each prefecture: every prefecture its own, spread from 35% to about 94%. */
+export function reviewRates(prefectures: readonly RegionRecord[]): Map<string, number> {
+  const order = [...prefectures].sort((a, b) => hashString(`review:${a.code}`) - hashString(`review:${b.code}`));
+  return new Map(order.map((p, i) => [p.code, LOWEST_REVIEW_RATE + i * REVIEW_RATE_STEP]));
+}
+
+function pickSome<T>(random: Random, items: readonly T[], count: number): T[] {
+  const pool = [...items];
+  const out: T[] = [];
+  while (out.length < count && pool.length) out.push(pool.splice(Math.floor(random.next() * pool.length), 1)[0]);
+  return out;
+}
+
+export async function seedPartners(db: Transaction<PartnersDatabase>, { scale, progress }: SeedOptions): Promise<void> {
+  const regions = regionDirectory();
+  const byCode = new Map(regions.map((r) => [r.code, r]));
+  const childrenOf = new Map<string, RegionRecord[]>();
+  for (const r of regions) if (r.parentCode) childrenOf.set(r.parentCode, [...(childrenOf.get(r.parentCode) ?? []), r]);
+  const prefectures = regions.filter((r) => r.level === 'PREFECTURE');
+  const counties = regions.filter((r) => r.level === 'COUNTY');
+  const townships = regions.filter((r) => r.level === 'TOWNSHIP');
+  const townshipsIn = (code: string): RegionRecord[] => townships.filter((t) => isWithin(t.code, code));
+  const villagesOf = (townshipCode: string): RegionRecord[] => childrenOf.get(townshipCode) ?? [];
+
+  const partners: PartnerTable[] = [];
+  const pairings: (PartnerRegionTable & { kind: PartnerKind })[] = [];
+  const pairedOnce = new Set<string>();
+  const addPartner = (kind: PartnerKind, name: string): string => {
+    const id = `PT-${String(partners.length + 1).padStart(5, '0')}`;
+    partners.push({ id, kind, name });
+    return id;
+  };
+  const pair = (random: Random, partnerId: string, kind: PartnerKind, regionCode: string, since?: string): void => {
+    const key = `${partnerId}:${regionCode}`;
+    if (pairedOnce.has(key)) return;
+    pairedOnce.add(key);
+    pairings.push({ partner_id: partnerId, kind, region_code: regionCode, since: since ?? randomDate(random, FIRST_DAY, '2023-06-30') });
+  };
+  /** Townships or villages of a list of townships, half and half. */
+  const townshipOrVillage = (random: Random, townships: readonly RegionRecord[]): string => {
+    const township = random.pick(townships);
+    const villages = villagesOf(township.code);
+    return random.chance(0.5) || villages.length === 0 ? township.code : random.pick(villages).code;
+  };
+
+  // Government bodies of the autonomous region, each prefecture and each county.
+  const levels: ReadonlyArray<[RegionRecord, number, number]> = [
+    [AUTONOMOUS_REGION, 8, 14],
+    ...prefectures.map((p): [RegionRecord, number, number] => [p, 3, 8]),
+    ...counties.map((c): [RegionRecord, number, number] => [c, 1, 5]),
+  ];
+  for (const [region, fewest, most] of levels) {
+    const random = createRandom(`bodies:${region.code}`);
+    const within = townshipsIn(region.code);
+    for (const [kind, body] of GOVERNMENT_BODIES) {
+      const id = addPartner(kind, `${region.name} ${body}`);
+      const count = kind === 'RURAL_REVITALIZATION_BUREAU' ? most : random.int(fewest, Math.max(fewest, most - 2));
+      for (let i = 0; i < count; i++) pair(random, id, kind, townshipOrVillage(random, within));
+    }
+  }
+
+  // Resident work teams: most villages have one; a dispatching unit's work
+  // team partner covers a few neighbouring villages of one county.
+  const teams: ResidentTeamTable[] = [];
+  for (const county of counties) {
+    const random = createRandom(`work-teams:${county.code}`);
+    const villages = townshipsIn(county.code)
+      .flatMap((t) => villagesOf(t.code))
+      .filter((v) => random.chance(v.code.slice(9, 10) === '0' ? 0.55 : 0.93)); // communities (001..) less often than villages (201..)
+    let serial = 0;
+    for (let i = 0; i < villages.length; ) {
+      const group = villages.slice(i, i + random.int(2, 6));
+      i += group.length;
+      const id = addPartner('RESIDENT_WORK_TEAM', `${random.pick(DISPATCHING_UNITS)} Work Team, ${county.name} No. ${++serial}`);
+      for (const village of group) {
+        const since = randomDate(random, FIRST_DAY, '2023-06-30');
+        teams.push({ id: `RT-${village.code}`, village_code: village.code, partner_id: id, members: random.int(3, 6), since });
+        pair(random, id, 'RESIDENT_WORK_TEAM', village.code, since);
+      }
+    }
+  }
+
+  // Enterprises, per county; social organisations, per prefecture.
+  for (const county of counties) {
+    const random = createRandom(`enterprises:${county.code}`);
+    const within = townshipsIn(county.code);
+    for (let i = random.int(4, 9); i > 0; i--) {
+      const id = addPartner('ENTERPRISE', `${county.name.split(' ')[0]} ${random.pick(ENTERPRISE_ROOTS)} ${random.pick(INDUSTRIES)} Co., Ltd.`);
+      for (let j = random.int(1, 5); j > 0; j--) pair(random, id, 'ENTERPRISE', townshipOrVillage(random, within));
+    }
+  }
+  for (const prefecture of prefectures) {
+    const random = createRandom(`social:${prefecture.code}`);
+    const within = townshipsIn(prefecture.code);
+    for (let i = random.int(15, 35); i > 0; i--) {
+      const id = addPartner('SOCIAL_ORGANISATION', `${prefecture.name.split(' ')[0]} ${random.pick(ENTERPRISE_ROOTS)} ${random.pick(CAUSES)}`);
+      for (const township of pickSome(random, within, random.int(1, 4))) {
+        pair(random, id, 'SOCIAL_ORGANISATION', random.chance(0.4) ? township.code : random.pick(villagesOf(township.code)).code);
+      }
+    }
+  }
+
+  progress(`seeding ${partners.length} partners, ${pairings.length} pairings and ${teams.length} resident teams`);
+  await insertInChunks(partners, (chunk) => db.insertInto('partner').values(chunk).execute());
+  await insertInChunks(
+    pairings.map(({ kind: _kind, ...pairing }) => pairing),
+    (chunk) => db.insertInto('partner_region').values(chunk).execute(),
+  );
+  await insertInChunks(teams, (chunk) => db.insertInto('resident_team').values(chunk).execute());
+
+  // Projects: a partner runs a project in a village it is paired with, or in a
+  // village of a township it is paired with.
+  const total = Math.round(PROJECTS_AT_SCALE_1 * scale);
+  progress(`seeding ${total} projects`);
+  const pairingsOfKind = new Map<PartnerKind, Pairing[]>();
+  for (const p of pairings) {
+    const list = pairingsOfKind.get(p.kind) ?? [];
+    list.push({ partnerId: p.partner_id, kind: p.kind, regionCode: p.region_code });
+    pairingsOfKind.set(p.kind, list);
+  }
+  const rates = reviewRates(prefectures);
+  const random = createRandom('projects');
+  const projects: Insertable<ProjectTable>[] = [];
+  for (let i = 0; i < total; i++) {
+    const kind = random.weighted(PROJECT_KIND_WEIGHTS);
+    const pairing = random.pick(pairingsOfKind.get(kind)!);
+    const village = pairing.regionCode.length === 12 ? byCode.get(pairing.regionCode)! : random.pick(villagesOf(pairing.regionCode));
+    const township = village.code.slice(0, 9);
+    const status = random.weighted(STATUS_WEIGHTS);
+    let startedOn: string | null = null;
+    let completedOn: string | null = null;
+    if (status === 'COMPLETED') {
+      startedOn = randomDate(random, FIRST_DAY, '2023-10-31');
+      completedOn = addDays(startedOn, random.int(30, 540));
+      if (completedOn > LAST_DAY) completedOn = LAST_DAY;
+    } else if (status === 'IN_PROGRESS' || (status === 'SUSPENDED' && random.chance(0.7))) {
+      startedOn = randomDate(random, FIRST_DAY, LAST_DAY);
+    }
+    const [low, high] = BUDGET_THOUSANDS[kind];
+    const prefecture = byCode.get(`${village.code.slice(0, 4)}00`)!;
+    const reviewed = random.chance(rates.get(prefecture.code)!);
+    let office: string | null = null;
+    if (reviewed) {
+      office = random.chance(OWN_TOWNSHIP_REVIEW) ? judicialOfficeId(township) : judicialOfficeId(random.pick(townshipsInCounty(township)).code);
+    }
+    projects.push({
+      title: `${random.pick(PROJECT_TYPES[kind])} in ${village.name}`,
+      partner_id: pairing.partnerId,
+      village_code: village.code,
+      budget_yuan: random.int(low, high) * 1000,
+      status,
+      started_on: startedOn,
+      completed_on: completedOn,
+      legally_reviewed: reviewed,
+      reviewing_office_id: office,
+    });
+  }
+  await insertInChunks(projects, (chunk) => db.insertInto('project').values(chunk).execute());
+
+  function townshipsInCounty(townshipCode: string): RegionRecord[] {
+    return childrenOf.get(townshipCode.slice(0, 6))!;
+  }
+}

@@ -1,0 +1,19 @@
+// The rural revitalization partners subgraph, as the shared platform runs it.
+import type { SubgraphDefinition } from '../../platform/subgraph';
+import type { PartnersDatabase } from './database';
+import { createPartnersLoaders, type PartnersLoaders } from './loaders';
+import { initial } from './migrations/0001-initial';
+import { resolvers } from './resolvers';
+import { seedPartners } from './seed';
+
+export const partners: SubgraphDefinition<PartnersDatabase, PartnersLoaders> = {
+  name: 'partners',
+  defaultPort: 4004,
+  directory: __dirname,
+  resolvers,
+  migrations: { '0001-initial': initial },
+  seed: seedPartners,
+  createLoaders: createPartnersLoaders,
+};
+
+export default partners;
