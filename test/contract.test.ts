@@ -14,11 +14,6 @@ const CONTRACT_DIR = process.env.CONTRACT_DIR ?? path.join(__dirname, '..', '..'
  * subgraph's issue removes its block; nothing of a landed subgraph may be here.
  */
 const NOT_YET_SERVED: Record<string, string[]> = {
-  'legal-aid': [
-    'LegalAidCategory', 'LegalAidStatus', 'ProviderKind', 'LegalAidProvider', 'LegalAidCase', 'LegalAidCaseFilter',
-    'LegalAidCaseConnection', 'LegalAidCaseEdge', 'LegalAidStats', 'VillageLegalAdvisor',
-    'Region.legalAidStats', 'Region.legalAidCases', 'Region.legalAdvisor', 'JudicialOffice.legalAidReferrals', 'Query.legalAidCase',
-  ],
   education: [
     'EducationTheme', 'EducationFormat', 'Campaign', 'EducationEvent', 'EducationEventFilter', 'EducationEventConnection',
     'EducationEventEdge', 'AwardLevel', 'DemonstrationAward', 'EducationStats',
