@@ -1,2 +1,3 @@
 -- One database per subgraph (DESIGN.md, "Data ownership").
 CREATE DATABASE judicial;
+CREATE DATABASE legal_aid;
