@@ -57,7 +57,6 @@ export const initial: Migration = {
       .columns(['referred_by_office_id', 'applied_on'])
       .where(sql.ref('referred_by_office_id'), 'is not', null)
       .execute();
-    await db.schema.createIndex('legal_aid_case_provider_idx').on('legal_aid_case').column('provider_id').execute();
 
     await db.schema
       .createTable('village_legal_advisor')
