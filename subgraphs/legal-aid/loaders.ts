@@ -1,0 +1,104 @@
+// Per-request DataLoaders of the legal aid subgraph: every entity lookup and
+// every parent-to-child field is one SQL statement per batch.
+import DataLoader from 'dataloader';
+import { sql, type Kysely } from 'kysely';
+import { aggregatesByParent, createConnectionLoader, loadGrouped, type Filter } from '../../platform/connections';
+import { allOf, periodFilter, type Period } from '../../platform/period';
+import type { LegalAidCaseRow, LegalAidDatabase, LegalAidProviderRow, VillageLegalAdvisorRow } from './database';
+import type { LegalAidCaseFilter, LegalAidStats } from './generated/resolvers-types';
+
+/** A figure of one parent (a region code, an office id, a village code) within a period. */
+export interface PeriodRequest {
+  parent: string;
+  period: Period | null;
+}
+
+function byKey<K, V>(keys: readonly K[], rows: readonly V[], keyOf: (row: V) => K): (V | null)[] {
+  const map = new Map(rows.map((row) => [keyOf(row), row]));
+  return keys.map((key) => map.get(key) ?? null);
+}
+
+function caseFilter(filter: LegalAidCaseFilter | null | undefined): Filter | undefined {
+  if (!filter) return undefined;
+  return allOf(
+    filter.category != null ? (eb) => eb('t.category', '=', filter.category) : undefined,
+    filter.status != null ? (eb) => eb('t.status', '=', filter.status) : undefined,
+    periodFilter('applied_on', filter.appliedIn),
+  );
+}
+
+const casesByRegion = { table: 'legal_aid_case', join: { kind: 'region', column: 'region_code' }, key: 'id' } as const;
+const casesByOffice = { table: 'legal_aid_case', join: { kind: 'equal', column: 'referred_by_office_id' } } as const;
+const sessionsByVillage = { table: 'advisor_session', join: { kind: 'equal', column: 'village_code' } } as const;
+
+/**
+ * A loader of one figure per (parent, period): requests with the same period
+ * are answered by one SQL statement.
+ */
+function periodLoader<V>(load: (parents: string[], period: Period | null) => Promise<Map<string, V>>) {
+  return new DataLoader<PeriodRequest, V, string>(
+    (requests) =>
+      loadGrouped(requests, (r) => JSON.stringify(r.period), async (group) => {
+        const figures = await load([...new Set(group.map((r) => r.parent))], group[0].period);
+        return group.map((r) => figures.get(r.parent)!);
+      }),
+    { cacheKeyFn: (r) => JSON.stringify([r.parent, r.period]) },
+  );
+}
+
+export function createLegalAidLoaders(db: Kysely<LegalAidDatabase>) {
+  return {
+    legalAidCase: new DataLoader<string, LegalAidCaseRow | null>(async (ids) =>
+      byKey(ids, await db.selectFrom('legal_aid_case').selectAll().where('id', 'in', ids.map(Number)).execute(), (r) => String(r.id)),
+    ),
+    provider: new DataLoader<string, LegalAidProviderRow | null>(async (ids) =>
+      byKey(ids, await db.selectFrom('legal_aid_provider').selectAll().where('id', 'in', ids).execute(), (r) => r.id),
+    ),
+    advisorOfVillage: new DataLoader<string, VillageLegalAdvisorRow | null>(async (codes) =>
+      byKey(
+        codes,
+        await db.selectFrom('village_legal_advisor').selectAll().where('village_code', 'in', codes).execute(),
+        (r) => r.village_code,
+      ),
+    ),
+    casesInRegion: createConnectionLoader<LegalAidCaseRow, LegalAidCaseFilter | null>(db, casesByRegion, caseFilter),
+    stats: periodLoader<LegalAidStats>(async (codes, period) => {
+      // Sums and counts only, so a parent's figures are exactly the sums of its children's.
+      const figures = await aggregatesByParent(
+        db,
+        casesByRegion,
+        codes,
+        {
+          applications: sql`count(*)`,
+          accepted: sql`count(*) filter (where t.status in ('ACCEPTED', 'ASSIGNED', 'CLOSED'))`,
+          rejected: sql`count(*) filter (where t.status = 'REJECTED')`,
+          closed: sql`count(*) filter (where t.status = 'CLOSED')`,
+          daysToClose: sql`sum(t.closed_on - t.applied_on) filter (where t.status = 'CLOSED')`,
+        },
+        periodFilter('applied_on', period),
+      );
+      return new Map(
+        [...figures].map(([code, { daysToClose, ...counts }]) => [
+          code,
+          { ...counts, averageDaysToClose: counts.closed ? daysToClose / counts.closed : null },
+        ]),
+      );
+    }),
+    referrals: periodLoader<number>(async (officeIds, period) => {
+      const figures = await aggregatesByParent(db, casesByOffice, officeIds, { cases: sql`count(*)` }, periodFilter('applied_on', period));
+      return new Map([...figures].map(([id, { cases }]) => [id, cases]));
+    }),
+    consultations: periodLoader<number>(async (villageCodes, period) => {
+      const figures = await aggregatesByParent(
+        db,
+        sessionsByVillage,
+        villageCodes,
+        { consultations: sql`sum(t.consultations)` },
+        periodFilter('held_on', period),
+      );
+      return new Map([...figures].map(([code, { consultations }]) => [code, consultations]));
+    }),
+  };
+}
+
+export type LegalAidLoaders = ReturnType<typeof createLegalAidLoaders>;

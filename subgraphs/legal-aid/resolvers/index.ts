@@ -1,0 +1,8 @@
+import type { Resolvers } from '../generated/resolvers-types';
+import { VillageLegalAdvisor } from './advisor';
+import { LegalAidCase } from './case';
+import { JudicialOffice } from './office';
+import { Query } from './query';
+import { Region } from './region';
+
+export const resolvers: Resolvers = { Query, Region, JudicialOffice, LegalAidCase, VillageLegalAdvisor };

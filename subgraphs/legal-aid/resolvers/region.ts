@@ -1,0 +1,20 @@
+import { readPage } from '../../../platform/pagination';
+import { checkPeriod } from '../../../platform/period';
+import { levelOfCode } from '../../../platform/region-codes';
+import type { RegionResolvers } from '../generated/resolvers-types';
+
+export const Region: RegionResolvers = {
+  // The judicial subgraph owns the directory: the key is all this subgraph
+  // needs. A code that is no division code is no region.
+  __resolveReference: (reference) => {
+    const code = String(reference.code);
+    return levelOfCode(code) === null ? null : { code };
+  },
+  legalAidStats: (region, args, { loaders }) => loaders.stats.load({ parent: region.code, period: checkPeriod(args.period) }),
+  legalAidCases: (region, args, { loaders }) => {
+    checkPeriod(args.filter?.appliedIn, 'filter.appliedIn');
+    return loaders.casesInRegion.load({ parent: region.code, page: readPage(args), filter: args.filter ?? null });
+  },
+  legalAdvisor: (region, _args, { loaders }) =>
+    levelOfCode(region.code) === 'VILLAGE' ? loaders.advisorOfVillage.load(region.code) : null,
+};

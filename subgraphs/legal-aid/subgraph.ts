@@ -1,0 +1,19 @@
+// The legal aid subgraph, as the shared platform runs it.
+import type { SubgraphDefinition } from '../../platform/subgraph';
+import type { LegalAidDatabase } from './database';
+import { createLegalAidLoaders, type LegalAidLoaders } from './loaders';
+import { initial } from './migrations/0001-initial';
+import { resolvers } from './resolvers';
+import { seedLegalAid } from './seed';
+
+export const legalAid: SubgraphDefinition<LegalAidDatabase, LegalAidLoaders> = {
+  name: 'legal-aid',
+  defaultPort: 4002,
+  directory: __dirname,
+  resolvers,
+  migrations: { '0001-initial': initial },
+  seed: seedLegalAid,
+  createLoaders: createLegalAidLoaders,
+};
+
+export default legalAid;
