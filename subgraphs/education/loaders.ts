@@ -2,20 +2,11 @@
 // every parent-to-child field is one SQL statement per batch.
 import DataLoader from 'dataloader';
 import { sql, type Kysely, type SqlBool } from 'kysely';
-import { aggregatesByParent, createConnectionLoader, loadGrouped, type Filter } from '../../platform/connections';
-import { allOf, periodFilter, type Period } from '../../platform/period';
+import { aggregatesByParent, createConnectionLoader, type Filter } from '../../platform/connections';
+import { byKey, periodLoader } from '../../platform/loaders';
+import { allOf, periodFilter } from '../../platform/period';
 import type { CampaignRow, DemonstrationAwardRow, EducationDatabase, EducationEventRow } from './database';
 import type { EducationEventFilter } from './generated/resolvers-types';
-
-export interface StatsRequest {
-  code: string;
-  period: Period | null;
-}
-
-function byKey<K, V>(keys: readonly K[], rows: readonly V[], keyOf: (row: V) => K): (V | null)[] {
-  const map = new Map(rows.map((row) => [keyOf(row), row]));
-  return keys.map((key) => map.get(key) ?? null);
-}
 
 export function eventFilter(filter: EducationEventFilter | null | undefined): Filter | undefined {
   if (!filter) return undefined;
@@ -34,18 +25,6 @@ const eventsByCampaign = { table: 'education_event', join: { kind: 'equal', colu
 const awardsByRegion = { table: 'demonstration_award', join: { kind: 'region', column: 'village_code' } } as const;
 const trainingsByRegion = { table: 'legal_understanding_training', join: { kind: 'region', column: 'village_code' } } as const;
 
-/** A loader of one set of aggregates per (region, period): requests with the same period share a statement. */
-function statsLoader<T>(load: (codes: string[], period: Period | null) => Promise<Map<string, T>>): DataLoader<StatsRequest, T, string> {
-  return new DataLoader<StatsRequest, T, string>(
-    (requests) =>
-      loadGrouped(requests, (r) => JSON.stringify(r.period), async (group) => {
-        const result = await load([...new Set(group.map((r) => r.code))], group[0].period);
-        return group.map(({ code }) => result.get(code)!);
-      }),
-    { cacheKeyFn: (r) => JSON.stringify([r.code, r.period]) },
-  );
-}
-
 export function createEducationLoaders(db: Kysely<EducationDatabase>) {
   return {
     event: new DataLoader<string, EducationEventRow | null>(async (ids) =>
@@ -62,16 +41,16 @@ export function createEducationLoaders(db: Kysely<EducationDatabase>) {
     eventsOfOffice: createConnectionLoader<EducationEventRow, EducationEventFilter | null>(db, eventsByOffice, eventFilter),
     eventsOfCampaign: createConnectionLoader<EducationEventRow, EducationEventFilter | null>(db, eventsByCampaign, eventFilter),
     /** Events held and their attendees, by the date held. */
-    eventStats: statsLoader((codes, period) =>
+    eventStats: periodLoader((codes, period) =>
       aggregatesByParent(db, eventsByRegion, codes, { events: sql`count(*)`, attendees: sql`sum(t.attendees)` }, periodFilter('held_on', period)),
     ),
     /** Demonstration villages: never limited by period, so the period is dropped from the request. */
-    demonstrationVillages: statsLoader(async (codes) => {
+    demonstrationVillages: periodLoader(async (codes) => {
       const counts = await aggregatesByParent(db, awardsByRegion, codes, { villages: sql`count(*)` });
       return new Map([...counts].map(([code, { villages }]) => [code, villages]));
     }),
     /** Legal understanding persons, by the date of their training. */
-    legalUnderstandingPersons: statsLoader(async (codes, period) => {
+    legalUnderstandingPersons: periodLoader(async (codes, period) => {
       const sums = await aggregatesByParent(db, trainingsByRegion, codes, { persons: sql`sum(t.persons)` }, periodFilter('trained_on', period));
       return new Map([...sums].map(([code, { persons }]) => [code, persons]));
     }),

@@ -1,7 +1,7 @@
 // What the education resolvers pass around for each GraphQL type (codegen
 // mappers, see codegen.ts), and the request context.
 import type { Connection } from '../../platform/pagination';
-import type { Period } from '../../platform/period';
+import type { PeriodRequest } from '../../platform/loaders';
 import type { SubgraphContext } from '../../platform/subgraph';
 import type { CampaignRow, DemonstrationAwardRow, EducationDatabase, EducationEventRow } from './database';
 import type { EducationLoaders } from './loaders';
@@ -16,5 +16,5 @@ export type CampaignModel = CampaignRow;
 export type EducationEventModel = EducationEventRow;
 export type DemonstrationAwardModel = DemonstrationAwardRow;
 /** Which figures to count; each field loads its own aggregate only when asked for. */
-export type EducationStatsModel = { code: string; period: Period | null };
+export type EducationStatsModel = PeriodRequest;
 export type EducationEventConnectionModel = Connection<EducationEventRow>;

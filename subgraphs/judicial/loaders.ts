@@ -3,6 +3,7 @@
 import DataLoader from 'dataloader';
 import { sql, type Kysely } from 'kysely';
 import { aggregatesByParent, createConnectionLoader, loadGrouped, type Filter } from '../../platform/connections';
+import { byKey } from '../../platform/loaders';
 import { allOf, periodFilter, type Period } from '../../platform/period';
 import type { JudicialDatabase, JudicialOfficeRow, MediationCaseRow, RegionRow, ServiceStationRow } from './database';
 import type { JudicialOfficeFilter, JudicialStats, MediationCaseFilter } from './generated/resolvers-types';
@@ -10,11 +11,6 @@ import type { JudicialOfficeFilter, JudicialStats, MediationCaseFilter } from '.
 export interface StatsRequest {
   code: string;
   period: Period | null;
-}
-
-function byKey<K, V>(keys: readonly K[], rows: readonly V[], keyOf: (row: V) => K): (V | null)[] {
-  const map = new Map(rows.map((row) => [keyOf(row), row]));
-  return keys.map((key) => map.get(key) ?? null);
 }
 
 function officeFilter(filter: JudicialOfficeFilter | null | undefined): Filter | undefined {

@@ -2,21 +2,11 @@
 // every parent-to-child field is one SQL statement per batch.
 import DataLoader from 'dataloader';
 import { sql, type Kysely } from 'kysely';
-import { aggregatesByParent, createConnectionLoader, loadGrouped, type Filter } from '../../platform/connections';
-import { allOf, periodFilter, type Period } from '../../platform/period';
+import { aggregatesByParent, createConnectionLoader, type Filter } from '../../platform/connections';
+import { byKey, periodLoader } from '../../platform/loaders';
+import { allOf, periodFilter } from '../../platform/period';
 import type { LegalAidCaseRow, LegalAidDatabase, LegalAidProviderRow, VillageLegalAdvisorRow } from './database';
 import type { LegalAidCaseFilter, LegalAidStats } from './generated/resolvers-types';
-
-/** A figure of one parent (a region code, an office id, a village code) within a period. */
-export interface PeriodRequest {
-  parent: string;
-  period: Period | null;
-}
-
-function byKey<K, V>(keys: readonly K[], rows: readonly V[], keyOf: (row: V) => K): (V | null)[] {
-  const map = new Map(rows.map((row) => [keyOf(row), row]));
-  return keys.map((key) => map.get(key) ?? null);
-}
 
 function caseFilter(filter: LegalAidCaseFilter | null | undefined): Filter | undefined {
   if (!filter) return undefined;
@@ -27,24 +17,9 @@ function caseFilter(filter: LegalAidCaseFilter | null | undefined): Filter | und
   );
 }
 
-const casesByRegion = { table: 'legal_aid_case', join: { kind: 'region', column: 'region_code' }, key: 'id' } as const;
+const casesByRegion = { table: 'legal_aid_case', join: { kind: 'region', column: 'region_code' }, key: 'id', keyKind: 'integer' } as const;
 const casesByOffice = { table: 'legal_aid_case', join: { kind: 'equal', column: 'referred_by_office_id' } } as const;
 const sessionsByVillage = { table: 'advisor_session', join: { kind: 'equal', column: 'village_code' } } as const;
-
-/**
- * A loader of one figure per (parent, period): requests with the same period
- * are answered by one SQL statement.
- */
-function periodLoader<V>(load: (parents: string[], period: Period | null) => Promise<Map<string, V>>) {
-  return new DataLoader<PeriodRequest, V, string>(
-    (requests) =>
-      loadGrouped(requests, (r) => JSON.stringify(r.period), async (group) => {
-        const figures = await load([...new Set(group.map((r) => r.parent))], group[0].period);
-        return group.map((r) => figures.get(r.parent)!);
-      }),
-    { cacheKeyFn: (r) => JSON.stringify([r.parent, r.period]) },
-  );
-}
 
 export function createLegalAidLoaders(db: Kysely<LegalAidDatabase>) {
   return {

@@ -3,6 +3,7 @@
 import DataLoader from 'dataloader';
 import { sql, type Kysely } from 'kysely';
 import { aggregatesByParent, createConnectionLoader, loadGrouped, type Filter } from '../../platform/connections';
+import { byKey } from '../../platform/loaders';
 import { allOf, periodFilter, type Period } from '../../platform/period';
 import type { PartnerRow, PartnersDatabase, ProjectRow, ResidentTeamRow } from './database';
 import type { PartnerKind, ProjectFilter, RevitalizationStats } from './generated/resolvers-types';
@@ -17,11 +18,6 @@ export interface StatsRequest {
 
 /** A project filter whose `startedIn` has been checked (checkPeriod): null when open at both ends. */
 export type CheckedProjectFilter = Omit<ProjectFilter, 'startedIn'> & { startedIn: Period | null };
-
-function byKey<K, V>(keys: readonly K[], rows: readonly V[], keyOf: (row: V) => K): (V | null)[] {
-  const map = new Map(rows.map((row) => [keyOf(row), row]));
-  return keys.map((key) => map.get(key) ?? null);
-}
 
 function kindFilter(kind: PartnerKind | null): Filter | undefined {
   return kind == null ? undefined : (eb) => eb('t.kind', '=', kind);
@@ -48,8 +44,8 @@ const partnersByRegion = {
   key: 'id',
   link: { table: 'partner_region', references: 'partner_id', region: 'region_code' },
 } as const;
-const projectsByRegion = { table: 'project', join: { kind: 'region', column: 'village_code' }, key: 'id' } as const;
-const projectsByPartner = { table: 'project', join: { kind: 'equal', column: 'partner_id' }, key: 'id' } as const;
+const projectsByRegion = { table: 'project', join: { kind: 'region', column: 'village_code' }, key: 'id', keyKind: 'integer' } as const;
+const projectsByPartner = { table: 'project', join: { kind: 'equal', column: 'partner_id' }, key: 'id', keyKind: 'integer' } as const;
 const teamsByRegion = { table: 'resident_team', join: { kind: 'region', column: 'village_code' } } as const;
 
 /** The one parent of lists over a whole table. */

@@ -10,7 +10,7 @@ export const Region: RegionResolvers = {
     const code = String(reference.code);
     return levelOfCode(code) === null ? null : { code };
   },
-  educationStats: (region, args) => ({ code: region.code, period: checkPeriod(args.period) }),
+  educationStats: (region, args) => ({ parent: region.code, period: checkPeriod(args.period) }),
   educationEvents: (region, args, { loaders }) => {
     checkPeriod(args.filter?.heldIn, 'filter.heldIn');
     return loaders.eventsInRegion.load({ parent: region.code, page: readPage(args), filter: args.filter ?? null });

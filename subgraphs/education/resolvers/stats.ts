@@ -5,6 +5,6 @@ import type { EducationStatsResolvers } from '../generated/resolvers-types';
 export const EducationStats: EducationStatsResolvers = {
   events: async (stats, _args, { loaders }) => (await loaders.eventStats.load(stats)).events,
   attendees: async (stats, _args, { loaders }) => (await loaders.eventStats.load(stats)).attendees,
-  demonstrationVillages: (stats, _args, { loaders }) => loaders.demonstrationVillages.load({ code: stats.code, period: null }),
+  demonstrationVillages: (stats, _args, { loaders }) => loaders.demonstrationVillages.load({ parent: stats.parent, period: null }),
   legalUnderstandingPersons: (stats, _args, { loaders }) => loaders.legalUnderstandingPersons.load(stats),
 };
