@@ -1,10 +1,7 @@
-// Project ids are integers (shown as ID strings). An id that is not
-// one cannot name a record, so it finds nothing, and a cursor whose key is not
-// one was not given out by this API; both are caught here, before any SQL
-// (where comparing an integer column with 'abc' would be a database error).
-// The same check may belong in platform/pagination.ts for every integer key.
-import { badUserInput } from '../../platform/errors';
-import { readPage, type Page, type PageArgs } from '../../platform/pagination';
+// Project ids are integers (shown as ID strings). An id that is not one cannot
+// name a record, so it finds nothing, caught here before any SQL (where
+// comparing an integer column with 'abc' would be a database error). Cursors of
+// project lists are checked by the platform (keyKind: 'integer').
 
 /** Digits a project id may have: `bigint`, kept to safe JS integers. */
 export const PROJECT_ID_DIGITS = 15;
@@ -15,11 +12,3 @@ export function integerId(id: string | number, maxDigits: number): number | null
   return new RegExp(`^[0-9]{1,${maxDigits}}$`).test(text) ? Number(text) : null;
 }
 
-/** readPage, and the cursor's key must be an integer id. */
-export function readIdPage(args: PageArgs, maxDigits: number, defaultSize = 20): Page {
-  const page = readPage(args, defaultSize);
-  if (page.afterKey !== null && integerId(page.afterKey, maxDigits) === null) {
-    throw badUserInput('after', 'is not a cursor this API gave out');
-  }
-  return page;
-}

@@ -1,5 +1,5 @@
+import { readPage } from '../../../platform/pagination';
 import type { PartnerResolvers, ResidentTeamResolvers } from '../generated/resolvers-types';
-import { PROJECT_ID_DIGITS, readIdPage } from '../ids';
 import { checkProjectFilter } from './filters';
 
 export const Partner: PartnerResolvers = {
@@ -7,7 +7,7 @@ export const Partner: PartnerResolvers = {
   regions: (partner, _args, { loaders }) => loaders.regionsOfPartner.load(partner.id),
   projects: (partner, args, { loaders }) => {
     const filter = checkProjectFilter(args.filter);
-    return loaders.projectsOfPartner.load({ parent: partner.id, page: readIdPage(args, PROJECT_ID_DIGITS), filter });
+    return loaders.projectsOfPartner.load({ parent: partner.id, page: readPage(args), filter });
   },
 };
 

@@ -2,7 +2,6 @@ import { readPage } from '../../../platform/pagination';
 import { checkPeriod } from '../../../platform/period';
 import { levelOfCode } from '../../../platform/region-codes';
 import type { RegionResolvers } from '../generated/resolvers-types';
-import { PROJECT_ID_DIGITS, readIdPage } from '../ids';
 import { checkProjectFilter } from './filters';
 
 export const Region: RegionResolvers = {
@@ -18,7 +17,7 @@ export const Region: RegionResolvers = {
     loaders.partnersInRegion.load({ parent: region.code, page: readPage(args), filter: args.kind ?? null }),
   projects: (region, args, { loaders }) => {
     const filter = checkProjectFilter(args.filter);
-    return loaders.projectsInRegion.load({ parent: region.code, page: readIdPage(args, PROJECT_ID_DIGITS), filter });
+    return loaders.projectsInRegion.load({ parent: region.code, page: readPage(args), filter });
   },
   residentTeam: (region, _args, { loaders }) =>
     levelOfCode(region.code) === 'VILLAGE' ? loaders.teamOfVillage.load(region.code) : null,
