@@ -2,16 +2,11 @@
 // every parent-to-child field is one SQL statement per batch.
 import DataLoader from 'dataloader';
 import { sql, type Kysely } from 'kysely';
-import { aggregatesByParent, createConnectionLoader, loadGrouped, type Filter } from '../../platform/connections';
-import { byKey } from '../../platform/loaders';
-import { allOf, periodFilter, type Period } from '../../platform/period';
+import { aggregatesByParent, createConnectionLoader, type Filter } from '../../platform/connections';
+import { byKey, periodLoader } from '../../platform/loaders';
+import { allOf, periodFilter } from '../../platform/period';
 import type { JudicialDatabase, JudicialOfficeRow, MediationCaseRow, RegionRow, ServiceStationRow } from './database';
 import type { JudicialOfficeFilter, JudicialStats, MediationCaseFilter } from './generated/resolvers-types';
-
-export interface StatsRequest {
-  code: string;
-  period: Period | null;
-}
 
 function officeFilter(filter: JudicialOfficeFilter | null | undefined): Filter | undefined {
   if (!filter) return undefined;
@@ -59,29 +54,29 @@ export function createJudicialLoaders(db: Kysely<JudicialDatabase>) {
     officesInRegion: createConnectionLoader<JudicialOfficeRow, JudicialOfficeFilter | null>(db, officeTable, officeFilter),
     casesInRegion: createConnectionLoader<MediationCaseRow, MediationCaseFilter | null>(db, casesByRegion, mediationFilter),
     casesOfOffice: createConnectionLoader<MediationCaseRow, MediationCaseFilter | null>(db, casesByOffice, mediationFilter),
-    stats: new DataLoader<StatsRequest, JudicialStats, string>(
-      (requests) =>
-        loadGrouped(requests, (r) => JSON.stringify(r.period), async (group) => {
-          const codes = [...new Set(group.map((r) => r.code))];
-          const [offices, cases] = await Promise.all([
-            aggregatesByParent(db, officeTable, codes, {
-              offices: sql`count(*)`,
-              standardized: sql`count(*) filter (where t.standardization = 'STANDARDIZED')`,
-              demonstration: sql`count(*) filter (where t.demonstration)`,
-              branded: sql`count(*) filter (where t.brand is not null)`,
-            }),
-            aggregatesByParent(
-              db,
-              casesByRegion,
-              codes,
-              { cases: sql`count(*)`, resolved: sql`count(*) filter (where t.outcome = 'RESOLVED')` },
-              periodFilter('received_on', group[0].period),
-            ),
-          ]);
-          return group.map(({ code }) => {
-            const o = offices.get(code)!;
-            const c = cases.get(code)!;
-            return {
+    stats: periodLoader<JudicialStats>(async (codes, period) => {
+      const [offices, cases] = await Promise.all([
+        aggregatesByParent(db, officeTable, codes, {
+          offices: sql`count(*)`,
+          standardized: sql`count(*) filter (where t.standardization = 'STANDARDIZED')`,
+          demonstration: sql`count(*) filter (where t.demonstration)`,
+          branded: sql`count(*) filter (where t.brand is not null)`,
+        }),
+        aggregatesByParent(
+          db,
+          casesByRegion,
+          codes,
+          { cases: sql`count(*)`, resolved: sql`count(*) filter (where t.outcome = 'RESOLVED')` },
+          periodFilter('received_on', period),
+        ),
+      ]);
+      return new Map(
+        codes.map((code) => {
+          const o = offices.get(code)!;
+          const c = cases.get(code)!;
+          return [
+            code,
+            {
               offices: o.offices,
               standardized: o.standardized,
               standardizedRate: o.offices ? o.standardized / o.offices : 0,
@@ -90,11 +85,11 @@ export function createJudicialLoaders(db: Kysely<JudicialDatabase>) {
               mediationCases: c.cases,
               mediationResolved: c.resolved,
               mediationSuccessRate: c.cases ? c.resolved / c.cases : 0,
-            };
-          });
+            },
+          ];
         }),
-      { cacheKeyFn: (r) => JSON.stringify([r.code, r.period]) },
-    ),
+      );
+    }),
   };
 }
 

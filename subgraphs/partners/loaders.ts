@@ -2,19 +2,14 @@
 // every parent-to-child field is one SQL statement per batch.
 import DataLoader from 'dataloader';
 import { sql, type Kysely } from 'kysely';
-import { aggregatesByParent, createConnectionLoader, loadGrouped, type Filter } from '../../platform/connections';
-import { byKey } from '../../platform/loaders';
+import { aggregatesByParent, createConnectionLoader, type Filter } from '../../platform/connections';
+import { byKey, periodLoader } from '../../platform/loaders';
 import { allOf, periodFilter, type Period } from '../../platform/period';
 import type { PartnerRow, PartnersDatabase, ProjectRow, ResidentTeamRow } from './database';
 import type { PartnerKind, ProjectFilter, RevitalizationStats } from './generated/resolvers-types';
 import { integerId, PROJECT_ID_DIGITS } from './ids';
 import { createLinkedConnectionLoader } from './linked-connections';
 import type { RegionModel } from './models';
-
-export interface StatsRequest {
-  code: string;
-  period: Period | null;
-}
 
 /** A project filter whose `startedIn` has been checked (checkPeriod): null when open at both ends. */
 export type CheckedProjectFilter = Omit<ProjectFilter, 'startedIn'> & { startedIn: Period | null };
@@ -82,40 +77,39 @@ export function createPartnersLoaders(db: Kysely<PartnersDatabase>) {
     partnersInRegion: createLinkedConnectionLoader<PartnerRow, PartnerKind | null>(db, partnersByRegion, kindFilter),
     projectsInRegion: createConnectionLoader<ProjectRow, CheckedProjectFilter | null>(db, projectsByRegion, projectFilter),
     projectsOfPartner: createConnectionLoader<ProjectRow, CheckedProjectFilter | null>(db, projectsByPartner, projectFilter),
-    stats: new DataLoader<StatsRequest, RevitalizationStats, string>(
-      (requests) =>
-        loadGrouped(requests, (r) => JSON.stringify(r.period), async (group) => {
-          const codes = [...new Set(group.map((r) => r.code))];
-          const { period } = group[0];
-          const [projects, pairings, teams] = await Promise.all([
-            aggregatesByParent(
-              db,
-              projectsByRegion,
-              codes,
-              {
-                projects: sql`count(*)`,
-                reviewed: sql`count(*) filter (where t.legally_reviewed)`,
-                budget: sql`sum(t.budget_yuan)`,
-              },
-              periodFilter('started_on', period),
-            ),
-            aggregatesByParent(db, pairingsByRegion, codes, { partners: sql`count(distinct t.partner_id)` }, inPlaceFilter(period)),
-            aggregatesByParent(db, teamsByRegion, codes, { teams: sql`count(*)` }, inPlaceFilter(period)),
-          ]);
-          return group.map(({ code }) => {
-            const p = projects.get(code)!;
-            return {
+    stats: periodLoader<RevitalizationStats>(async (codes, period) => {
+      const [projects, pairings, teams] = await Promise.all([
+        aggregatesByParent(
+          db,
+          projectsByRegion,
+          codes,
+          {
+            projects: sql`count(*)`,
+            reviewed: sql`count(*) filter (where t.legally_reviewed)`,
+            budget: sql`sum(t.budget_yuan)`,
+          },
+          periodFilter('started_on', period),
+        ),
+        aggregatesByParent(db, pairingsByRegion, codes, { partners: sql`count(distinct t.partner_id)` }, inPlaceFilter(period)),
+        aggregatesByParent(db, teamsByRegion, codes, { teams: sql`count(*)` }, inPlaceFilter(period)),
+      ]);
+      return new Map(
+        codes.map((code) => {
+          const p = projects.get(code)!;
+          return [
+            code,
+            {
               partners: pairings.get(code)!.partners,
               projects: p.projects,
               projectsLegallyReviewed: p.reviewed,
               legalReviewRate: p.projects ? p.reviewed / p.projects : 0,
               residentTeams: teams.get(code)!.teams,
               budgetYuan: p.budget,
-            };
-          });
+            },
+          ];
         }),
-      { cacheKeyFn: (r) => JSON.stringify([r.code, r.period]) },
-    ),
+      );
+    }),
   };
 }
 

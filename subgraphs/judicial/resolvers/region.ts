@@ -12,7 +12,7 @@ export const Region: RegionResolvers = {
   judicialOffices: (region, args, { loaders }) =>
     loaders.officesInRegion.load({ parent: region.code, page: readPage(args), filter: args.filter ?? null }),
   judicialStats: (region, args, { loaders }) =>
-    loaders.stats.load({ code: region.code, period: checkPeriod(args.period) }),
+    loaders.stats.load({ parent: region.code, period: checkPeriod(args.period) }),
   mediationCases: (region, args, { loaders }) => {
     checkPeriod(args.filter?.receivedIn, 'filter.receivedIn');
     return loaders.casesInRegion.load({ parent: region.code, page: readPage(args), filter: args.filter ?? null });

@@ -12,7 +12,7 @@ export const Region: RegionResolvers = {
     return levelOfCode(code) === null ? null : { code };
   },
   revitalizationStats: (region, args, { loaders }) =>
-    loaders.stats.load({ code: region.code, period: checkPeriod(args.period) }),
+    loaders.stats.load({ parent: region.code, period: checkPeriod(args.period) }),
   partners: (region, args, { loaders }) =>
     loaders.partnersInRegion.load({ parent: region.code, page: readPage(args), filter: args.kind ?? null }),
   projects: (region, args, { loaders }) => {
