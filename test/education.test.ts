@@ -4,7 +4,7 @@
 // pagination, bad input and entity batching (one SQL statement per batch).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { postGraphQL, startHub, type DatabaseKind, type GraphQLResponse, type Hub } from './harness';
+import { pageThrough, postGraphQL, startHub, type DatabaseKind, type Hub } from './harness';
 import { AWARDS, CAMPAIGNS, EVENTS_AT_SCALE_1 } from '../subgraphs/education/seed';
 
 const SCALE = 0.1;
@@ -305,21 +305,12 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('education subgraph on %s', 
 
   test('paginates an office\'s and a county\'s events to the end without gaps or repeats', async () => {
     for (const [root, field] of [['region(code: "652922")', 'educationEvents'], [`judicialOffice(id: "${busyOffice}")`, 'educationEvents']]) {
-      const seen: string[] = [];
-      let after: string | null = null;
-      let totalCount = 0;
-      for (let page = 0; page < 100; page++) {
-        const response: GraphQLResponse = await hub.query(
-          `query($after: String) { node: ${root} { ${field}(first: 3, after: $after) { totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } }`,
-          { after },
-        );
-        expect(response.errors).toBeUndefined();
-        const connection = response.data!.node[field];
-        totalCount = connection.totalCount;
-        seen.push(...connection.edges.map((e: { node: { id: string } }) => e.node.id));
-        if (!connection.pageInfo.hasNextPage) break;
-        after = connection.pageInfo.endCursor;
-      }
+      const { ids: seen, totalCount } = await pageThrough(
+        hub,
+        `query($first: Int, $after: String) { node: ${root} { ${field}(first: $first, after: $after) { totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } }`,
+        (data) => data.node[field],
+        3,
+      );
       expect(totalCount).toBeGreaterThan(3);
       expect(seen.length).toBe(totalCount);
       expect(new Set(seen).size).toBe(totalCount);

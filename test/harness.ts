@@ -119,3 +119,37 @@ async function runAll(steps: (() => Promise<void>)[]): Promise<void> {
     }
   }
 }
+
+interface PagedConnection {
+  totalCount: number;
+  edges: { cursor: string; node: { id: string } }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+/**
+ * Follows a connection page by page to its end. `query` takes `$first: Int`
+ * and `$after: String`; `pick` finds the connection in the data. Checks each
+ * page's size and end cursor; returns the ids in order and the last totalCount.
+ */
+export async function pageThrough(
+  hub: Hub,
+  query: string,
+  pick: (data: Record<string, any>) => PagedConnection,
+  first: number,
+): Promise<{ ids: string[]; totalCount: number }> {
+  const ids: string[] = [];
+  let after: string | null = null;
+  let totalCount = -1;
+  for (let page = 0; page < 1000; page++) {
+    const response: GraphQLResponse = await hub.query(query, { first, after });
+    expect(response.errors).toBeUndefined();
+    const connection = pick(response.data!);
+    totalCount = connection.totalCount;
+    expect(connection.edges.length).toBeLessThanOrEqual(first);
+    ids.push(...connection.edges.map((edge) => edge.node.id));
+    if (connection.edges.length) expect(connection.pageInfo.endCursor).toBe(connection.edges[connection.edges.length - 1].cursor);
+    if (!connection.pageInfo.hasNextPage) break;
+    after = connection.pageInfo.endCursor;
+  }
+  return { ids, totalCount };
+}

@@ -1,7 +1,7 @@
 // The judicial offices subgraph through the gateway over HTTP, on PGlite and on
 // PostgreSQL: the region directory, offices, stats roll-ups, pagination,
 // filters and bad input.
-import { postGraphQL, startHub, type DatabaseKind, type GraphQLResponse, type Hub } from './harness';
+import { pageThrough, postGraphQL, startHub, type DatabaseKind, type Hub } from './harness';
 
 const STATS = 'offices standardized standardizedRate demonstration branded mediationCases mediationResolved mediationSuccessRate';
 const COUNTS = ['offices', 'standardized', 'demonstration', 'branded', 'mediationCases', 'mediationResolved'] as const;
@@ -125,21 +125,12 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('judicial subgraph on %s', (
   });
 
   test('paginates a list to its end without gaps or repeats', async () => {
-    const seen: string[] = [];
-    let after: string | null = null;
-    let totalCount = 0;
-    for (let page = 0; page < 100; page++) {
-      const response: GraphQLResponse = await hub.query(
-        `query($after: String) { region(code: "652922") { mediationCases(first: 7, after: $after) { totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } }`,
-        { after },
-      );
-      const connection = response.data!.region.mediationCases;
-      totalCount = connection.totalCount;
-      seen.push(...connection.edges.map((e: { node: { id: string } }) => e.node.id));
-      if (connection.edges.length) expect(connection.pageInfo.endCursor).toBe(connection.edges[connection.edges.length - 1].cursor);
-      if (!connection.pageInfo.hasNextPage) break;
-      after = connection.pageInfo.endCursor;
-    }
+    const { ids: seen, totalCount } = await pageThrough(
+      hub,
+      `query($first: Int, $after: String) { region(code: "652922") { mediationCases(first: $first, after: $after) { totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } }`,
+      (data) => data.region.mediationCases,
+      7,
+    );
     expect(totalCount).toBeGreaterThan(7);
     expect(seen.length).toBe(totalCount);
     expect(new Set(seen).size).toBe(totalCount);

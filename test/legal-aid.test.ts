@@ -3,7 +3,7 @@
 // from legal aid to judicial), stats roll-ups, filters, the status life cycle
 // as stored, village legal advisors, entity batching and bad input.
 import type { Kysely } from 'kysely';
-import { postGraphQL, startHub, type DatabaseKind, type GraphQLResponse, type Hub } from './harness';
+import { pageThrough, postGraphQL, startHub, type DatabaseKind, type Hub } from './harness';
 
 const STATS = 'applications accepted rejected closed averageDaysToClose';
 const COUNTS = ['applications', 'accepted', 'rejected', 'closed'] as const;
@@ -318,20 +318,12 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('legal aid subgraph on %s', 
   });
 
   test('paginates a list of cases to its end without gaps or repeats', async () => {
-    const seen: string[] = [];
-    let after: string | null = null;
-    let totalCount = 0;
-    for (let page = 0; page < 100; page++) {
-      const response: GraphQLResponse = await hub.query(
-        `query($after: String) { region(code: "652922") { legalAidCases(first: 7, after: $after) { totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } }`,
-        { after },
-      );
-      const connection = response.data!.region.legalAidCases;
-      totalCount = connection.totalCount;
-      seen.push(...connection.edges.map((e: { node: { id: string } }) => e.node.id));
-      if (!connection.pageInfo.hasNextPage) break;
-      after = connection.pageInfo.endCursor;
-    }
+    const { ids: seen, totalCount } = await pageThrough(
+      hub,
+      `query($first: Int, $after: String) { region(code: "652922") { legalAidCases(first: $first, after: $after) { totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } }`,
+      (data) => data.region.legalAidCases,
+      7,
+    );
     expect(totalCount).toBeGreaterThan(7);
     expect(seen.length).toBe(totalCount);
     expect(new Set(seen).size).toBe(totalCount);

@@ -3,7 +3,7 @@
 // directory and the judicial offices: pairings, projects and their legal
 // review, resident teams, stats roll-ups, filters, pagination, bad input and
 // batching.
-import { postGraphQL, startHub, type DatabaseKind, type GraphQLResponse, type Hub } from './harness';
+import { pageThrough, postGraphQL, startHub, type DatabaseKind, type GraphQLResponse, type Hub } from './harness';
 
 const STATS = 'partners projects projectsLegallyReviewed legalReviewRate residentTeams budgetYuan';
 /** The figures that add up from children to parent; `partners` counts distinct partners and does not. */
@@ -29,23 +29,6 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('partners subgraph on %s', (
     hub = await startHub({ database, only: ['judicial', 'partners'] });
   });
   afterAll(() => hub?.stop());
-
-  /** Follows a connection page by page to its end; returns its ids in order and its totalCount. */
-  async function paginate(query: string, pick: (data: Record<string, any>) => any, first: number): Promise<{ ids: string[]; totalCount: number }> {
-    const ids: string[] = [];
-    let after: string | null = null;
-    let totalCount = -1;
-    for (let page = 0; page < 200; page++) {
-      const connection = pick(expectOk(await hub.query(query, { first, after })));
-      totalCount = connection.totalCount;
-      expect(connection.nodes.length).toBeLessThanOrEqual(first);
-      ids.push(...connection.edges.map((e: { node: Node }) => e.node.id));
-      if (connection.edges.length) expect(connection.pageInfo.endCursor).toBe(connection.edges[connection.edges.length - 1].cursor);
-      if (!connection.pageInfo.hasNextPage) break;
-      after = connection.pageInfo.endCursor;
-    }
-    return { ids, totalCount };
-  }
 
   test('region-wide figures', async () => {
     const data = expectOk(
@@ -324,7 +307,8 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('partners subgraph on %s', (
   });
 
   test("paginates a region's partners and projects to the end without gaps or repeats", async () => {
-    const partners = await paginate(
+    const partners = await pageThrough(
+      hub,
       'query($first: Int, $after: String) { region(code: "652922") { partners(first: $first, after: $after) { totalCount edges { cursor node { id } } nodes { id } pageInfo { hasNextPage endCursor } } } }',
       (data) => data.region.partners,
       9,
@@ -334,7 +318,8 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('partners subgraph on %s', (
     expect(new Set(partners.ids).size).toBe(partners.totalCount);
     expect(partners.ids).toEqual([...partners.ids].sort());
 
-    const projects = await paginate(
+    const projects = await pageThrough(
+      hub,
       'query($first: Int, $after: String) { region(code: "652922") { projects(first: $first, after: $after) { totalCount edges { cursor node { id } } nodes { id } pageInfo { hasNextPage endCursor } } } }',
       (data) => data.region.projects,
       7,
@@ -344,7 +329,8 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('partners subgraph on %s', (
     expect(new Set(projects.ids).size).toBe(projects.totalCount);
     expect(projects.ids.map(Number)).toEqual([...projects.ids.map(Number)].sort((a, b) => a - b));
 
-    const teams = await paginate(
+    const teams = await pageThrough(
+      hub,
       'query($first: Int, $after: String) { partners(kind: PETITIONS, first: $first, after: $after) { totalCount edges { cursor node { id } } nodes { id } pageInfo { hasNextPage endCursor } } }',
       (data) => data.partners,
       50,
