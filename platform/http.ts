@@ -22,6 +22,8 @@ export interface RunningServer {
   url: string;
   port: number;
   server: http.Server;
+  /** GraphQL requests received since start (POST /graphql), whatever became of them. */
+  graphqlRequests(): number;
   close(): Promise<void>;
 }
 
@@ -38,8 +40,13 @@ export async function serveGraphQL<Ctx extends BaseContext>(
     const state = options.readiness ? await options.readiness() : { ready: true };
     res.status(state.ready ? 200 : 503).json(state);
   });
+  let graphqlRequests = 0;
   app.use(
     '/graphql',
+    (_req, _res, next) => {
+      graphqlRequests++;
+      next();
+    },
     express.json({ limit: options.bodyLimit ?? '1mb' }),
     expressMiddleware(apollo, { context: ({ req }) => options.context(req) }),
   );
@@ -59,6 +66,7 @@ export async function serveGraphQL<Ctx extends BaseContext>(
     url: `http://localhost:${port}/graphql`,
     port,
     server,
+    graphqlRequests: () => graphqlRequests,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

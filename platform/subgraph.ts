@@ -68,6 +68,8 @@ export interface RunningSubgraph<DB> {
   url: string;
   port: number;
   database: DatabaseHandle<DB>;
+  /** GraphQL requests the subgraph has received since it started. */
+  graphqlRequests(): number;
   stop(): Promise<void>;
 }
 
@@ -122,6 +124,7 @@ export async function startSubgraph<DB, Loaders>(
     url: running.url,
     port: running.port,
     database,
+    graphqlRequests: running.graphqlRequests,
     async stop() {
       await running.close();
       await runningApollo.stop();

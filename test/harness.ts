@@ -24,6 +24,8 @@ export interface Hub {
   query<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   /** SQL statements a subgraph has sent since it started. */
   statements(subgraph: string): number;
+  /** GraphQL requests all subgraphs together have received since they started. */
+  subgraphRequests(): number;
   stop(): Promise<void>;
 }
 
@@ -102,6 +104,7 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
       subgraphs,
       query: (query, variables, headers) => postGraphQL(gateway.url, { query, variables }, headers),
       statements: (name) => subgraphs[name].database.statementCount(),
+      subgraphRequests: () => Object.values(subgraphs).reduce((sum, s) => sum + s.graphqlRequests(), 0),
       stop: () => runAll(cleanups),
     };
   } catch (error) {
