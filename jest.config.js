@@ -3,7 +3,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  transform: { '^.+\\.(ts|js)$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  // jose is published as ES modules only; swc turns it into CommonJS for jest.
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   testTimeout: 60_000,
   // Each test file starts its own hub; two at a time suits a 2-core machine.
   maxWorkers: 2,

@@ -6,7 +6,10 @@ import { ApolloServer } from '@apollo/server';
 import { intFromEnv, stringFromEnv } from '../platform/config';
 import { createErrorFormatter } from '../platform/errors';
 import { serveGraphQL } from '../platform/http';
+import { createIdentitySigner, identityKeysFromEnv } from '../platform/identity';
 import { SUPERGRAPH_PATH } from '../schema/compose';
+import { authConfigFromEnv, createAuthenticator, type AuthConfig } from './auth';
+import { createContextFactory, type GatewayContext } from './context';
 import { HubDataSource } from './data-source';
 import { subgraphUrlFromEnv } from './subgraph-urls';
 
@@ -16,10 +19,18 @@ export interface GatewayOptions {
   /** Subgraph name -> URL; others from the environment or the supergraph. */
   subgraphUrls?: Record<string, string>;
   bodyLimit?: string;
+  /** How callers' tokens are verified (default: from the environment). */
+  auth?: AuthConfig;
+  /** PEM private key that signs the identity forwarded to subgraphs (default: from the environment). */
+  identityPrivateKey?: string;
 }
 
 export function gatewayOptionsFromEnv(): GatewayOptions {
+  const identityPrivateKey = identityKeysFromEnv().privateKey;
+  if (!identityPrivateKey) throw new Error('HUB_IDENTITY_PRIVATE_KEY must be set with HUB_IDENTITY_PUBLIC_KEY at the gateway');
   return {
+    auth: authConfigFromEnv(),
+    identityPrivateKey,
     port: intFromEnv('GATEWAY_PORT', 4000, 0, 65535),
     supergraphSdl: readFileSync(stringFromEnv('SUPERGRAPH_PATH') ?? SUPERGRAPH_PATH, 'utf8'),
     bodyLimit: stringFromEnv('GATEWAY_BODY_LIMIT') ?? '1mb',
@@ -44,7 +55,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       return new HubDataSource({ url: subgraphUrls[name] });
     },
   });
-  const apollo = new ApolloServer({
+  const context = createContextFactory(
+    await createAuthenticator(options.auth ?? authConfigFromEnv()),
+    await createIdentitySigner(options.identityPrivateKey ?? identityKeysFromEnv().privateKey!),
+  );
+  const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError: createErrorFormatter({ logUnexpected: (error) => console.error('[gateway] unexpected error:', error) }),
     includeStacktraceInErrorResponses: false,
@@ -53,7 +68,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const server = await serveGraphQL(apollo, {
     port: options.port ?? 4000,
     bodyLimit: options.bodyLimit,
-    context: async () => ({}),
+    context,
     readiness: async () => ({ ready: true, supergraph: 'loaded', subgraphs: subgraphUrls }),
   });
   return {

@@ -37,6 +37,15 @@ export function badUserInput(field: string, message: string): GraphQLError {
   return hubError('BAD_USER_INPUT', `${field}: ${message}`, { field });
 }
 
+/** A request without valid credentials: HTTP 401, no data. */
+export function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+}
+
+export function forbidden(message: string): GraphQLError {
+  return hubError('FORBIDDEN', message);
+}
+
 export function notFound(message: string): GraphQLError {
   return hubError('NOT_FOUND', message);
 }

@@ -11,17 +11,21 @@ import { parse, type DocumentNode } from 'graphql';
 import type { Kysely, Migration } from 'kysely';
 import { envPrefix, intFromEnv, seedScaleFromEnv, stringFromEnv } from './config';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './database';
-import { createErrorFormatter } from './errors';
+import { createErrorFormatter, unauthenticated } from './errors';
 import { serveGraphQL, type RunningServer } from './http';
 import { DateScalar } from './scalars';
 import { seedMarkerMigration, seedOnce, type Seeder } from './seed';
-import { ANONYMOUS, type Viewer } from './viewer';
+import { createIdentityVerifier, identityKeysFromEnv, IDENTITY_HEADER } from './identity';
+import type { Viewer } from './viewer';
 
 export interface SubgraphContext<DB, Loaders> {
   db: Kysely<DB>;
   /** Per-request DataLoaders: one SQL statement per batch. */
   loaders: Loaders;
+  /** The caller, as the gateway verified and signed it. */
   viewer: Viewer;
+  /** The gateway's id of the request, for audit records and logs. */
+  requestId: string;
 }
 
 export interface SubgraphDefinition<DB, Loaders> {
@@ -34,7 +38,8 @@ export interface SubgraphDefinition<DB, Loaders> {
   resolvers: object;
   migrations: Record<string, Migration>;
   seed: Seeder<DB>;
-  createLoaders(db: Kysely<DB>): Loaders;
+  /** Loaders for one request; the viewer lets them restrict what they read to what the caller may see. */
+  createLoaders(db: Kysely<DB>, viewer: Viewer): Loaders;
 }
 
 export function loadTypeDefs(directory: string): DocumentNode {
@@ -49,6 +54,8 @@ export interface StartOptions {
   pgliteDataDir?: string;
   seedScale?: number;
   progress?: (message: string) => void;
+  /** PEM public key of the gateway's identity signature (default: HUB_IDENTITY_PUBLIC_KEY or the development key). */
+  identityPublicKey?: string;
 }
 
 /** Start options from the environment: `<PREFIX>_PORT`, `<PREFIX>_DATABASE_URL`, `PGLITE_DATA_DIR`, `SEED_SCALE`. */
@@ -60,6 +67,7 @@ export function startOptionsFromEnv(definition: { name: string; defaultPort: num
     databaseUrl: stringFromEnv(`${prefix}_DATABASE_URL`),
     pgliteDataDir: pgliteRoot ? path.resolve(pgliteRoot, definition.name) : undefined,
     seedScale: seedScaleFromEnv(),
+    identityPublicKey: identityKeysFromEnv().publicKey,
   };
 }
 
@@ -108,9 +116,18 @@ export async function startSubgraph<DB, Loaders>(
     });
     await apollo.start();
     const db = database.db;
+    const verifyIdentity = await createIdentityVerifier(options.identityPublicKey ?? identityKeysFromEnv().publicKey);
     server = await serveGraphQL(apollo, {
       port: options.port ?? definition.defaultPort,
-      context: async () => ({ db, loaders: definition.createLoaders(db), viewer: ANONYMOUS }),
+      // Only requests that passed the gateway are answered (health checks aside).
+      context: async (req) => {
+        const token = req.header(IDENTITY_HEADER);
+        if (!token) throw unauthenticated('This service answers only requests that come through the gateway');
+        const identity = await verifyIdentity(token).catch(() => {
+          throw unauthenticated('The gateway identity is invalid or expired');
+        });
+        return { db, viewer: identity.viewer, requestId: identity.requestId, loaders: definition.createLoaders(db, identity.viewer) };
+      },
     });
   } catch (error) {
     await apollo?.stop();

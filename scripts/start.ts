@@ -3,6 +3,7 @@
 // while they load, prints the URLs when ready, stops them all on Ctrl-C.
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { devKeyPair, isProduction } from '../platform/dev-keys';
 import type { ServiceMessage } from '../platform/service-process';
 import { listSubgraphs } from '../schema/subgraphs';
 
@@ -74,6 +75,9 @@ process.on('SIGINT', () => {
 process.on('SIGTERM', () => void stopAll(0));
 
 async function main(): Promise<void> {
+  // Create the development keys once, before the services race to.
+  if (!isProduction() && !process.env.HUB_IDENTITY_PUBLIC_KEY) devKeyPair('identity');
+  if (!isProduction() && !process.env.AUTH_JWKS_URL && !process.env.AUTH_PUBLIC_KEY) devKeyPair('token');
   console.log(`Starting the rule-of-law hub: ${subgraphs.map((s) => s.name).join(', ')} and the gateway`);
   await Promise.all([...subgraphs, gateway].map(launch));
   console.log(`\nThe hub is ready (${elapsed()}):`);

@@ -4,7 +4,7 @@
 // pagination, bad input and entity batching (one SQL statement per batch).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { pageThrough, postGraphQL, startHub, type DatabaseKind, type Hub } from './harness';
+import { pageThrough, startHub, type DatabaseKind, type Hub } from './harness';
 import { AWARDS, CAMPAIGNS, EVENTS_AT_SCALE_1 } from '../subgraphs/education/seed';
 
 const SCALE = 0.1;
@@ -351,7 +351,7 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('education subgraph on %s', 
     }`);
     expect(errors).toBeUndefined();
     expect(data).toEqual({ educationEvent: null, odd: null, campaign: null });
-    const direct = await postGraphQL<{ _entities: unknown[] }>(hub.subgraphs.education.url, {
+    const direct = await hub.postToSubgraph<{ _entities: unknown[] }>('education', {
       query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on JudicialOffice { educationEvents { totalCount } } ... on Region { educationStats { events } } } }',
       variables: { r: [{ __typename: 'JudicialOffice', id: 'JO-000000000' }, { __typename: 'Region', code: 'x' }] },
     });
@@ -370,7 +370,7 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('education subgraph on %s', 
     expect(codes.length).toBeGreaterThan(200);
     const fetchEntities = async (selection: string) => {
       const before = hub.statements('education');
-      const response = await postGraphQL<{ _entities: Record<string, any>[] }>(hub.subgraphs.education.url, {
+      const response = await hub.postToSubgraph<{ _entities: Record<string, any>[] }>('education', {
         query: `query($r: [_Any!]!) { _entities(representations: $r) { ${selection} } }`,
         variables: { r: representations },
       });

@@ -1,8 +1,13 @@
 // Starts a real hub for a test file: every subgraph (on PGlite, or on fresh
 // PostgreSQL databases) and the gateway, on free ports, in this process so that
 // tests can read each database's SQL statement count. Requests go over HTTP.
+import { generateKeyPairSync } from 'node:crypto';
 import pg from 'pg';
+import { importPKCS8, SignJWT } from 'jose';
+import { DEFAULT_AUDIENCE } from '../gateway/auth';
 import { startGateway, type RunningGateway } from '../gateway/gateway';
+import { createIdentitySigner, IDENTITY_HEADER } from '../platform/identity';
+import { ANONYMOUS, type Viewer } from '../platform/viewer';
 import { startSubgraph, type RunningSubgraph, type SubgraphDefinition } from '../platform/subgraph';
 import { listSubgraphs } from '../schema/subgraphs';
 
@@ -10,6 +15,44 @@ export type DatabaseKind = 'pglite' | 'postgres';
 
 /** The server the PostgreSQL tests create their databases on. */
 export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+function ed25519Pair(): { privateKey: string; publicKey: string } {
+  return generateKeyPairSync('ed25519', {
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
+}
+
+/** Keys of the test hubs: callers' tokens are signed with TOKEN_KEYS, the gateway's forwarded identity with IDENTITY_KEYS. */
+export const TOKEN_KEYS = ed25519Pair();
+export const IDENTITY_KEYS = ed25519Pair();
+export const TEST_ISSUER = 'rule-of-law-hub-test';
+
+export interface TokenClaims {
+  sub?: string;
+  agency?: string;
+  scope?: string;
+  regions?: string[];
+  [claim: string]: unknown;
+}
+
+/** A caller's token as an identity provider would issue it (EdDSA, test issuer, hub audience, 5 minutes). */
+export async function signToken(claims: TokenClaims, options: { privateKey?: string; issuer?: string; audience?: string; expiresIn?: string | number } = {}): Promise<string> {
+  const key = await importPKCS8(options.privateKey ?? TOKEN_KEYS.privateKey, 'EdDSA');
+  return new SignJWT({ sub: 'tester', ...claims })
+    .setProtectedHeader({ alg: 'EdDSA' })
+    .setIssuer(options.issuer ?? TEST_ISSUER)
+    .setAudience(options.audience ?? DEFAULT_AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(options.expiresIn ?? '5m')
+    .sign(key);
+}
+
+/** Headers that make a direct subgraph call look as if it came through the gateway. */
+export async function identityHeaders(viewer: Viewer = ANONYMOUS, privateKey = IDENTITY_KEYS.privateKey): Promise<Record<string, string>> {
+  const sign = await createIdentitySigner(privateKey);
+  return { [IDENTITY_HEADER]: await sign({ viewer, requestId: 'test' }) };
+}
 
 export interface GraphQLResponse<T = Record<string, any>> {
   status: number;
@@ -20,6 +63,8 @@ export interface GraphQLResponse<T = Record<string, any>> {
 export interface Hub {
   gateway: RunningGateway;
   subgraphs: Record<string, RunningSubgraph<unknown>>;
+  /** POSTs a body straight to a subgraph, with a gateway identity for `viewer` (anonymous by default). */
+  postToSubgraph<T = Record<string, any>>(name: string, body: unknown, viewer?: Viewer): Promise<GraphQLResponse<T>>;
   /** POSTs a query to the gateway. */
   query<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   /** SQL statements a subgraph has sent since it started. */
@@ -89,13 +134,20 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
           cleanups.push(database.drop);
           databaseUrl = database.url;
         }
-        const running = await startSubgraph(definition, { port: 0, databaseUrl, seedScale: options.seedScale ?? 0.1 });
+        const running = await startSubgraph(definition, {
+          port: 0,
+          databaseUrl,
+          seedScale: options.seedScale ?? 0.1,
+          identityPublicKey: IDENTITY_KEYS.publicKey,
+        });
         subgraphs[info.name] = running;
         cleanups.unshift(running.stop);
       }),
     );
     const gateway = await startGateway({
       port: 0,
+      auth: { publicKey: TOKEN_KEYS.publicKey, algorithm: 'EdDSA', issuer: TEST_ISSUER, audience: DEFAULT_AUDIENCE },
+      identityPrivateKey: IDENTITY_KEYS.privateKey,
       subgraphUrls: Object.fromEntries(Object.values(subgraphs).map((s) => [s.name, s.url])),
     });
     cleanups.unshift(gateway.stop);
@@ -103,6 +155,7 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
       gateway,
       subgraphs,
       query: (query, variables, headers) => postGraphQL(gateway.url, { query, variables }, headers),
+      postToSubgraph: async (name, body, viewer) => postGraphQL(subgraphs[name].url, body, await identityHeaders(viewer)),
       statements: (name) => subgraphs[name].database.statementCount(),
       subgraphRequests: () => Object.values(subgraphs).reduce((sum, s) => sum + s.graphqlRequests(), 0),
       stop: () => runAll(cleanups),

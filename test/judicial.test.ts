@@ -1,7 +1,7 @@
 // The judicial offices subgraph through the gateway over HTTP, on PGlite and on
 // PostgreSQL: the region directory, offices, stats roll-ups, pagination,
 // filters and bad input.
-import { pageThrough, postGraphQL, startHub, type DatabaseKind, type Hub } from './harness';
+import { pageThrough, startHub, type DatabaseKind, type Hub } from './harness';
 
 const STATS = 'offices standardized standardizedRate demonstration branded mediationCases mediationResolved mediationSuccessRate';
 const COUNTS = ['offices', 'standardized', 'demonstration', 'branded', 'mediationCases', 'mediationResolved'] as const;
@@ -189,7 +189,7 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('judicial subgraph on %s', (
       ...offices.map((o) => ({ __typename: 'Region', code: o.township.code })),
     ];
     const before = hub.statements('judicial');
-    const response = await postGraphQL<{ _entities: { name: string }[] }>(hub.subgraphs.judicial.url, {
+    const response = await hub.postToSubgraph<{ _entities: { name: string }[] }>('judicial', {
       query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on JudicialOffice { name } ... on Region { name } } }',
       variables: { r: representations },
     });

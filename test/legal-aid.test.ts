@@ -3,7 +3,7 @@
 // from legal aid to judicial), stats roll-ups, filters, the status life cycle
 // as stored, village legal advisors, entity batching and bad input.
 import type { Kysely } from 'kysely';
-import { pageThrough, postGraphQL, startHub, type DatabaseKind, type Hub } from './harness';
+import { pageThrough, startHub, type DatabaseKind, type Hub } from './harness';
 
 const STATS = 'applications accepted rejected closed averageDaysToClose';
 const COUNTS = ['applications', 'accepted', 'rejected', 'closed'] as const;
@@ -354,10 +354,9 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('legal aid subgraph on %s', 
   test('_entities lookups of Region and JudicialOffice are batched: one SQL statement per batch', async () => {
     const listed = await query('{ judicialOffices(first: 60) { nodes { id township { code parent { code } children { code } } } } }');
     const offices = listed.judicialOffices.nodes as { id: string; township: { code: string; parent: { code: string }; children: { code: string }[] } }[];
-    const url = hub.subgraphs['legal-aid'].url;
     const entities = async (representations: object[], selection: string) => {
       const before = hub.statements('legal-aid');
-      const response = await postGraphQL<{ _entities: any[] }>(url, {
+      const response = await hub.postToSubgraph<{ _entities: any[] }>('legal-aid', {
         query: `query($r: [_Any!]!) { _entities(representations: $r) { ${selection} } }`,
         variables: { r: representations },
       });

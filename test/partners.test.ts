@@ -3,7 +3,7 @@
 // directory and the judicial offices: pairings, projects and their legal
 // review, resident teams, stats roll-ups, filters, pagination, bad input and
 // batching.
-import { pageThrough, postGraphQL, startHub, type DatabaseKind, type GraphQLResponse, type Hub } from './harness';
+import { pageThrough, startHub, type DatabaseKind, type GraphQLResponse, type Hub } from './harness';
 
 const STATS = 'partners projects projectsLegallyReviewed legalReviewRate residentTeams budgetYuan';
 /** The figures that add up from children to parent; `partners` counts distinct partners and does not. */
@@ -371,7 +371,7 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('partners subgraph on %s', (
     expect(projects).toHaveLength(60);
     const entities = async (query: string, representations: object[]) => {
       const before = hub.statements('partners');
-      const response = await postGraphQL<{ _entities: (Record<string, any> | null)[] }>(hub.subgraphs.partners.url, {
+      const response = await hub.postToSubgraph<{ _entities: (Record<string, any> | null)[] }>('partners', {
         query: `query($r: [_Any!]!) { _entities(representations: $r) { ${query} } }`,
         variables: { r: representations },
       });

@@ -2,22 +2,22 @@
 // database once, and errors that reveal nothing of the server.
 import { startSubgraph } from '../platform/subgraph';
 import judicial from '../subgraphs/judicial/subgraph';
-import { createTestDatabase, postGraphQL, startHub } from './harness';
+import { createTestDatabase, identityHeaders, IDENTITY_KEYS, postGraphQL, startHub } from './harness';
 
 describe('seeding on PostgreSQL', () => {
   test('an empty database is migrated and seeded once; a restart keeps its data', async () => {
     const database = await createTestDatabase('seed_once');
     try {
       const messages: string[] = [];
-      const first = await startSubgraph(judicial, { port: 0, databaseUrl: database.url, seedScale: 0.01, progress: (m) => messages.push(m) });
+      const first = await startSubgraph(judicial, { port: 0, databaseUrl: database.url, seedScale: 0.01, progress: (m) => messages.push(m), identityPublicKey: IDENTITY_KEYS.publicKey });
       const count = `{ region(code: "650000") { judicialStats { offices mediationCases } } }`;
-      const before = await postGraphQL<{ region: { judicialStats: { mediationCases: number } } }>(first.url, { query: count });
+      const before = await postGraphQL<{ region: { judicialStats: { mediationCases: number } } }>(first.url, { query: count }, await identityHeaders());
       await first.stop();
       expect(messages.some((m) => m.startsWith('migrated: 0000-hub-seed-marker, 0001-initial'))).toBe(true);
 
       messages.length = 0;
-      const second = await startSubgraph(judicial, { port: 0, databaseUrl: database.url, seedScale: 0.05, progress: (m) => messages.push(m) });
-      const after = await postGraphQL(second.url, { query: count });
+      const second = await startSubgraph(judicial, { port: 0, databaseUrl: database.url, seedScale: 0.05, progress: (m) => messages.push(m), identityPublicKey: IDENTITY_KEYS.publicKey });
+      const after = await postGraphQL(second.url, { query: count }, await identityHeaders());
       await second.stop();
       expect(messages).toContain('schema up to date');
       expect(messages.some((m) => m.startsWith('database already seeded (scale 0.01)'))).toBe(true);

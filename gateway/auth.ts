@@ -1,0 +1,98 @@
+// Authentication of callers at the gateway: `Authorization: Bearer <JWT>`,
+// verified with jose against a JWKS URL (production) or a configured public
+// key, or the development key that `npm run token` signs with. Issuer,
+// audience, expiry and algorithm are checked; any failure is 401
+// UNAUTHENTICATED and no data. No token at all is an anonymous caller.
+import { createRemoteJWKSet, errors as joseErrors, importSPKI, jwtVerify, type JWTVerifyGetKey, type CryptoKey, type KeyObject } from 'jose';
+import { stringFromEnv } from '../platform/config';
+import { unauthenticated } from '../platform/errors';
+import { devKeyPair, isProduction } from '../platform/dev-keys';
+import { levelOfCode } from '../platform/region-codes';
+import { ANONYMOUS, type Viewer } from '../platform/viewer';
+
+export const DEV_ISSUER = 'rule-of-law-hub-dev';
+export const DEFAULT_AUDIENCE = 'rule-of-law-hub';
+/** Asymmetric algorithms only: a token signed with a shared secret (HS*) or `none` is refused. */
+const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+
+export interface AuthConfig {
+  /** A JWKS URL (production), or a PEM public key with its algorithm. */
+  jwksUrl?: string;
+  publicKey?: string;
+  algorithm?: string;
+  issuer: string;
+  audience: string;
+}
+
+/** AUTH_JWKS_URL, or AUTH_PUBLIC_KEY + AUTH_ALGORITHM; else the development key (not in production). */
+export function authConfigFromEnv(): AuthConfig {
+  const jwksUrl = stringFromEnv('AUTH_JWKS_URL');
+  const publicKey = stringFromEnv('AUTH_PUBLIC_KEY');
+  const audience = stringFromEnv('AUTH_AUDIENCE') ?? DEFAULT_AUDIENCE;
+  if (jwksUrl || publicKey) {
+    const issuer = stringFromEnv('AUTH_ISSUER');
+    if (!issuer) throw new Error('AUTH_ISSUER must be set with AUTH_JWKS_URL or AUTH_PUBLIC_KEY');
+    return { jwksUrl, publicKey, algorithm: stringFromEnv('AUTH_ALGORITHM') ?? 'RS256', issuer, audience };
+  }
+  if (isProduction()) throw new Error('NODE_ENV=production needs AUTH_JWKS_URL or AUTH_PUBLIC_KEY (and AUTH_ISSUER)');
+  return { publicKey: devKeyPair('token').publicKey, algorithm: 'EdDSA', issuer: stringFromEnv('AUTH_ISSUER') ?? DEV_ISSUER, audience };
+}
+
+/** Returns a function from the Authorization header to the caller, or throwing UNAUTHENTICATED (401). */
+export async function createAuthenticator(config: AuthConfig): Promise<(authorization: string | undefined) => Promise<Viewer>> {
+  let key: JWTVerifyGetKey | CryptoKey | KeyObject;
+  let algorithms: string[];
+  if (config.jwksUrl) {
+    key = createRemoteJWKSet(new URL(config.jwksUrl));
+    algorithms = ASYMMETRIC;
+  } else {
+    const algorithm = config.algorithm ?? 'RS256';
+    if (!ASYMMETRIC.includes(algorithm)) throw new Error(`AUTH_ALGORITHM must be one of ${ASYMMETRIC.join(', ')}`);
+    key = await importSPKI(config.publicKey!, algorithm);
+    algorithms = [algorithm];
+  }
+  return async (authorization) => {
+    if (authorization === undefined || authorization.trim() === '') return ANONYMOUS;
+    const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/.exec(authorization.trim());
+    if (!match) throw unauthenticated('Authorization must be "Bearer <JWT>"');
+    let payload;
+    try {
+      ({ payload } = await jwtVerify(match[1], key as CryptoKey, {
+        issuer: config.issuer,
+        audience: config.audience,
+        algorithms,
+        requiredClaims: ['sub', 'exp'],
+        clockTolerance: 5,
+      }));
+    } catch (error) {
+      throw unauthenticated(`Invalid token: ${reason(error)}`);
+    }
+    return viewerFromClaims(payload);
+  };
+}
+
+function reason(error: unknown): string {
+  if (error instanceof joseErrors.JWTExpired) return 'expired';
+  if (error instanceof joseErrors.JWTClaimValidationFailed) return `claim ${error.claim} rejected`;
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'algorithm not allowed';
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'signature does not verify';
+  if (error instanceof joseErrors.JWKSNoMatchingKey) return 'no matching key';
+  return 'malformed or unverifiable';
+}
+
+/** The claims DESIGN.md names: sub, agency, scope (space-separated), regions (absent means all). */
+function viewerFromClaims(claims: Record<string, unknown>): Viewer {
+  const { sub, agency, scope, regions } = claims;
+  if (typeof sub !== 'string' || sub === '') throw unauthenticated('Invalid token: claim sub rejected');
+  if (agency !== undefined && typeof agency !== 'string') throw unauthenticated('Invalid token: claim agency rejected');
+  if (scope !== undefined && typeof scope !== 'string') throw unauthenticated('Invalid token: claim scope rejected');
+  if (regions !== undefined && (!Array.isArray(regions) || regions.length === 0 || !regions.every((code) => typeof code === 'string' && levelOfCode(code) !== null))) {
+    throw unauthenticated('Invalid token: claim regions rejected (a non-empty list of division codes)');
+  }
+  return {
+    subject: sub,
+    agency: agency ?? null,
+    scopes: (scope ?? '').split(' ').filter(Boolean),
+    regions: (regions as string[] | undefined) ?? [],
+  };
+}

@@ -1,0 +1,51 @@
+// Development keys, created on first use under .data/dev-keys (git-ignored) so
+// that a locally started hub works with no set-up: one pair signs the tokens
+// `npm run token` prints (callers' tokens), one pair signs the identity the
+// gateway forwards to subgraphs. Refused when NODE_ENV=production, where the
+// keys come from configuration.
+import { generateKeyPairSync } from 'node:crypto';
+import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { stringFromEnv } from './config';
+
+export const DEV_KEYS_DIR = path.resolve(stringFromEnv('DEV_KEYS_DIR') ?? path.join(__dirname, '..', '.data', 'dev-keys'));
+
+export type DevKeyPurpose = 'token' | 'identity';
+
+export interface PemKeyPair {
+  privateKey: string;
+  publicKey: string;
+}
+
+export function isProduction(): boolean {
+  return process.env.NODE_ENV === 'production';
+}
+
+/**
+ * The development Ed25519 key pair for a purpose, created if missing. Several
+ * processes starting at once agree on one pair: each writes its own candidate
+ * and links it into place; the first link wins and the others read it.
+ */
+export function devKeyPair(purpose: DevKeyPurpose): PemKeyPair {
+  if (isProduction()) throw new Error(`development ${purpose} keys are refused when NODE_ENV=production; configure the keys`);
+  const file = path.join(DEV_KEYS_DIR, `${purpose}.json`);
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as PemKeyPair;
+  } catch {
+    mkdirSync(DEV_KEYS_DIR, { recursive: true, mode: 0o700 });
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519', {
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
+    const candidate = `${file}.${process.pid}.tmp`;
+    writeFileSync(candidate, JSON.stringify({ privateKey, publicKey }), { mode: 0o600 });
+    try {
+      linkSync(candidate, file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      unlinkSync(candidate);
+    }
+    return JSON.parse(readFileSync(file, 'utf8')) as PemKeyPair;
+  }
+}

@@ -1,0 +1,61 @@
+// `npm run token -- --agency legal-aid --scopes "legal-aid:cases legal-aid:pii" --regions 652900`
+// prints a token that a locally started hub accepts, signed with the
+// development key (.data/dev-keys). Refused when NODE_ENV=production.
+import { parseArgs } from 'node:util';
+import { importPKCS8, SignJWT } from 'jose';
+import { DEFAULT_AUDIENCE, DEV_ISSUER } from '../gateway/auth';
+import { stringFromEnv } from '../platform/config';
+import { devKeyPair, isProduction } from '../platform/dev-keys';
+import { levelOfCode } from '../platform/region-codes';
+
+const usage = `usage: npm run token -- [--sub NAME] [--agency AGENCY] [--scopes "SCOPE ..."] [--regions "CODE ..."] [--expires 8h]
+  --sub      the subject (default: the agency, or "developer")
+  --agency   judicial | legal-aid | education | partners | any name
+  --scopes   space-separated, e.g. "legal-aid:cases legal-aid:pii" or "analyst"
+  --regions  division codes (space- or comma-separated) case-level access is limited to; absent means all
+  --expires  lifetime, e.g. 30m, 8h (default 8h)`;
+
+async function main(): Promise<void> {
+  if (isProduction()) {
+    console.error('npm run token makes development tokens only; it is refused when NODE_ENV=production.');
+    process.exit(1);
+  }
+  const { values } = parseArgs({
+    options: {
+      sub: { type: 'string' },
+      agency: { type: 'string' },
+      scopes: { type: 'string', default: '' },
+      regions: { type: 'string' },
+      expires: { type: 'string', default: '8h' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(usage);
+    return;
+  }
+  const regions = values.regions?.split(/[\s,]+/).filter(Boolean);
+  const bad = regions?.filter((code) => levelOfCode(code) === null) ?? [];
+  if (bad.length || regions?.length === 0) {
+    console.error(`--regions takes division codes (6, 9 or 12 digits), not: ${bad.join(' ') || '(nothing)'}\n${usage}`);
+    process.exit(2);
+  }
+  const claims: Record<string, unknown> = { scope: values.scopes.split(/\s+/).filter(Boolean).join(' ') };
+  if (values.agency) claims.agency = values.agency;
+  if (regions) claims.regions = regions;
+  const key = await importPKCS8(devKeyPair('token').privateKey, 'EdDSA');
+  const token = await new SignJWT(claims)
+    .setProtectedHeader({ alg: 'EdDSA' })
+    .setSubject(values.sub ?? values.agency ?? 'developer')
+    .setIssuer(stringFromEnv('AUTH_ISSUER') ?? DEV_ISSUER)
+    .setAudience(stringFromEnv('AUTH_AUDIENCE') ?? DEFAULT_AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(values.expires)
+    .sign(key);
+  console.log(token);
+}
+
+main().catch((error: Error) => {
+  console.error(error.message);
+  process.exit(1);
+});
