@@ -70,7 +70,9 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Databa
 
 /** Runs every pending migration; throws (and so stops start-up) if one fails. */
 export async function migrateToLatest(db: Kysely<unknown>, migrations: Record<string, Migration>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  // Platform migrations (hub_seed, hub_audit) and a subgraph's own are one set;
+  // a platform migration added later may sort before ones already run.
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((result) => result.status === 'Error');
   if (error || failed) {

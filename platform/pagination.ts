@@ -73,3 +73,8 @@ export function toConnection<T>(
     },
   };
 }
+
+/** A list with nothing in it: what a caller sees of records they may not see at all. */
+export function emptyConnection<T>(): Connection<T> {
+  return { totalCount: 0, nodes: [], edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
+}

@@ -7,8 +7,10 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type DataLoader from 'dataloader';
 import { parse, type DocumentNode } from 'graphql';
 import type { Kysely, Migration } from 'kysely';
+import { auditMigration, createReadAudit, type AuditedRead } from './audit';
 import { envPrefix, intFromEnv, seedScaleFromEnv, stringFromEnv } from './config';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './database';
 import { createErrorFormatter, unauthenticated } from './errors';
@@ -26,6 +28,8 @@ export interface SubgraphContext<DB, Loaders> {
   viewer: Viewer;
   /** The gateway's id of the request, for audit records and logs. */
   requestId: string;
+  /** Records reads of personal data: `await audit.load(read)` before returning the data. */
+  audit: DataLoader<AuditedRead, true, string>;
 }
 
 export interface SubgraphDefinition<DB, Loaders> {
@@ -93,6 +97,7 @@ export async function startSubgraph<DB, Loaders>(
   try {
     const applied = await migrateToLatest(database.db as Kysely<unknown>, {
       '0000-hub-seed-marker': seedMarkerMigration,
+      '0000-hub-audit': auditMigration,
       ...definition.migrations,
     });
     progress(applied.length ? `migrated: ${applied.join(', ')}` : 'schema up to date');
@@ -126,7 +131,8 @@ export async function startSubgraph<DB, Loaders>(
         const identity = await verifyIdentity(token).catch(() => {
           throw unauthenticated('The gateway identity is invalid or expired');
         });
-        return { db, viewer: identity.viewer, requestId: identity.requestId, loaders: definition.createLoaders(db, identity.viewer) };
+        const { viewer, requestId } = identity;
+        return { db, viewer, requestId, loaders: definition.createLoaders(db, viewer), audit: createReadAudit(db, viewer, requestId) };
       },
     });
   } catch (error) {

@@ -9,7 +9,8 @@ const COUNTS = ['offices', 'standardized', 'demonstration', 'branded', 'mediatio
 describe.each<DatabaseKind>(['pglite', 'postgres'])('judicial subgraph on %s', (database) => {
   let hub: Hub;
   beforeAll(async () => {
-    hub = await startHub({ database, only: ['judicial'] });
+    // A judicial case worker with statewide access: the access rules have their own suite (security.test.ts).
+    hub = await startHub({ database, only: ['judicial'], caller: { agency: 'judicial', scope: 'judicial:cases judicial:pii' } });
   });
   afterAll(() => hub?.stop());
 

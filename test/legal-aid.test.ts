@@ -36,7 +36,8 @@ function daysBetween(from: string, to: string): number {
 describe.each<DatabaseKind>(['pglite', 'postgres'])('legal aid subgraph on %s', (database) => {
   let hub: Hub;
   beforeAll(async () => {
-    hub = await startHub({ database, only: ['judicial', 'legal-aid'] });
+    // A legal aid case worker with statewide access: the access rules have their own suite (security.test.ts).
+    hub = await startHub({ database, only: ['judicial', 'legal-aid'], caller: { agency: 'legal-aid', scope: 'legal-aid:cases legal-aid:pii' } });
   });
   afterAll(() => hub?.stop());
 

@@ -3,7 +3,9 @@
 import DataLoader from 'dataloader';
 import { sql, type Kysely } from 'kysely';
 import { aggregatesByParent, createConnectionLoader, type Filter } from '../../platform/connections';
+import { viewerRegionFilter } from '../../platform/access';
 import { byKey, periodLoader } from '../../platform/loaders';
+import { ANONYMOUS, type Viewer } from '../../platform/viewer';
 import { allOf, periodFilter } from '../../platform/period';
 import type { JudicialDatabase, JudicialOfficeRow, MediationCaseRow, RegionRow, ServiceStationRow } from './database';
 import type { JudicialOfficeFilter, JudicialStats, MediationCaseFilter } from './generated/resolvers-types';
@@ -32,7 +34,9 @@ const officeTable = { table: 'judicial_office', join: { kind: 'region', column: 
 const casesByRegion = { table: 'mediation_case', join: { kind: 'region', column: 'region_code' }, key: 'id', keyKind: 'integer' } as const;
 const casesByOffice = { table: 'mediation_case', join: { kind: 'equal', column: 'office_id' }, key: 'id', keyKind: 'integer' } as const;
 
-export function createJudicialLoaders(db: Kysely<JudicialDatabase>) {
+export function createJudicialLoaders(db: Kysely<JudicialDatabase>, viewer: Viewer = ANONYMOUS) {
+  // Case lists show only cases within the caller's regions (the scope itself is checked by the resolvers).
+  const visibleCases = (filter: MediationCaseFilter | null) => allOf(mediationFilter(filter), viewerRegionFilter(viewer, 'region_code'));
   return {
     region: new DataLoader<string, RegionRow | null>(async (codes) =>
       byKey(codes, await db.selectFrom('region').selectAll().where('code', 'in', codes).execute(), (r) => r.code),
@@ -52,8 +56,8 @@ export function createJudicialLoaders(db: Kysely<JudicialDatabase>) {
       ),
     ),
     officesInRegion: createConnectionLoader<JudicialOfficeRow, JudicialOfficeFilter | null>(db, officeTable, officeFilter),
-    casesInRegion: createConnectionLoader<MediationCaseRow, MediationCaseFilter | null>(db, casesByRegion, mediationFilter),
-    casesOfOffice: createConnectionLoader<MediationCaseRow, MediationCaseFilter | null>(db, casesByOffice, mediationFilter),
+    casesInRegion: createConnectionLoader<MediationCaseRow, MediationCaseFilter | null>(db, casesByRegion, visibleCases),
+    casesOfOffice: createConnectionLoader<MediationCaseRow, MediationCaseFilter | null>(db, casesByOffice, visibleCases),
     stats: periodLoader<JudicialStats>(async (codes, period) => {
       const [offices, cases] = await Promise.all([
         aggregatesByParent(db, officeTable, codes, {

@@ -1,5 +1,6 @@
 // What the judicial resolvers pass around for each GraphQL type (codegen
 // mappers, see codegen.ts), and the request context.
+import type { AuditRow } from '../../platform/audit';
 import type { Connection } from '../../platform/pagination';
 import type { SubgraphContext } from '../../platform/subgraph';
 import type { JudicialDatabase, JudicialOfficeRow, MediationCaseRow, RegionRow, ServiceStationRow } from './database';
@@ -14,3 +15,5 @@ export type MediationCaseModel = MediationCaseRow;
 export type RegionConnectionModel = Connection<RegionRow>;
 export type JudicialOfficeConnectionModel = Connection<JudicialOfficeRow>;
 export type MediationCaseConnectionModel = Connection<MediationCaseRow>;
+export type AuditRecordModel = AuditRow;
+export type AuditRecordConnectionModel = Connection<AuditRow>;

@@ -3,7 +3,9 @@
 import DataLoader from 'dataloader';
 import { sql, type Kysely } from 'kysely';
 import { aggregatesByParent, createConnectionLoader, type Filter } from '../../platform/connections';
+import { viewerRegionFilter } from '../../platform/access';
 import { byKey, periodLoader } from '../../platform/loaders';
+import { ANONYMOUS, type Viewer } from '../../platform/viewer';
 import { allOf, periodFilter } from '../../platform/period';
 import type { LegalAidCaseRow, LegalAidDatabase, LegalAidProviderRow, VillageLegalAdvisorRow } from './database';
 import type { LegalAidCaseFilter, LegalAidStats } from './generated/resolvers-types';
@@ -21,7 +23,9 @@ const casesByRegion = { table: 'legal_aid_case', join: { kind: 'region', column:
 const casesByOffice = { table: 'legal_aid_case', join: { kind: 'equal', column: 'referred_by_office_id' } } as const;
 const sessionsByVillage = { table: 'advisor_session', join: { kind: 'equal', column: 'village_code' } } as const;
 
-export function createLegalAidLoaders(db: Kysely<LegalAidDatabase>) {
+export function createLegalAidLoaders(db: Kysely<LegalAidDatabase>, viewer: Viewer = ANONYMOUS) {
+  // Case lists show only cases within the caller's regions (the scope itself is checked by the resolvers).
+  const visibleCases = (filter: LegalAidCaseFilter | null) => allOf(caseFilter(filter), viewerRegionFilter(viewer, 'region_code'));
   return {
     legalAidCase: new DataLoader<string, LegalAidCaseRow | null>(async (ids) =>
       byKey(ids, await db.selectFrom('legal_aid_case').selectAll().where('id', 'in', ids.map(Number)).execute(), (r) => String(r.id)),
@@ -36,7 +40,7 @@ export function createLegalAidLoaders(db: Kysely<LegalAidDatabase>) {
         (r) => r.village_code,
       ),
     ),
-    casesInRegion: createConnectionLoader<LegalAidCaseRow, LegalAidCaseFilter | null>(db, casesByRegion, caseFilter),
+    casesInRegion: createConnectionLoader<LegalAidCaseRow, LegalAidCaseFilter | null>(db, casesByRegion, visibleCases),
     stats: periodLoader<LegalAidStats>(async (codes, period) => {
       // Sums and counts only, so a parent's figures are exactly the sums of its children's.
       const figures = await aggregatesByParent(

@@ -1,5 +1,6 @@
 // What the legal aid resolvers pass around for each GraphQL type (codegen
 // mappers, see codegen.ts), and the request context.
+import type { AuditRow } from '../../platform/audit';
 import type { Connection } from '../../platform/pagination';
 import type { SubgraphContext } from '../../platform/subgraph';
 import type { LegalAidCaseRow, LegalAidDatabase, LegalAidProviderRow, VillageLegalAdvisorRow } from './database';
@@ -15,3 +16,5 @@ export type LegalAidCaseModel = LegalAidCaseRow;
 export type LegalAidProviderModel = LegalAidProviderRow;
 export type VillageLegalAdvisorModel = VillageLegalAdvisorRow;
 export type LegalAidCaseConnectionModel = Connection<LegalAidCaseRow>;
+export type AuditRecordModel = AuditRow;
+export type AuditRecordConnectionModel = Connection<AuditRow>;

@@ -1,7 +1,8 @@
+import { AuditRecordResolvers as AuditRecord } from '../../../platform/audit';
 import type { Resolvers } from '../generated/resolvers-types';
 import { MediationCase } from './mediation';
 import { JudicialOffice, PublicLegalServiceStation } from './office';
 import { Query } from './query';
 import { Region } from './region';
 
-export const resolvers: Resolvers = { Query, Region, JudicialOffice, PublicLegalServiceStation, MediationCase };
+export const resolvers: Resolvers = { Query, Region, JudicialOffice, PublicLegalServiceStation, MediationCase, AuditRecord };

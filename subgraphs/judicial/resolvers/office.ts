@@ -1,4 +1,6 @@
-import { readPage } from '../../../platform/pagination';
+import { hasScope } from '../../../platform/access';
+import { emptyConnection, readPage } from '../../../platform/pagination';
+import { CASES_SCOPE } from '../access';
 import { checkPeriod } from '../../../platform/period';
 import type { JudicialOfficeResolvers, PublicLegalServiceStationResolvers } from '../generated/resolvers-types';
 
@@ -7,9 +9,11 @@ export const JudicialOffice: JudicialOfficeResolvers = {
   township: async (office, _args, { loaders }) => (await loaders.region.load(office.township_code))!,
   staffCount: (office) => office.staff_count,
   serviceStation: (office, _args, { loaders }) => loaders.stationOfOffice.load(office.id),
-  mediationCases: (office, args, { loaders }) => {
+  mediationCases: (office, args, { loaders, viewer }) => {
     checkPeriod(args.filter?.receivedIn, 'filter.receivedIn');
-    return loaders.casesOfOffice.load({ parent: office.id, page: readPage(args), filter: args.filter ?? null });
+    const page = readPage(args);
+    if (!hasScope(viewer, CASES_SCOPE)) return emptyConnection();
+    return loaders.casesOfOffice.load({ parent: office.id, page, filter: args.filter ?? null });
   },
 };
 

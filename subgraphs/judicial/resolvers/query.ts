@@ -1,9 +1,11 @@
+import { listAuditRecords } from '../../../platform/audit';
 import { badUserInput } from '../../../platform/errors';
 import { readPage, toConnection } from '../../../platform/pagination';
 import { countsByParent, pagesByParent, type Filter } from '../../../platform/connections';
 import { levelOfCode } from '../../../platform/region-codes';
 import type { RegionRow } from '../database';
 import type { QueryResolvers } from '../generated/resolvers-types';
+import { AUDIT_SCOPE } from '../access';
 
 const ALL = '*';
 const regionList = { table: 'region', join: { kind: 'all' }, key: 'code' } as const;
@@ -34,4 +36,5 @@ export const Query: QueryResolvers = {
     return loaders.officesInRegion.load({ parent: regionCode, page: readPage(args), filter: args.filter ?? null });
   },
   me: (_root, _args, { viewer }) => viewer,
+  judicialAuditRecords: (_root, args, { db, viewer }) => listAuditRecords(db, viewer, AUDIT_SCOPE, args),
 };

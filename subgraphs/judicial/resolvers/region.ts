@@ -1,5 +1,7 @@
 import { judicialOfficeId } from '../../../platform/region-codes';
-import { readPage } from '../../../platform/pagination';
+import { hasScope } from '../../../platform/access';
+import { emptyConnection, readPage } from '../../../platform/pagination';
+import { CASES_SCOPE } from '../access';
 import { checkPeriod } from '../../../platform/period';
 import type { RegionResolvers } from '../generated/resolvers-types';
 
@@ -13,8 +15,10 @@ export const Region: RegionResolvers = {
     loaders.officesInRegion.load({ parent: region.code, page: readPage(args), filter: args.filter ?? null }),
   judicialStats: (region, args, { loaders }) =>
     loaders.stats.load({ parent: region.code, period: checkPeriod(args.period) }),
-  mediationCases: (region, args, { loaders }) => {
+  mediationCases: (region, args, { loaders, viewer }) => {
     checkPeriod(args.filter?.receivedIn, 'filter.receivedIn');
-    return loaders.casesInRegion.load({ parent: region.code, page: readPage(args), filter: args.filter ?? null });
+    const page = readPage(args);
+    if (!hasScope(viewer, CASES_SCOPE)) return emptyConnection();
+    return loaders.casesInRegion.load({ parent: region.code, page, filter: args.filter ?? null });
   },
 };

@@ -1,4 +1,6 @@
+import { requireRecordAccess } from '../../../platform/access';
 import type { LegalAidCaseResolvers } from '../generated/resolvers-types';
+import { PII_SCOPE } from '../access';
 
 export const LegalAidCase: LegalAidCaseResolvers = {
   caseNumber: (legalAidCase) => legalAidCase.case_number,
@@ -9,6 +11,10 @@ export const LegalAidCase: LegalAidCaseResolvers = {
   region: (legalAidCase) => ({ code: legalAidCase.region_code }),
   referredBy: (legalAidCase) => (legalAidCase.referred_by_office_id ? { id: legalAidCase.referred_by_office_id } : null),
   provider: (legalAidCase, _args, { loaders }) => (legalAidCase.provider_id ? loaders.provider.load(legalAidCase.provider_id) : null),
-  // Personal data; access checks come with the auth issue.
-  applicant: (legalAidCase) => legalAidCase.applicant,
+  // Personal data: legal-aid:pii within the caller's regions, and on the audit record first.
+  applicant: async (legalAidCase, _args, { viewer, audit }) => {
+    requireRecordAccess(viewer, PII_SCOPE, legalAidCase.region_code, 'LegalAidCase.applicant');
+    await audit.load({ recordType: 'LegalAidCase', recordId: String(legalAidCase.id), fields: ['applicant'] });
+    return legalAidCase.applicant;
+  },
 };

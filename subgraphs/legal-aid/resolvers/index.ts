@@ -1,3 +1,4 @@
+import { AuditRecordResolvers as AuditRecord } from '../../../platform/audit';
 import type { Resolvers } from '../generated/resolvers-types';
 import { VillageLegalAdvisor } from './advisor';
 import { LegalAidCase } from './case';
@@ -5,4 +6,4 @@ import { JudicialOffice } from './office';
 import { Query } from './query';
 import { Region } from './region';
 
-export const resolvers: Resolvers = { Query, Region, JudicialOffice, LegalAidCase, VillageLegalAdvisor };
+export const resolvers: Resolvers = { Query, Region, JudicialOffice, LegalAidCase, VillageLegalAdvisor, AuditRecord };

@@ -1,8 +1,19 @@
+import { listAuditRecords } from '../../../platform/audit';
+import { forbidden } from '../../../platform/errors';
+import { hasScope, requireRecordAccess } from '../../../platform/access';
 import type { QueryResolvers } from '../generated/resolvers-types';
+import { AUDIT_SCOPE, CASES_SCOPE } from '../access';
 
 /** Case ids are positive whole numbers; anything else names no case. */
 const CASE_ID = /^[1-9]\d{0,14}$/;
 
 export const Query: QueryResolvers = {
-  legalAidCase: (_root, { id }, { loaders }) => (CASE_ID.test(id) ? loaders.legalAidCase.load(id) : null),
+  // A case record: legal-aid:cases, and the case's region within the caller's regions.
+  legalAidCase: async (_root, { id }, { loaders, viewer }) => {
+    if (!hasScope(viewer, CASES_SCOPE)) throw forbidden(`legal aid cases need the scope ${CASES_SCOPE}`);
+    const found = CASE_ID.test(id) ? await loaders.legalAidCase.load(id) : null;
+    if (found) requireRecordAccess(viewer, CASES_SCOPE, found.region_code, 'This legal aid case');
+    return found;
+  },
+  legalAidAuditRecords: (_root, args, { db, viewer }) => listAuditRecords(db, viewer, AUDIT_SCOPE, args),
 };

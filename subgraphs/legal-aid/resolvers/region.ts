@@ -1,4 +1,6 @@
-import { readPage } from '../../../platform/pagination';
+import { hasScope } from '../../../platform/access';
+import { emptyConnection, readPage } from '../../../platform/pagination';
+import { CASES_SCOPE } from '../access';
 import { checkPeriod } from '../../../platform/period';
 import { levelOfCode } from '../../../platform/region-codes';
 import type { RegionResolvers } from '../generated/resolvers-types';
@@ -11,9 +13,11 @@ export const Region: RegionResolvers = {
     return levelOfCode(code) === null ? null : { code };
   },
   legalAidStats: (region, args, { loaders }) => loaders.stats.load({ parent: region.code, period: checkPeriod(args.period) }),
-  legalAidCases: (region, args, { loaders }) => {
+  legalAidCases: (region, args, { loaders, viewer }) => {
     checkPeriod(args.filter?.appliedIn, 'filter.appliedIn');
-    return loaders.casesInRegion.load({ parent: region.code, page: readPage(args), filter: args.filter ?? null });
+    const page = readPage(args);
+    if (!hasScope(viewer, CASES_SCOPE)) return emptyConnection();
+    return loaders.casesInRegion.load({ parent: region.code, page, filter: args.filter ?? null });
   },
   legalAdvisor: (region, _args, { loaders }) =>
     levelOfCode(region.code) === 'VILLAGE' ? loaders.advisorOfVillage.load(region.code) : null,

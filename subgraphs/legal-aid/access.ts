@@ -1,0 +1,4 @@
+// The legal aid agency's scopes (DESIGN.md, "Access").
+export const CASES_SCOPE = 'legal-aid:cases';
+export const PII_SCOPE = 'legal-aid:pii';
+export const AUDIT_SCOPE = 'legal-aid:audit';
