@@ -4,7 +4,7 @@
 // audience, expiry and algorithm are checked; any failure is 401
 // UNAUTHENTICATED and no data. No token at all is an anonymous caller.
 import { createRemoteJWKSet, errors as joseErrors, importSPKI, jwtVerify, type JWTVerifyGetKey, type CryptoKey, type KeyObject } from 'jose';
-import { stringFromEnv } from '../platform/config';
+import { pemFromEnv, stringFromEnv } from '../platform/config';
 import { unauthenticated } from '../platform/errors';
 import { devKeyPair, isProduction } from '../platform/dev-keys';
 import { levelOfCode } from '../platform/region-codes';
@@ -27,7 +27,7 @@ export interface AuthConfig {
 /** AUTH_JWKS_URL, or AUTH_PUBLIC_KEY + AUTH_ALGORITHM; else the development key (not in production). */
 export function authConfigFromEnv(): AuthConfig {
   const jwksUrl = stringFromEnv('AUTH_JWKS_URL');
-  const publicKey = stringFromEnv('AUTH_PUBLIC_KEY');
+  const publicKey = pemFromEnv('AUTH_PUBLIC_KEY');
   const audience = stringFromEnv('AUTH_AUDIENCE') ?? DEFAULT_AUDIENCE;
   if (jwksUrl || publicKey) {
     const issuer = stringFromEnv('AUTH_ISSUER');

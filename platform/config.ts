@@ -11,6 +11,11 @@ export function stringFromEnv(name: string): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
 
+/** A PEM key from a variable; `\n` escapes stand for line breaks (one-line .env files). */
+export function pemFromEnv(name: string): string | undefined {
+  return stringFromEnv(name)?.replace(/\\n/g, '\n');
+}
+
 export function intFromEnv(name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   const raw = stringFromEnv(name);
   if (raw === undefined) return fallback;

@@ -3,7 +3,7 @@
 // header. A subgraph trusts only this, so a request that did not pass the
 // gateway (or carries a forged or stale token) is refused.
 import { importPKCS8, importSPKI, jwtVerify, SignJWT, type CryptoKey, type KeyObject } from 'jose';
-import { stringFromEnv } from './config';
+import { pemFromEnv } from './config';
 import { devKeyPair } from './dev-keys';
 import type { Viewer } from './viewer';
 
@@ -24,8 +24,8 @@ export interface Identity {
 
 /** PEM keys from HUB_IDENTITY_PRIVATE_KEY / HUB_IDENTITY_PUBLIC_KEY, else the development pair. */
 export function identityKeysFromEnv(): { privateKey?: string; publicKey: string } {
-  const publicKey = stringFromEnv('HUB_IDENTITY_PUBLIC_KEY');
-  const privateKey = stringFromEnv('HUB_IDENTITY_PRIVATE_KEY');
+  const publicKey = pemFromEnv('HUB_IDENTITY_PUBLIC_KEY');
+  const privateKey = pemFromEnv('HUB_IDENTITY_PRIVATE_KEY');
   if (publicKey) return { privateKey, publicKey };
   return devKeyPair('identity');
 }

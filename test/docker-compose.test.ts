@@ -33,6 +33,17 @@ describe('docker-compose.yml', () => {
     expect(compose.services.gateway.depends_on[name].condition).toBe('service_healthy');
   });
 
+  test('every service verifies the identity the gateway signs; the gateway verifies callers against an identity provider', () => {
+    for (const name of ['gateway', ...subgraphs.map((s) => s.name)]) {
+      expect(compose.services[name].environment.HUB_IDENTITY_PUBLIC_KEY).toMatch(/^\$\{HUB_IDENTITY_PUBLIC_KEY:\?/);
+    }
+    const gateway = compose.services.gateway.environment;
+    expect(gateway.HUB_IDENTITY_PRIVATE_KEY).toMatch(/^\$\{HUB_IDENTITY_PRIVATE_KEY:\?/);
+    expect(gateway.AUTH_JWKS_URL).toMatch(/^\$\{AUTH_JWKS_URL:\?/);
+    expect(gateway.AUTH_ISSUER).toMatch(/^\$\{AUTH_ISSUER:\?/);
+    for (const s of subgraphs) expect(compose.services[s.name].environment.HUB_IDENTITY_PRIVATE_KEY).toBeUndefined();
+  });
+
   test('the gateway listens on 4000 with a health check', () => {
     const gateway = compose.services.gateway;
     expect(gateway.environment.GATEWAY_PORT).toBe('4000');
@@ -42,7 +53,7 @@ describe('docker-compose.yml', () => {
   });
 
   test('every variable a service sets is one the code reads', () => {
-    const known = new Set(['GATEWAY_PORT', 'SEED_SCALE', ...subgraphs.flatMap((s) => ['PORT', 'DATABASE_URL', 'URL'].map((v) => `${envPrefix(s.name)}_${v}`))]);
+    const known = new Set(['GATEWAY_PORT', 'SEED_SCALE', 'HUB_IDENTITY_PUBLIC_KEY', 'HUB_IDENTITY_PRIVATE_KEY', 'AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE', ...subgraphs.flatMap((s) => ['PORT', 'DATABASE_URL', 'URL'].map((v) => `${envPrefix(s.name)}_${v}`))]);
     for (const [name, service] of Object.entries<{ environment?: Record<string, string> }>(compose.services)) {
       if (name === 'postgres') continue;
       for (const variable of Object.keys(service.environment ?? {})) expect({ service: name, variable, known: known.has(variable) }).toEqual({ service: name, variable, known: true });
