@@ -10,11 +10,13 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type DataLoader from 'dataloader';
 import { parse, type DocumentNode } from 'graphql';
 import type { Kysely, Migration } from 'kysely';
+import type { CsvImporter } from './import';
 import { auditMigration, createReadAudit, type AuditedRead } from './audit';
 import { envPrefix, intFromEnv, seedScaleFromEnv, stringFromEnv } from './config';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './database';
 import { createErrorFormatter, unauthenticated } from './errors';
 import { serveGraphQL, type RunningServer } from './http';
+import { requestLogMigration } from './writes';
 import { DateScalar } from './scalars';
 import { seedMarkerMigration, seedOnce, type Seeder } from './seed';
 import { createIdentityVerifier, identityKeysFromEnv, IDENTITY_HEADER } from './identity';
@@ -42,9 +44,19 @@ export interface SubgraphDefinition<DB, Loaders> {
   resolvers: object;
   migrations: Record<string, Migration>;
   seed: Seeder<DB>;
+  /** How `npm run import` loads a CSV file into this subgraph, when it takes one. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  importer?: CsvImporter<DB, any>;
   /** Loaders for one request; the viewer lets them restrict what they read to what the caller may see. */
   createLoaders(db: Kysely<DB>, viewer: Viewer): Loaders;
 }
+
+/** The platform's own tables in every subgraph's database: seed marker, audit trail, request log. */
+export const platformMigrations: Record<string, Migration> = {
+  '0000-hub-seed-marker': seedMarkerMigration,
+  '0000-hub-audit': auditMigration,
+  '0000-hub-request-log': requestLogMigration,
+};
 
 export function loadTypeDefs(directory: string): DocumentNode {
   return parse(readFileSync(path.join(directory, 'schema.graphql'), 'utf8'));
@@ -95,11 +107,7 @@ export async function startSubgraph<DB, Loaders>(
   let server: RunningServer | undefined;
   let apollo: ApolloServer<SubgraphContext<DB, Loaders>> | undefined;
   try {
-    const applied = await migrateToLatest(database.db as Kysely<unknown>, {
-      '0000-hub-seed-marker': seedMarkerMigration,
-      '0000-hub-audit': auditMigration,
-      ...definition.migrations,
-    });
+    const applied = await migrateToLatest(database.db as Kysely<unknown>, { ...platformMigrations, ...definition.migrations });
     progress(applied.length ? `migrated: ${applied.join(', ')}` : 'schema up to date');
     const started = Date.now();
     const seeded = await seedOnce(database.db, definition.name, definition.seed, {

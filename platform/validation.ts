@@ -1,0 +1,79 @@
+// Input checks shared by every subgraph's mutations: each failure is a
+// BAD_USER_INPUT error naming the input field, raised before anything is written.
+import { badUserInput } from './errors';
+import { isValidIdentityNumber } from './people';
+import { levelOfCode, type RegionLevel } from './region-codes';
+import { regionDirectory } from './region-directory';
+import { isValidDate } from './scalars';
+
+export const MAX_NAME_LENGTH = 100;
+export const MAX_TEXT_LENGTH = 500;
+
+/** Trimmed, non-empty text of at most `max` characters. */
+export function requireText(field: string, value: string, max = MAX_NAME_LENGTH): string {
+  const text = value.trim();
+  if (text === '') throw badUserInput(field, 'must not be empty');
+  if (text.length > max) throw badUserInput(field, `must be at most ${max} characters, not ${text.length}`);
+  // Control characters have no place in names and titles (they also break CSV exports).
+  if (/[\u0000-\u001f\u007f]/.test(text)) throw badUserInput(field, 'must not contain control characters');
+  return text;
+}
+
+/** Today's date (UTC) as YYYY-MM-DD. */
+export function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/** A real calendar date, not in the future, and not before `notBefore` when given. */
+export function requirePastDate(field: string, value: string, notBefore?: { field: string; date: string }): string {
+  if (!isValidDate(value)) throw badUserInput(field, `must be a real date as YYYY-MM-DD, not ${JSON.stringify(value)}`);
+  if (value > today()) throw badUserInput(field, `must not be in the future (${value})`);
+  if (notBefore && value < notBefore.date) throw badUserInput(field, `must not be before ${notBefore.field} (${notBefore.date})`);
+  return value;
+}
+
+export function requireCount(field: string, value: number, max = 1_000_000): number {
+  if (!Number.isInteger(value) || value < 0) throw badUserInput(field, `must be a whole number of 0 or more, not ${value}`);
+  if (value > max) throw badUserInput(field, `must be at most ${max}`);
+  return value;
+}
+
+export function requireAmount(field: string, value: number, max = 1e12): number {
+  if (!Number.isFinite(value) || value < 0) throw badUserInput(field, `must be an amount of 0 or more, not ${value}`);
+  if (value > max) throw badUserInput(field, `must be at most ${max}`);
+  return Math.round(value * 100) / 100;
+}
+
+let knownCodes: Set<string> | undefined;
+
+/**
+ * A division code that exists, of one of the given levels. Every subgraph's
+ * data uses the shared directory (platform/region-directory.ts), so it can
+ * check codes without asking the judicial subgraph.
+ */
+export function requireRegion(field: string, code: string, levels: readonly RegionLevel[]): string {
+  const level = levelOfCode(code);
+  if (level === null) throw badUserInput(field, `"${code}" is not a division code`);
+  knownCodes ??= new Set(regionDirectory().map((region) => region.code));
+  if (!knownCodes.has(code)) throw badUserInput(field, `no region has the code ${code}`);
+  if (!levels.includes(level)) throw badUserInput(field, `must be a ${levels.join(' or ').toLowerCase()}, not a ${level.toLowerCase()}`);
+  return code;
+}
+
+export interface PersonInput {
+  name: string;
+  idNumber?: string | null;
+  phone?: string | null;
+}
+
+/** A person: a name, and a national identity number (18 characters, valid check character) and phone when given. */
+export function requirePerson(field: string, person: PersonInput): { name: string; idNumber: string | null; phone: string | null } {
+  const name = requireText(`${field}.name`, person.name);
+  const idNumber = person.idNumber == null || person.idNumber.trim() === '' ? null : person.idNumber.trim().toUpperCase();
+  if (idNumber !== null && !isValidIdentityNumber(idNumber)) {
+    throw badUserInput(`${field}.idNumber`, 'is not a valid 18-character identity number');
+  }
+  const phone = person.phone == null || person.phone.trim() === '' ? null : person.phone.trim();
+  if (phone !== null && !/^\+?[0-9][0-9 -]{5,19}$/.test(phone)) throw badUserInput(`${field}.phone`, 'is not a phone number');
+  return { name, idNumber, phone };
+}
