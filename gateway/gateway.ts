@@ -8,6 +8,7 @@ import { createErrorFormatter } from '../platform/errors';
 import { serveGraphQL } from '../platform/http';
 import { SUPERGRAPH_PATH } from '../schema/compose';
 import { HubDataSource } from './data-source';
+import { limitSettingsFromEnv, requestLimits, type LimitSettings } from './limits';
 import { subgraphUrlFromEnv } from './subgraph-urls';
 
 export interface GatewayOptions {
@@ -16,6 +17,8 @@ export interface GatewayOptions {
   /** Subgraph name -> URL; others from the environment or the supergraph. */
   subgraphUrls?: Record<string, string>;
   bodyLimit?: string;
+  /** Request limits (gateway/limits.ts); those not given take their defaults. */
+  limits?: Partial<LimitSettings>;
 }
 
 export function gatewayOptionsFromEnv(): GatewayOptions {
@@ -23,6 +26,7 @@ export function gatewayOptionsFromEnv(): GatewayOptions {
     port: intFromEnv('GATEWAY_PORT', 4000, 0, 65535),
     supergraphSdl: readFileSync(stringFromEnv('SUPERGRAPH_PATH') ?? SUPERGRAPH_PATH, 'utf8'),
     bodyLimit: stringFromEnv('GATEWAY_BODY_LIMIT') ?? '1mb',
+    limits: limitSettingsFromEnv(),
   };
 }
 
@@ -46,6 +50,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   });
   const apollo = new ApolloServer({
     gateway,
+    ...requestLimits(options.limits),
     formatError: createErrorFormatter({ logUnexpected: (error) => console.error('[gateway] unexpected error:', error) }),
     includeStacktraceInErrorResponses: false,
   });
