@@ -11,6 +11,7 @@ import { SUPERGRAPH_PATH } from '../schema/compose';
 import { authConfigFromEnv, createAuthenticator, type AuthConfig } from './auth';
 import { createContextFactory, type GatewayContext } from './context';
 import { HubDataSource } from './data-source';
+import { limitSettingsFromEnv, requestLimits, type LimitSettings } from './limits';
 import { subgraphUrlFromEnv } from './subgraph-urls';
 
 export interface GatewayOptions {
@@ -23,6 +24,8 @@ export interface GatewayOptions {
   auth?: AuthConfig;
   /** PEM private key that signs the identity forwarded to subgraphs (default: from the environment). */
   identityPrivateKey?: string;
+  /** Request limits (gateway/limits.ts); those not given take their defaults. */
+  limits?: Partial<LimitSettings>;
 }
 
 export function gatewayOptionsFromEnv(): GatewayOptions {
@@ -34,6 +37,7 @@ export function gatewayOptionsFromEnv(): GatewayOptions {
     port: intFromEnv('GATEWAY_PORT', 4000, 0, 65535),
     supergraphSdl: readFileSync(stringFromEnv('SUPERGRAPH_PATH') ?? SUPERGRAPH_PATH, 'utf8'),
     bodyLimit: stringFromEnv('GATEWAY_BODY_LIMIT') ?? '1mb',
+    limits: limitSettingsFromEnv(),
   };
 }
 
@@ -61,6 +65,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   );
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
+    ...requestLimits(options.limits),
     formatError: createErrorFormatter({ logUnexpected: (error) => console.error('[gateway] unexpected error:', error) }),
     includeStacktraceInErrorResponses: false,
   });

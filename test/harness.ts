@@ -4,7 +4,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import pg from 'pg';
 import { importPKCS8, SignJWT } from 'jose';
-import { DEFAULT_AUDIENCE } from '../gateway/auth';
+import { DEFAULT_AUDIENCE, type AuthConfig } from '../gateway/auth';
 import { startGateway, type RunningGateway } from '../gateway/gateway';
 import { createIdentitySigner, IDENTITY_HEADER } from '../platform/identity';
 import { ANONYMOUS, type Viewer } from '../platform/viewer';
@@ -34,6 +34,14 @@ export interface TokenClaims {
   scope?: string;
   regions?: string[];
   [claim: string]: unknown;
+}
+
+/** What a test gateway needs to verify test tokens and sign identities the test subgraphs accept. */
+export function testGatewayKeys(): { auth: AuthConfig; identityPrivateKey: string } {
+  return {
+    auth: { publicKey: TOKEN_KEYS.publicKey, algorithm: 'EdDSA', issuer: TEST_ISSUER, audience: DEFAULT_AUDIENCE },
+    identityPrivateKey: IDENTITY_KEYS.privateKey,
+  };
 }
 
 /** A caller's token as an identity provider would issue it (EdDSA, test issuer, hub audience, 5 minutes). */
@@ -148,8 +156,7 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
     );
     const gateway = await startGateway({
       port: 0,
-      auth: { publicKey: TOKEN_KEYS.publicKey, algorithm: 'EdDSA', issuer: TEST_ISSUER, audience: DEFAULT_AUDIENCE },
-      identityPrivateKey: IDENTITY_KEYS.privateKey,
+      ...testGatewayKeys(),
       subgraphUrls: Object.fromEntries(Object.values(subgraphs).map((s) => [s.name, s.url])),
     });
     cleanups.unshift(gateway.stop);
