@@ -52,8 +52,12 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Databa
         }) as typeof pg.types.getTypeParser,
       },
     });
-    // An idle client's connection error must not crash the process; the next query reports it.
+    // A lost connection must not crash the process: an idle client's error
+    // reaches the pool; a client in use (mid-transaction) emits its own, and
+    // that client's query fails (the transaction rolls back) while the pool
+    // replaces the connection.
     pool.on('error', (error) => console.error('database pool error:', error.message));
+    pool.on('connect', (client) => client.on('error', (error) => console.error('database connection error:', error.message)));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log });
     return { db, kind: 'postgres', statementCount: () => statements, close: () => db.destroy() };
   }

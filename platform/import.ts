@@ -61,7 +61,9 @@ export async function importCsv<DB, Input extends { requestId: string }>(
   text: string,
   options: { goodRowsOnly?: boolean } = {},
 ): Promise<ImportReport> {
-  const records: string[][] = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true });
+  // With `info`, each record carries the file line it ends on, so a quoted cell spanning lines keeps line numbers true.
+  const parsed = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, info: true }) as unknown as { record: string[]; info: { lines: number } }[];
+  const records = parsed.map((p) => p.record);
   if (records.length === 0) return { rows: 0, written: 0, alreadyPresent: 0, problems: [{ line: 1, field: null, message: 'the file is empty: a header row is needed' }] };
   const header = records[0].map((cell) => cell.trim());
   const missing = importer.columns.filter((column) => !importer.optional.includes(column) && !header.includes(column));
@@ -74,7 +76,7 @@ export async function importCsv<DB, Input extends { requestId: string }>(
   const good: { line: number; input: Input }[] = [];
   const seen = new Map<string, number>();
   for (let i = 1; i < records.length; i++) {
-    const line = i + 1;
+    const line = parsed[i].info.lines;
     if (records[i].length !== header.length) {
       problems.push({ line, field: null, message: `has ${records[i].length} cells, the header ${header.length}` });
       continue;

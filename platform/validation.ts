@@ -1,5 +1,6 @@
 // Input checks shared by every subgraph's mutations: each failure is a
 // BAD_USER_INPUT error naming the input field, raised before anything is written.
+import { stringFromEnv } from './config';
 import { badUserInput } from './errors';
 import { isValidIdentityNumber } from './people';
 import { levelOfCode, type RegionLevel } from './region-codes';
@@ -19,9 +20,12 @@ export function requireText(field: string, value: string, max = MAX_NAME_LENGTH)
   return text;
 }
 
-/** Today's date (UTC) as YYYY-MM-DD. */
+/** The hub's calendar: the agencies' time zone (HUB_TIME_ZONE, default Asia/Shanghai, Beijing time). */
+const calendar = new Intl.DateTimeFormat('en-CA', { timeZone: stringFromEnv('HUB_TIME_ZONE') ?? 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** Today's date in the hub's time zone as YYYY-MM-DD (what "not in the future" compares with). */
 export function today(): string {
-  return new Date().toISOString().slice(0, 10);
+  return calendar.format(new Date());
 }
 
 /** A real calendar date, not in the future, and not before `notBefore` when given. */
