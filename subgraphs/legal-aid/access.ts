@@ -2,3 +2,4 @@
 export const CASES_SCOPE = 'legal-aid:cases';
 export const PII_SCOPE = 'legal-aid:pii';
 export const AUDIT_SCOPE = 'legal-aid:audit';
+export const WRITE_SCOPE = 'legal-aid:write';

@@ -1,6 +1,7 @@
 // The legal aid subgraph, as the shared platform runs it.
 import type { SubgraphDefinition } from '../../platform/subgraph';
 import type { LegalAidDatabase } from './database';
+import { applicationImporter } from './import';
 import { createLegalAidLoaders, type LegalAidLoaders } from './loaders';
 import { initial } from './migrations/0001-initial';
 import { resolvers } from './resolvers';
@@ -14,6 +15,7 @@ export const legalAid: SubgraphDefinition<LegalAidDatabase, LegalAidLoaders> = {
   migrations: { '0001-initial': initial },
   seed: seedLegalAid,
   createLoaders: createLegalAidLoaders,
+  importer: applicationImporter,
 };
 
 export default legalAid;

@@ -83,6 +83,16 @@ export type JudicialOfficeLegalAidReferralsArgs = {
   period?: InputMaybe<DateRange>;
 };
 
+export type LegalAidApplicationInput = {
+  applicant: PersonInput;
+  appliedOn: Scalars['Date']['input'];
+  category: LegalAidCategory;
+  referredByOfficeId?: InputMaybe<Scalars['ID']['input']>;
+  /** The applicant's village or township. */
+  regionCode: Scalars['ID']['input'];
+  requestId: Scalars['ID']['input'];
+};
+
 /** An application for legal aid and, once accepted, the case that follows. */
 export type LegalAidCase = {
   __typename?: 'LegalAidCase';
@@ -186,6 +196,40 @@ export type LegalAidStatus =
   /** Rejected (the applicant or the matter did not qualify). Final. */
   | 'REJECTED';
 
+export type Mutation = {
+  __typename?: 'Mutation';
+  applyForLegalAid: LegalAidCase;
+  /** ACCEPTED -> ASSIGNED */
+  assignLegalAidProvider: LegalAidCase;
+  /** ASSIGNED -> CLOSED */
+  closeLegalAidCase: LegalAidCase;
+  /** APPLIED -> ACCEPTED | REJECTED */
+  decideLegalAidCase: LegalAidCase;
+};
+
+
+export type MutationApplyForLegalAidArgs = {
+  input: LegalAidApplicationInput;
+};
+
+
+export type MutationAssignLegalAidProviderArgs = {
+  id: Scalars['ID']['input'];
+  providerId: Scalars['ID']['input'];
+};
+
+
+export type MutationCloseLegalAidCaseArgs = {
+  closedOn: Scalars['Date']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDecideLegalAidCaseArgs = {
+  accept: Scalars['Boolean']['input'];
+  id: Scalars['ID']['input'];
+};
+
 export type PageInfo = {
   __typename?: 'PageInfo';
   /** Pass as `after` to get the next page; null on an empty page. */
@@ -199,6 +243,12 @@ export type Person = {
   idNumber: Maybe<Scalars['String']['output']>;
   name: Scalars['String']['output'];
   phone: Maybe<Scalars['String']['output']>;
+};
+
+export type PersonInput = {
+  idNumber?: InputMaybe<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+  phone?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type ProviderKind =
@@ -380,6 +430,7 @@ export type ResolversTypes = ResolversObject<{
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateRange: DateRange;
   JudicialOffice: ResolverTypeWrapper<JudicialOfficeModel>;
+  LegalAidApplicationInput: LegalAidApplicationInput;
   LegalAidCase: ResolverTypeWrapper<LegalAidCaseModel>;
   LegalAidCaseConnection: ResolverTypeWrapper<LegalAidCaseConnectionModel>;
   LegalAidCaseEdge: ResolverTypeWrapper<Omit<LegalAidCaseEdge, 'node'> & { node: ResolversTypes['LegalAidCase'] }>;
@@ -389,9 +440,11 @@ export type ResolversTypes = ResolversObject<{
   LegalAidStats: ResolverTypeWrapper<LegalAidStats>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   LegalAidStatus: LegalAidStatus;
-  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   Person: ResolverTypeWrapper<Person>;
+  PersonInput: PersonInput;
   ProviderKind: ProviderKind;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Region: ResolverTypeWrapper<RegionModel>;
@@ -410,6 +463,7 @@ export type ResolversParentTypes = ResolversObject<{
   Date: Scalars['Date']['output'];
   DateRange: DateRange;
   JudicialOffice: JudicialOfficeModel;
+  LegalAidApplicationInput: LegalAidApplicationInput;
   LegalAidCase: LegalAidCaseModel;
   LegalAidCaseConnection: LegalAidCaseConnectionModel;
   LegalAidCaseEdge: Omit<LegalAidCaseEdge, 'node'> & { node: ResolversParentTypes['LegalAidCase'] };
@@ -417,9 +471,11 @@ export type ResolversParentTypes = ResolversObject<{
   LegalAidProvider: LegalAidProviderModel;
   LegalAidStats: LegalAidStats;
   Float: Scalars['Float']['output'];
-  PageInfo: PageInfo;
+  Mutation: Record<PropertyKey, never>;
   Boolean: Scalars['Boolean']['output'];
+  PageInfo: PageInfo;
   Person: Person;
+  PersonInput: PersonInput;
   Query: Record<PropertyKey, never>;
   Region: RegionModel;
   VillageLegalAdvisor: VillageLegalAdvisorModel;
@@ -501,6 +557,13 @@ export type LegalAidStatsResolvers<ContextType = Context, ParentType extends Res
   rejected?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  applyForLegalAid?: Resolver<ResolversTypes['LegalAidCase'], ParentType, ContextType, RequireFields<MutationApplyForLegalAidArgs, 'input'>>;
+  assignLegalAidProvider?: Resolver<ResolversTypes['LegalAidCase'], ParentType, ContextType, RequireFields<MutationAssignLegalAidProviderArgs, 'id' | 'providerId'>>;
+  closeLegalAidCase?: Resolver<ResolversTypes['LegalAidCase'], ParentType, ContextType, RequireFields<MutationCloseLegalAidCaseArgs, 'closedOn' | 'id'>>;
+  decideLegalAidCase?: Resolver<ResolversTypes['LegalAidCase'], ParentType, ContextType, RequireFields<MutationDecideLegalAidCaseArgs, 'accept' | 'id'>>;
+}>;
+
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -543,6 +606,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   LegalAidCaseEdge?: LegalAidCaseEdgeResolvers<ContextType>;
   LegalAidProvider?: LegalAidProviderResolvers<ContextType>;
   LegalAidStats?: LegalAidStatsResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Person?: PersonResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;

@@ -3,9 +3,7 @@ import { forbidden } from '../../../platform/errors';
 import { hasScope, requireRecordAccess } from '../../../platform/access';
 import type { QueryResolvers } from '../generated/resolvers-types';
 import { AUDIT_SCOPE, CASES_SCOPE } from '../access';
-
-/** Case ids are positive whole numbers; anything else names no case. */
-const CASE_ID = /^[1-9]\d{0,14}$/;
+import { CASE_ID } from '../writes';
 
 export const Query: QueryResolvers = {
   // A case record: legal-aid:cases, and the case's region within the caller's regions.
