@@ -6,6 +6,7 @@
 // scope and regions, life cycle CONFLICTs (also two changes at once), figures
 // that follow a write at once, the audit trail, a write failing in the middle,
 // and the CSV import (importCsv, and `npm run import` as a command).
+import { today } from '../platform/validation';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -56,15 +57,12 @@ function identityNumberWithX(): string {
   }
 }
 
-function isoDay(offsetDays = 0): string {
-  return new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
-}
-const TODAY = isoDay();
-const TOMORROW = isoDay(1);
-
 function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
+/** The hub's today (Beijing time), which "not in the future" compares with. */
+const TODAY = today();
+const TOMORROW = addDays(TODAY, 1);
 
 let serial = 0;
 /** A valid application; every call a new requestId. */
