@@ -106,6 +106,7 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<E
 function listenForClientErrors(log: (error: Error) => void): () => void {
   const proto = pg.Pool.prototype as unknown as { connect: (...args: unknown[]) => unknown };
   const original = proto.connect;
+  const own = Object.prototype.hasOwnProperty.call(proto, 'connect');
   const listening = new WeakSet<pg.PoolClient>();
   proto.connect = function (this: pg.Pool, ...args: unknown[]) {
     if (args.length) return original.apply(this, args);
@@ -118,7 +119,8 @@ function listenForClientErrors(log: (error: Error) => void): () => void {
     });
   };
   return () => {
-    proto.connect = original;
+    if (own) proto.connect = original;
+    else delete (proto as { connect?: unknown }).connect;
   };
 }
 

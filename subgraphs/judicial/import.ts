@@ -6,7 +6,7 @@
 //
 // partyNames lists the parties separated by `;`; partyIdNumbers and
 // partyPhones (optional) list theirs in the same order, one item per party
-// (an item may be empty: "110101199003070015;" gives the second party none).
+// (an item may be empty: "652922199003070014;" gives the second party none).
 // A problem is reported by column: `partyIdNumbers: party 2 is not a valid ...`.
 import { GraphQLError } from 'graphql';
 import { inViewerRegions } from '../../platform/access';
