@@ -2,3 +2,4 @@
 export const CASES_SCOPE = 'judicial:cases';
 export const PII_SCOPE = 'judicial:pii';
 export const AUDIT_SCOPE = 'judicial:audit';
+export const WRITE_SCOPE = 'judicial:write';

@@ -1,6 +1,7 @@
 // The judicial offices subgraph, as the shared platform runs it.
 import type { SubgraphDefinition } from '../../platform/subgraph';
 import type { JudicialDatabase } from './database';
+import { mediationCaseImporter } from './import';
 import { createJudicialLoaders, type JudicialLoaders } from './loaders';
 import { initial } from './migrations/0001-initial';
 import { resolvers } from './resolvers';
@@ -14,6 +15,7 @@ export const judicial: SubgraphDefinition<JudicialDatabase, JudicialLoaders> = {
   migrations: { '0001-initial': initial },
   seed: seedJudicial,
   createLoaders: createJudicialLoaders,
+  importer: mediationCaseImporter,
 };
 
 export default judicial;

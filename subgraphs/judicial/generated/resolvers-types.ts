@@ -185,6 +185,47 @@ export type MediationOutcome =
   | 'RESOLVED'
   | 'UNRESOLVED';
 
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * PENDING -> RESOLVED | UNRESOLVED | REFERRED
+   *
+   * A case that is no longer PENDING is a CONFLICT; outcome PENDING is
+   * BAD_USER_INPUT (not a closing outcome); closedOn not before receivedOn and
+   * not in the future. Needs judicial:write covering the case's region.
+   */
+  closeMediationCase: MediationCase;
+  /**
+   * Records a mediation case received by an office, with outcome PENDING.
+   * Idempotent by requestId. Needs judicial:write covering regionCode.
+   */
+  recordMediationCase: MediationCase;
+  /**
+   * Changes the given fields of a judicial office (a field left out or null stays
+   * as it is). Needs judicial:write covering the office's township; an unknown id
+   * is NOT_FOUND. The audit record names the fields that changed.
+   */
+  updateJudicialOffice: JudicialOffice;
+};
+
+
+export type MutationCloseMediationCaseArgs = {
+  closedOn: Scalars['Date']['input'];
+  id: Scalars['ID']['input'];
+  outcome: MediationOutcome;
+};
+
+
+export type MutationRecordMediationCaseArgs = {
+  input: RecordMediationCaseInput;
+};
+
+
+export type MutationUpdateJudicialOfficeArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateJudicialOfficeInput;
+};
+
 export type PageInfo = {
   __typename?: 'PageInfo';
   /** Pass as `after` to get the next page; null on an empty page. */
@@ -198,6 +239,12 @@ export type Person = {
   idNumber: Maybe<Scalars['String']['output']>;
   name: Scalars['String']['output'];
   phone: Maybe<Scalars['String']['output']>;
+};
+
+export type PersonInput = {
+  idNumber?: InputMaybe<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+  phone?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A township public legal service station, integrated with the judicial office. */
@@ -256,6 +303,16 @@ export type QueryRegionsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   level?: InputMaybe<RegionLevel>;
   parentCode?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type RecordMediationCaseInput = {
+  category: MediationCategory;
+  officeId: Scalars['ID']['input'];
+  parties: Array<PersonInput>;
+  receivedOn: Scalars['Date']['input'];
+  /** A village or township within the office's township. */
+  regionCode: Scalars['ID']['input'];
+  requestId: Scalars['ID']['input'];
 };
 
 /**
@@ -341,6 +398,14 @@ export type StandardizationStatus =
   | 'IN_PROGRESS'
   | 'NOT_STARTED'
   | 'STANDARDIZED';
+
+export type UpdateJudicialOfficeInput = {
+  /** An empty string removes the brand. */
+  brand?: InputMaybe<Scalars['String']['input']>;
+  demonstration?: InputMaybe<Scalars['Boolean']['input']>;
+  staffCount?: InputMaybe<Scalars['Int']['input']>;
+  standardization?: InputMaybe<StandardizationStatus>;
+};
 
 /** Who the hub takes the caller to be. */
 export type Viewer = {
@@ -475,15 +540,19 @@ export type ResolversTypes = ResolversObject<{
   MediationCaseFilter: MediationCaseFilter;
   MediationCategory: MediationCategory;
   MediationOutcome: MediationOutcome;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Person: ResolverTypeWrapper<Person>;
+  PersonInput: PersonInput;
   PublicLegalServiceStation: ResolverTypeWrapper<PublicLegalServiceStationModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RecordMediationCaseInput: RecordMediationCaseInput;
   Region: ResolverTypeWrapper<RegionModel>;
   RegionConnection: ResolverTypeWrapper<RegionConnectionModel>;
   RegionEdge: ResolverTypeWrapper<Omit<RegionEdge, 'node'> & { node: ResolversTypes['Region'] }>;
   RegionLevel: RegionLevel;
   StandardizationStatus: StandardizationStatus;
+  UpdateJudicialOfficeInput: UpdateJudicialOfficeInput;
   Viewer: ResolverTypeWrapper<Viewer>;
 }>;
 
@@ -509,13 +578,17 @@ export type ResolversParentTypes = ResolversObject<{
   MediationCaseConnection: MediationCaseConnectionModel;
   MediationCaseEdge: Omit<MediationCaseEdge, 'node'> & { node: ResolversParentTypes['MediationCase'] };
   MediationCaseFilter: MediationCaseFilter;
+  Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Person: Person;
+  PersonInput: PersonInput;
   PublicLegalServiceStation: PublicLegalServiceStationModel;
   Query: Record<PropertyKey, never>;
+  RecordMediationCaseInput: RecordMediationCaseInput;
   Region: RegionModel;
   RegionConnection: RegionConnectionModel;
   RegionEdge: Omit<RegionEdge, 'node'> & { node: ResolversParentTypes['Region'] };
+  UpdateJudicialOfficeInput: UpdateJudicialOfficeInput;
   Viewer: Viewer;
 }>;
 
@@ -606,6 +679,12 @@ export type MediationCaseEdgeResolvers<ContextType = Context, ParentType extends
   node?: Resolver<ResolversTypes['MediationCase'], ParentType, ContextType>;
 }>;
 
+export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  closeMediationCase?: Resolver<ResolversTypes['MediationCase'], ParentType, ContextType, RequireFields<MutationCloseMediationCaseArgs, 'closedOn' | 'id' | 'outcome'>>;
+  recordMediationCase?: Resolver<ResolversTypes['MediationCase'], ParentType, ContextType, RequireFields<MutationRecordMediationCaseArgs, 'input'>>;
+  updateJudicialOffice?: Resolver<ResolversTypes['JudicialOffice'], ParentType, ContextType, RequireFields<MutationUpdateJudicialOfficeArgs, 'id' | 'input'>>;
+}>;
+
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -677,6 +756,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   MediationCase?: MediationCaseResolvers<ContextType>;
   MediationCaseConnection?: MediationCaseConnectionResolvers<ContextType>;
   MediationCaseEdge?: MediationCaseEdgeResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Person?: PersonResolvers<ContextType>;
   PublicLegalServiceStation?: PublicLegalServiceStationResolvers<ContextType>;

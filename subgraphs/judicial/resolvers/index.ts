@@ -1,8 +1,9 @@
 import { AuditRecordResolvers as AuditRecord } from '../../../platform/audit';
 import type { Resolvers } from '../generated/resolvers-types';
 import { MediationCase } from './mediation';
+import { Mutation } from './mutation';
 import { JudicialOffice, PublicLegalServiceStation } from './office';
 import { Query } from './query';
 import { Region } from './region';
 
-export const resolvers: Resolvers = { Query, Region, JudicialOffice, PublicLegalServiceStation, MediationCase, AuditRecord };
+export const resolvers: Resolvers = { Query, Mutation, Region, JudicialOffice, PublicLegalServiceStation, MediationCase, AuditRecord };

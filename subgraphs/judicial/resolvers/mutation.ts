@@ -1,0 +1,87 @@
+// The judicial write API (contract/write.graphql). Each mutation: the scope
+// judicial:write first, then the checks (BAD_USER_INPUT naming the field,
+// NOT_FOUND for an unknown record), the write scope's regions covering the
+// record, and then one transaction holding the write and its audit record.
+// What it returns is read after the transaction has committed.
+import { hasScope } from '../../../platform/access';
+import { forbidden, hubError } from '../../../platform/errors';
+import { idempotentCreate, requireWriteAccess, writeWithAudit } from '../../../platform/writes';
+import { WRITE_SCOPE } from '../access';
+import { createJudicialLoaders } from '../loaders';
+import type { Context } from '../models';
+import type { MutationResolvers } from '../generated/resolvers-types';
+import {
+  checkClosing,
+  checkMediationCaseInput,
+  checkMediationCaseOffice,
+  checkOfficeChange,
+  closeCase,
+  findCase,
+  findOffice,
+  insertMediationCase,
+  updateOffice,
+} from '../writes';
+
+function requireWriteScope(viewer: Context['viewer']): void {
+  if (!hasScope(viewer, WRITE_SCOPE)) throw forbidden(`writing needs the scope ${WRITE_SCOPE}`);
+}
+
+/** After a write, the request's loaders start afresh: whatever is read next (in this or a later mutation of the request) shows the write. */
+function renewLoaders(ctx: Context): void {
+  Object.assign(ctx.loaders, createJudicialLoaders(ctx.db, ctx.viewer));
+}
+
+/** Thrown inside the transaction when an update changes nothing: it rolls back, so no audit record is left for a non-write. */
+class NothingChanged extends Error {}
+
+export const Mutation: MutationResolvers = {
+  updateJudicialOffice: async (_root, { id, input }, ctx) => {
+    requireWriteScope(ctx.viewer);
+    const office = await findOffice(ctx.db, id);
+    if (!office) throw hubError('NOT_FOUND', `no judicial office has the id ${id}`);
+    requireWriteAccess(ctx.viewer, WRITE_SCOPE, office.township_code);
+    const change = checkOfficeChange(input);
+    try {
+      const updated = await writeWithAudit(ctx, async (trx) => {
+        const { office: row, changed } = await updateOffice(trx, id, change);
+        if (changed.length === 0) throw new NothingChanged();
+        return { result: row, record: { recordType: 'JudicialOffice', recordId: id, fields: changed } };
+      });
+      renewLoaders(ctx);
+      ctx.loaders.office.prime(id, updated);
+      return updated;
+    } catch (error) {
+      if (!(error instanceof NothingChanged)) throw error;
+      return (await findOffice(ctx.db, id))!;
+    }
+  },
+
+  recordMediationCase: async (_root, { input }, ctx) => {
+    requireWriteScope(ctx.viewer);
+    const checked = checkMediationCaseInput(input);
+    await checkMediationCaseOffice(ctx.db, checked);
+    requireWriteAccess(ctx.viewer, WRITE_SCOPE, checked.regionCode);
+    const id = await idempotentCreate(
+      ctx,
+      // The same fields as a CSV import of the case records (platform/import.ts).
+      { operation: 'recordMediationCase', requestId: checked.requestId, input: checked, recordType: 'MediationCase', fields: Object.keys(checked) },
+      (trx) => insertMediationCase(trx, checked),
+    );
+    renewLoaders(ctx);
+    return (await findCase(ctx.db, id))!;
+  },
+
+  closeMediationCase: async (_root, { id, outcome, closedOn }, ctx) => {
+    requireWriteScope(ctx.viewer);
+    const mediationCase = await findCase(ctx.db, id);
+    if (!mediationCase) throw hubError('NOT_FOUND', `no mediation case has the id ${id}`);
+    requireWriteAccess(ctx.viewer, WRITE_SCOPE, mediationCase.region_code);
+    checkClosing(mediationCase, outcome, closedOn);
+    const closed = await writeWithAudit(ctx, async (trx) => ({
+      result: await closeCase(trx, id, outcome, closedOn),
+      record: { recordType: 'MediationCase', recordId: String(mediationCase.id), fields: ['outcome', 'closedOn'] },
+    }));
+    renewLoaders(ctx);
+    return closed;
+  },
+};
