@@ -5,6 +5,7 @@ import { createPartnersLoaders, type PartnersLoaders } from './loaders';
 import { initial } from './migrations/0001-initial';
 import { resolvers } from './resolvers';
 import { seedPartners } from './seed';
+import { projectImporter } from './writes';
 
 export const partners: SubgraphDefinition<PartnersDatabase, PartnersLoaders> = {
   name: 'partners',
@@ -13,6 +14,7 @@ export const partners: SubgraphDefinition<PartnersDatabase, PartnersLoaders> = {
   resolvers,
   migrations: { '0001-initial': initial },
   seed: seedPartners,
+  importer: projectImporter,
   createLoaders: createPartnersLoaders,
 };
 

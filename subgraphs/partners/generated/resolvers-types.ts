@@ -31,6 +31,48 @@ export type JudicialOffice = {
   id: Scalars['ID']['output'];
 };
 
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Records that a judicial office reviewed the project's contracts.
+   *
+   * The office is a township judicial office (JO-<township code>) in the
+   * project's county. Recording the same office again changes nothing; a project
+   * reviewed by another office is CONFLICT.
+   */
+  recordLegalReview: Project;
+  /**
+   * Registers a project (PLANNED, or IN_PROGRESS when startedOn is given), not
+   * legally reviewed yet.
+   */
+  registerProject: Project;
+  /**
+   * PLANNED -> IN_PROGRESS -> COMPLETED; PLANNED | IN_PROGRESS -> SUSPENDED -> IN_PROGRESS
+   *
+   * Any other change (including to the status the project has) is CONFLICT.
+   * Moving to IN_PROGRESS sets startedOn to today (UTC) if the project had not
+   * started; COMPLETED sets completedOn to today.
+   */
+  updateProjectStatus: Project;
+};
+
+
+export type MutationRecordLegalReviewArgs = {
+  officeId: Scalars['ID']['input'];
+  projectId: Scalars['ID']['input'];
+};
+
+
+export type MutationRegisterProjectArgs = {
+  input: RegisterProjectInput;
+};
+
+
+export type MutationUpdateProjectStatusArgs = {
+  id: Scalars['ID']['input'];
+  status: ProjectStatus;
+};
+
 export type PageInfo = {
   __typename?: 'PageInfo';
   /** Pass as `after` to get the next page; null on an empty page. */
@@ -205,6 +247,26 @@ export type RegionRevitalizationStatsArgs = {
   period?: InputMaybe<DateRange>;
 };
 
+/**
+ * A new project. The partner must be paired with the village or with its
+ * township. Without startedOn the project is PLANNED; with it, it has started
+ * and is IN_PROGRESS.
+ */
+export type RegisterProjectInput = {
+  /** 0 or more, at most 10,000,000,000. */
+  budgetYuan: Scalars['Float']['input'];
+  /** An existing partner (PT-00001...). */
+  partnerId: Scalars['ID']['input'];
+  /** Makes the create idempotent: the same requestId with the same input returns the first project and writes nothing. */
+  requestId: Scalars['ID']['input'];
+  /** When work began: not in the future. Given, the project is IN_PROGRESS. */
+  startedOn?: InputMaybe<Scalars['Date']['input']>;
+  /** 1 to 200 characters. */
+  title: Scalars['String']['input'];
+  /** A village (12-digit code) the partner is paired with, or a village of a township it is paired with. */
+  villageCode: Scalars['ID']['input'];
+};
+
 /** The resident work team stationed in a village. */
 export type ResidentTeam = {
   __typename?: 'ResidentTeam';
@@ -352,6 +414,7 @@ export type ResolversTypes = ResolversObject<{
   DateRange: DateRange;
   JudicialOffice: ResolverTypeWrapper<JudicialOfficeModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -368,6 +431,7 @@ export type ResolversTypes = ResolversObject<{
   ProjectStatus: ProjectStatus;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Region: ResolverTypeWrapper<RegionModel>;
+  RegisterProjectInput: RegisterProjectInput;
   ResidentTeam: ResolverTypeWrapper<ResidentTeamModel>;
   RevitalizationStats: ResolverTypeWrapper<RevitalizationStats>;
 }>;
@@ -378,6 +442,7 @@ export type ResolversParentTypes = ResolversObject<{
   DateRange: DateRange;
   JudicialOffice: JudicialOfficeModel;
   ID: Scalars['ID']['output'];
+  Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
@@ -392,6 +457,7 @@ export type ResolversParentTypes = ResolversObject<{
   ProjectFilter: ProjectFilter;
   Query: Record<PropertyKey, never>;
   Region: RegionModel;
+  RegisterProjectInput: RegisterProjectInput;
   ResidentTeam: ResidentTeamModel;
   RevitalizationStats: RevitalizationStats;
 }>;
@@ -402,6 +468,12 @@ export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 
 export type JudicialOfficeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['JudicialOffice'] = ResolversParentTypes['JudicialOffice']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  recordLegalReview?: Resolver<ResolversTypes['Project'], ParentType, ContextType, RequireFields<MutationRecordLegalReviewArgs, 'officeId' | 'projectId'>>;
+  registerProject?: Resolver<ResolversTypes['Project'], ParentType, ContextType, RequireFields<MutationRegisterProjectArgs, 'input'>>;
+  updateProjectStatus?: Resolver<ResolversTypes['Project'], ParentType, ContextType, RequireFields<MutationUpdateProjectStatusArgs, 'id' | 'status'>>;
 }>;
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -490,6 +562,7 @@ export type RevitalizationStatsResolvers<ContextType = Context, ParentType exten
 export type Resolvers<ContextType = Context> = ResolversObject<{
   Date?: GraphQLScalarType;
   JudicialOffice?: JudicialOfficeResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Partner?: PartnerResolvers<ContextType>;
   PartnerConnection?: PartnerConnectionResolvers<ContextType>;
