@@ -11,6 +11,7 @@ import { regionDirectory, type RegionRecord } from '../../platform/region-direct
 import { insertInChunks, type SeedOptions } from '../../platform/seed';
 import type { CampaignTable, EducationDatabase, EducationEventTable } from './database';
 import type { AwardLevel, EducationFormat, EducationTheme } from './generated/resolvers-types';
+import { syncEventSerial } from './writes';
 
 export const FIRST_DAY = '2020-01-01';
 export const LAST_DAY = '2023-12-31';
@@ -111,6 +112,8 @@ export async function seedEducation(db: Transaction<EducationDatabase>, { scale,
   const total = Math.round(EVENTS_AT_SCALE_1 * scale);
   progress(`seeding ${total} education events`);
   await insertInChunks(generateEvents(villages, names, total), (chunk) => db.insertInto('education_event').values(chunk).execute());
+  // Events recorded later continue the numbering (migration 0002).
+  await syncEventSerial(db);
 
   // A fixed, seed-derived order of villages decides which are demonstration villages, so the totals are exact.
   const ranked = [...villages].sort((a, b) => hashString(`award:${a.code}`) - hashString(`award:${b.code}`));

@@ -3,17 +3,20 @@ import type { SubgraphDefinition } from '../../platform/subgraph';
 import type { EducationDatabase } from './database';
 import { createEducationLoaders, type EducationLoaders } from './loaders';
 import { initial } from './migrations/0001-initial';
+import { eventSerial } from './migrations/0002-event-serial';
 import { resolvers } from './resolvers';
 import { seedEducation } from './seed';
+import { educationEventImporter } from './writes';
 
 export const education: SubgraphDefinition<EducationDatabase, EducationLoaders> = {
   name: 'education',
   defaultPort: 4003,
   directory: __dirname,
   resolvers,
-  migrations: { '0001-initial': initial },
+  migrations: { '0001-initial': initial, '0002-event-serial': eventSerial },
   seed: seedEducation,
   createLoaders: createEducationLoaders,
+  importer: educationEventImporter,
 };
 
 export default education;

@@ -163,6 +163,22 @@ export type JudicialOfficeEducationEventsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Records an education event held in a village or township. Needs the scope
+   * education:write covering the event's region (else FORBIDDEN, nothing
+   * written). One transaction with its audit record; idempotent by requestId.
+   * Returns the event as the read API shows it.
+   */
+  recordEducationEvent: EducationEvent;
+};
+
+
+export type MutationRecordEducationEventArgs = {
+  input: RecordEducationEventInput;
+};
+
 export type PageInfo = {
   __typename?: 'PageInfo';
   /** Pass as `after` to get the next page; null on an empty page. */
@@ -188,6 +204,36 @@ export type QueryCampaignArgs = {
 
 export type QueryEducationEventArgs = {
   id: Scalars['ID']['input'];
+};
+
+/**
+ * An education event to record (mutation recordEducationEvent). Every field is
+ * checked before anything is written; a failure is BAD_USER_INPUT naming the field.
+ */
+export type RecordEducationEventInput = {
+  /** From 0 to 10,000 (100,000 for ONLINE events). */
+  attendees: Scalars['Int']['input'];
+  /** A campaign whose dates include heldOn; an event of a campaign with a theme carries that theme. */
+  campaignId?: InputMaybe<Scalars['ID']['input']>;
+  format: EducationFormat;
+  /** Not in the future, not before 1986-01-01 (the first law-popularization plan), and within the campaign's dates when campaignId is given. */
+  heldOn: Scalars['Date']['input'];
+  /**
+   * One or more of the languages spoken in Xinjiang, each once: Mandarin, Uyghur,
+   * Kazakh, Kyrgyz, Mongolian, Xibe, Tajik, Uzbek, Russian, Tatar, Daur
+   * (case-insensitive; Uighur, Kirghiz, Sibe, Chinese and Putonghua are taken as
+   * their usual names). Stored by those names, so the `language` filter finds them.
+   */
+  languages: Array<Scalars['String']['input']>;
+  /** The judicial office of the event's own township ('JO-<township code>'), or null when another body organised it. */
+  organiserOfficeId?: InputMaybe<Scalars['ID']['input']>;
+  /** Where the event was held: a village, or a township itself. */
+  regionCode: Scalars['ID']['input'];
+  /** Makes the create idempotent: sent again with the same input, the event recorded the first time is returned and nothing more is written; with other input it is a CONFLICT. 1 to 100 characters. */
+  requestId: Scalars['ID']['input'];
+  theme: EducationTheme;
+  /** 1 to 200 characters. */
+  title: Scalars['String']['input'];
 };
 
 export type Region = {
@@ -332,9 +378,11 @@ export type ResolversTypes = ResolversObject<{
   EducationStats: ResolverTypeWrapper<EducationStatsModel>;
   EducationTheme: EducationTheme;
   JudicialOffice: ResolverTypeWrapper<JudicialOfficeModel>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RecordEducationEventInput: RecordEducationEventInput;
   Region: ResolverTypeWrapper<RegionModel>;
 }>;
 
@@ -353,9 +401,11 @@ export type ResolversParentTypes = ResolversObject<{
   EducationEventFilter: EducationEventFilter;
   EducationStats: EducationStatsModel;
   JudicialOffice: JudicialOfficeModel;
+  Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
   Query: Record<PropertyKey, never>;
+  RecordEducationEventInput: RecordEducationEventInput;
   Region: RegionModel;
 }>;
 
@@ -415,6 +465,10 @@ export type JudicialOfficeResolvers<ContextType = Context, ParentType extends Re
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
+export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  recordEducationEvent?: Resolver<ResolversTypes['EducationEvent'], ParentType, ContextType, RequireFields<MutationRecordEducationEventArgs, 'input'>>;
+}>;
+
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -443,6 +497,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   EducationEventEdge?: EducationEventEdgeResolvers<ContextType>;
   EducationStats?: EducationStatsResolvers<ContextType>;
   JudicialOffice?: JudicialOfficeResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Region?: RegionResolvers<ContextType>;

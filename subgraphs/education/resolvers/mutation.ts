@@ -1,0 +1,23 @@
+import { hasScope } from '../../../platform/access';
+import { forbidden } from '../../../platform/errors';
+import { idempotentCreate, requireWriteAccess } from '../../../platform/writes';
+import type { MutationResolvers } from '../generated/resolvers-types';
+import { checkEventInput, checkEventReferences, EVENT_FIELDS, EVENT_RECORD_TYPE, insertEvent, inputField, RECORD_EVENT, WRITE_SCOPE } from '../writes';
+
+export const Mutation: MutationResolvers = {
+  recordEducationEvent: async (_root, { input }, ctx) => {
+    // Without the scope nothing else is looked at; then the input, the region, the campaign; then one transaction.
+    if (!hasScope(ctx.viewer, WRITE_SCOPE)) throw forbidden(`writing needs the scope ${WRITE_SCOPE}`);
+    const event = checkEventInput(input, inputField);
+    requireWriteAccess(ctx.viewer, WRITE_SCOPE, event.regionCode);
+    await checkEventReferences(ctx.db, event, inputField);
+    // The checked input is what requestId is compared by: the same event spelt "uyghur" or "Uyghur" is the same request.
+    const id = await idempotentCreate(
+      ctx,
+      { operation: RECORD_EVENT, requestId: event.requestId, input: event, recordType: EVENT_RECORD_TYPE, fields: [...EVENT_FIELDS] },
+      (trx) => insertEvent(trx, event),
+    );
+    // Read after the commit: the event as the read API shows it.
+    return ctx.db.selectFrom('education_event').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  },
+};
