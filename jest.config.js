@@ -6,7 +6,8 @@ module.exports = {
   transform: { '^.+\\.(ts|js)$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   // jose is published as ES modules only; swc turns it into CommonJS for jest.
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
-  testTimeout: 60_000,
+  // Starting a hub (four subgraphs seeding) takes seconds, and much longer on a loaded 2-core machine.
+  testTimeout: 120_000,
   // Each test file starts its own hub; two at a time suits a 2-core machine.
   maxWorkers: 2,
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],

@@ -11,6 +11,7 @@ import { buildASTSchema, findBreakingChanges, parse } from 'graphql';
 import { Supergraph } from '@apollo/federation-internals';
 import { sql, type Insertable, type Kysely } from 'kysely';
 import { importCsv } from '../platform/import';
+import { today } from '../platform/validation';
 import { migrateToLatest, openDatabase } from '../platform/database';
 import { platformMigrations, startSubgraph } from '../platform/subgraph';
 import type { Viewer } from '../platform/viewer';
@@ -55,8 +56,9 @@ function eventInput(requestId: string, changes: Record<string, unknown> = {}): R
   };
 }
 
+/** The day after the hub's today (Beijing time): the first day "in the future". */
 function tomorrow(): string {
-  return new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  return new Date(Date.parse(`${today()}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
 
 interface Counts {
