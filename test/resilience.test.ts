@@ -209,6 +209,15 @@ describe('one agency down is not the hub down (real processes)', () => {
     expect(metricValue(legalAidMetrics, 'process_cpu_user_seconds_total', { service: 'legal-aid' })).toBeGreaterThan(0);
   });
 
+  test('an agency not running at all (education here): its root field is null with an error naming it, the rest is answered', async () => {
+    const response = await query<{ region: { name: string } | null; campaigns: unknown[] | null }>(`{ region(code: "${COUNTY}") { name } campaigns { id title } }`);
+    expect(response.status).toBe(200);
+    expect(response.data).toEqual({ region: { name: expect.any(String) }, campaigns: null });
+    expect(response.errors).toEqual([
+      { message: 'The education agency is unavailable; the fields it serves are missing from this answer', extensions: { code: 'SUBGRAPH_UNAVAILABLE', agency: 'education' } },
+    ]);
+  });
+
   test('a subgraph that answers past the timeout: its fields are null, the error says it timed out, the rest is answered', async () => {
     await healthy();
     const lock = await lockAdvisors();
