@@ -157,7 +157,6 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   let server: RunningServer;
   try {
     server = await serveGraphQL(apollo, {
-      service: 'gateway',
       port: options.port ?? 4000,
       bodyLimit: options.bodyLimit,
       context,

@@ -49,8 +49,6 @@ export interface Readiness {
 }
 
 export interface ServeOptions<Ctx extends BaseContext> {
-  /** The service's name in logs (gateway, judicial, ...). */
-  service: string;
   port: number;
   host?: string;
   /** Builds the per-request context. */

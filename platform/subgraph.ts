@@ -187,7 +187,6 @@ export async function startSubgraph<DB, Loaders>(
     const migrationNames = Object.keys(migrations);
     const readyTimeoutMs = options.readyTimeoutMs ?? READY_TIMEOUT_DEFAULT_MS;
     server = await serveGraphQL(apollo, {
-      service: definition.name,
       logger,
       metrics,
       shutdownGraceMs: options.shutdownGraceMs ?? SHUTDOWN_GRACE_DEFAULT_MS,
