@@ -61,7 +61,7 @@ export async function startTracing(service: string): Promise<Tracing | null> {
 
 /**
  * A server span for an incoming request, continuing the caller's trace if its
- * headers carry one; `run` is called within it. Only when tracing is on.
+ * headers carry one, and the context to run the request in. Only when tracing is on.
  */
 export function startServerSpan(name: string, headers: IncomingHttpHeaders, attributes: Record<string, string>): { span: Span; context: Context } {
   const parent = propagation.extract(ROOT_CONTEXT, headers);

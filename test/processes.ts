@@ -126,15 +126,16 @@ export function logLinesOf(service: ServiceProcess, requestId: string): Record<s
 
 /**
  * A strict reading of the Prometheus text format: every line is a comment
- * (`# HELP name text`, `# TYPE name type`) or `name{label="value",...} number`;
- * anything else throws. Returns each sample's value by `name{labels}` with the
+ * (`# HELP name text`, `# TYPE name type`) or `name{label="value",...} number`
+ * (a float, `+Inf`, `-Inf` or NaN, which Prometheus reads in any case:
+ * prom-client writes `Nan`); anything else throws. Returns each sample's value by `name{labels}` with the
  * labels sorted.
  */
 export function parsePrometheus(text: string): Map<string, number> {
   const samples = new Map<string, number>();
   const NAME = '[a-zA-Z_:][a-zA-Z0-9_:]*';
   const LABEL = `[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\\\\n]|\\\\["\\\\n])*"`;
-  const sample = new RegExp(`^(${NAME})(?:\\{((?:${LABEL})(?:,${LABEL})*)?,?\\})? (-?(?:\\d+(?:\\.\\d*)?(?:[eE][-+]?\\d+)?|\\.\\d+(?:[eE][-+]?\\d+)?)|NaN|[+-]Inf)(?: -?\\d+)?$`);
+  const sample = new RegExp(`^(${NAME})(?:\\{((?:${LABEL})(?:,${LABEL})*)?,?\\})? (-?(?:\\d+(?:\\.\\d*)?(?:[eE][-+]?\\d+)?|\\.\\d+(?:[eE][-+]?\\d+)?)|[Nn][Aa][Nn]|[+-]Inf)(?: -?\\d+)?$`);
   const comment = new RegExp(`^# (?:HELP ${NAME} .*|TYPE ${NAME} (?:counter|gauge|histogram|summary|untyped))$`);
   for (const line of text.split('\n')) {
     if (line === '' || comment.test(line)) continue;
@@ -143,7 +144,7 @@ export function parsePrometheus(text: string): Map<string, number> {
     const labels = [...(match[2] ?? '').matchAll(new RegExp(`([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\\\\\n]|\\\\["\\\\n])*)"`, 'g'))]
       .map(([, key, value]) => `${key}="${value}"`)
       .sort();
-    const value = match[3] === '+Inf' ? Infinity : match[3] === '-Inf' ? -Infinity : Number(match[3]);
+    const value = match[3] === '+Inf' ? Infinity : match[3] === '-Inf' ? -Infinity : /^nan$/i.test(match[3]) ? NaN : Number(match[3]);
     samples.set(`${match[1]}{${labels.join(',')}}`, value);
   }
   return samples;

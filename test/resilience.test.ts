@@ -12,7 +12,7 @@
 //   the subgraph's query waits on a lock.
 import { createServer } from 'node:net';
 import pg from 'pg';
-import { createTestDatabase, postGraphQL, signToken, type GraphQLResponse } from './harness';
+import { createTestDatabase, postGraphQL, signToken, TEST_POSTGRES_URL, type GraphQLResponse } from './harness';
 import { eventually, killProcess, logLinesOf, metricValue, scrape, serviceEnv, startServiceProcess, type ServiceProcess } from './processes';
 
 const SUBGRAPH_TIMEOUT_MS = 3000;
@@ -78,7 +78,7 @@ describe('one agency down is not the hub down (real processes)', () => {
   let legalAid: ServiceProcess | undefined;
   let gateway: ServiceProcess;
   let legalAidEnv: NodeJS.ProcessEnv;
-  const admin = () => new pg.Client({ connectionString: database.url.replace(/\/[^/]+$/, '/postgres') });
+  const admin = () => new pg.Client({ connectionString: TEST_POSTGRES_URL });
   const databaseName = () => new URL(database.url).pathname.slice(1);
 
   const query = <T = StreamData>(body: string | { query: string; variables?: unknown }, headers: Record<string, string> = {}) =>
