@@ -1,36 +1,329 @@
-// How the gateway calls a subgraph. A subgraph answers bad input in a variable
-// or literal (an invalid Date, say) with HTTP 400 and a GraphQL error body;
-// the stock data source would turn that into "400: Bad Request" carrying the
-// subgraph's URL. Here the subgraph's own error, with its code, is passed on.
-import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+// How the gateway calls a subgraph (issue 9): one data source per subgraph,
+// with
+// - a timeout per call (GATEWAY_SUBGRAPH_TIMEOUT_MS), never past the request's
+//   own deadline (GATEWAY_REQUEST_TIMEOUT_MS); a call out of time is aborted;
+// - retries with exponential backoff and jitter for queries only, on failures
+//   that are quick and likely passing: the connection refused or reset, HTTP
+//   502/503/504. A subgraph request whose operation is a mutation is sent at
+//   most once; a timed-out call is not retried (its time is spent);
+// - a circuit breaker (opossum) that opens when too many calls in its window
+//   fail (timeouts, connection failures, 5xx), answers at once while open,
+//   lets one trial call through after GATEWAY_BREAKER_RESET_MS and closes
+//   again when that succeeds.
+// A failed call is an error for the client that names the agency and says
+// "unavailable" or "timed out" (SUBGRAPH_UNAVAILABLE, SUBGRAPH_TIMEOUT, with
+// `extensions.agency`); the gateway answers what the other subgraphs served.
+// No URL, status body or stack reaches the client: the details are logged.
+//
+// A subgraph answers bad input in a variable or literal (an invalid Date, say)
+// with HTTP 400 and a GraphQL error body; that error, with its code, is passed
+// on (and is not a failure of the subgraph).
+import { performance } from 'node:perf_hooks';
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError } from 'graphql';
+import CircuitBreaker from 'opossum';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { requestRecordOf } from '../platform/http';
 import { IDENTITY_HEADER, REQUEST_ID_HEADER } from '../platform/identity';
+import type { Logger } from '../platform/log';
+import { LATENCY_BUCKETS } from '../platform/metrics';
+import { endSpan, startClientSpan, tracingEnabled } from '../platform/tracing';
 import type { GatewayContext } from './context';
 
 const PASSED_ON = new Set(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT']);
+const RETRY_STATUSES = new Set([502, 503, 504]);
 
-type SubgraphResponse = Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0];
+export interface SubgraphCallSettings {
+  /** Longest wait for one call to a subgraph. */
+  timeoutMs: number;
+  /** Further tries of a failed query (never of a mutation). */
+  retries: number;
+  /** Backoff before the first retry; doubled for each further one, with jitter. */
+  retryBackoffMs: number;
+  /** The breaker opens when more than this percentage of calls in its window fail... */
+  breakerErrorPercent: number;
+  /** ...and at least this many calls were made in the window. */
+  breakerVolume: number;
+  /** The breaker's rolling window. */
+  breakerWindowMs: number;
+  /** How long the breaker stays open before it lets a trial call through. */
+  breakerResetMs: number;
+}
 
-export class HubDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  /**
-   * Every subgraph call carries the caller's verified identity, signed by the
-   * gateway. Nothing the client sent is forwarded: the outgoing request is
-   * built here, so a client's own `x-hub-identity` never reaches a subgraph.
-   */
-  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
-    // Apollo's own calls (e.g. health checks) come without a request context.
-    if (!('identityToken' in context)) return;
-    request.http!.headers.set(IDENTITY_HEADER, await context.identityToken());
-    request.http!.headers.set(REQUEST_ID_HEADER, context.requestId);
+export const SUBGRAPH_CALL_DEFAULTS: SubgraphCallSettings = Object.freeze({
+  timeoutMs: 5_000,
+  retries: 2,
+  retryBackoffMs: 50,
+  breakerErrorPercent: 50,
+  breakerVolume: 5,
+  breakerWindowMs: 10_000,
+  breakerResetMs: 5_000,
+});
+
+/** Outcomes of subgraph calls, as counted: sent and answered, or not. */
+export type CallOutcome = 'ok' | 'refused' | 'error' | 'timeout' | 'unavailable' | 'rejected';
+
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+/** The gateway's metrics of its subgraph calls, shared by every data source. */
+export interface SubgraphCallMetrics {
+  calls: Counter<'subgraph' | 'outcome'>;
+  duration: Histogram<'subgraph' | 'outcome'>;
+  retries: Counter<'subgraph'>;
+}
+
+export function createSubgraphCallMetrics(registry: Registry, sources: () => Iterable<HubDataSource>): SubgraphCallMetrics {
+  const states: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
+  new Gauge({
+    name: 'hub_subgraph_breaker_state',
+    help: "Each subgraph's circuit breaker: 0 closed, 1 half-open (a trial call allowed), 2 open (calls fail fast)",
+    labelNames: ['subgraph'] as const,
+    registers: [registry],
+    collect() {
+      for (const source of sources()) this.set({ subgraph: source.name }, states[source.breakerState()]);
+    },
+  });
+  return {
+    calls: new Counter({
+      name: 'hub_subgraph_requests_total',
+      help: 'Calls to subgraphs by outcome: ok, refused (4xx), error (5xx or no JSON), timeout, unavailable (no connection), rejected (breaker open, not sent)',
+      labelNames: ['subgraph', 'outcome'] as const,
+      registers: [registry],
+    }),
+    duration: new Histogram({
+      name: 'hub_subgraph_request_duration_seconds',
+      help: 'Latency of calls sent to subgraphs, by outcome',
+      labelNames: ['subgraph', 'outcome'] as const,
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    retries: new Counter({
+      name: 'hub_subgraph_retries_total',
+      help: 'Queries sent again to a subgraph after a failure',
+      labelNames: ['subgraph'] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+/** A failure of the subgraph itself (not of the request): counted by the breaker. */
+class SubgraphFailure extends Error {
+  constructor(
+    readonly kind: 'timeout' | 'unavailable',
+    readonly retryable: boolean,
+    readonly detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+/** What one call gives: the subgraph's answer, or an error of the request to pass on. */
+type Answer = { response: GatewayGraphQLResponse } | { refused: GraphQLError };
+
+interface Call {
+  body: string;
+  headers: Record<string, string>;
+  timeoutMs: number;
+}
+
+/** The error a client sees for a subgraph that failed: the agency and what happened, nothing else. */
+export function subgraphError(agency: string, kind: 'timeout' | 'unavailable'): GraphQLError {
+  return kind === 'timeout'
+    ? new GraphQLError(`The ${agency} agency timed out; the fields it serves are missing from this answer`, { extensions: { code: 'SUBGRAPH_TIMEOUT', agency } })
+    : new GraphQLError(`The ${agency} agency is unavailable; the fields it serves are missing from this answer`, { extensions: { code: 'SUBGRAPH_UNAVAILABLE', agency } });
+}
+
+/** The operation type of a subgraph request as the query planner writes it: `mutation Name__x__0(...) {...}`. */
+export function isMutation(query: string | undefined): boolean {
+  return query !== undefined && /^\s*mutation\b/.test(query);
+}
+
+/** The code of a network failure (ECONNREFUSED, ECONNRESET, UND_ERR_SOCKET...), never a URL. */
+function networkCause(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
+  return typeof cause?.code === 'string' ? cause.code : 'connection failed';
+}
+
+export interface LastCall {
+  outcome: CallOutcome;
+  /** Epoch ms. */
+  at: number;
+  durationMs: number;
+}
+
+export interface HubDataSourceOptions {
+  name: string;
+  url: string;
+  settings: SubgraphCallSettings;
+  metrics?: SubgraphCallMetrics;
+  logger?: Logger;
+}
+
+export class HubDataSource implements GraphQLDataSource<GatewayContext> {
+  readonly name: string;
+  readonly url: string;
+  private readonly settings: SubgraphCallSettings;
+  private readonly metrics?: SubgraphCallMetrics;
+  private readonly logger?: Logger;
+  private readonly breaker: CircuitBreaker<[Call], Answer>;
+  /** The last call sent (not one the breaker rejected), for /ready. */
+  lastCall?: LastCall;
+
+  constructor(options: HubDataSourceOptions) {
+    this.name = options.name;
+    this.url = options.url;
+    this.settings = options.settings;
+    this.metrics = options.metrics;
+    this.logger = options.logger;
+    this.breaker = new CircuitBreaker((call: Call) => this.send(call), {
+      name: this.name,
+      // Timeouts are this class's own: it aborts the call.
+      timeout: false,
+      errorThresholdPercentage: this.settings.breakerErrorPercent,
+      volumeThreshold: this.settings.breakerVolume,
+      rollingCountTimeout: this.settings.breakerWindowMs,
+      rollingCountBuckets: 10,
+      resetTimeout: this.settings.breakerResetMs,
+      rollingPercentilesEnabled: false,
+      enableSnapshots: false,
+    });
+    this.breaker.on('open', () => this.logger?.warn({ subgraph: this.name, resetMs: this.settings.breakerResetMs }, 'circuit breaker open: calls fail fast'));
+    this.breaker.on('halfOpen', () => this.logger?.info({ subgraph: this.name }, 'circuit breaker half-open: one trial call'));
+    this.breaker.on('close', () => this.logger?.info({ subgraph: this.name }, 'circuit breaker closed'));
   }
 
-  override async errorFromResponse(response: SubgraphResponse): Promise<GraphQLError> {
-    const body = (await this.parseBody(response).catch(() => null)) as { errors?: { message?: string; extensions?: { code?: string; field?: string } }[] } | null;
-    const first = body?.errors?.find((error) => PASSED_ON.has(String(error.extensions?.code)));
-    if (first) {
-      const { code, field } = first.extensions ?? {};
-      return new GraphQLError(String(first.message), { extensions: { code, ...(field ? { field } : {}) } });
+  breakerState(): BreakerState {
+    return this.breaker.opened ? 'open' : this.breaker.halfOpen ? 'half-open' : 'closed';
+  }
+
+  /** Stops the breaker's timers. */
+  shutdown(): void {
+    this.breaker.shutdown();
+  }
+
+  async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const { request } = options;
+    // Apollo's own calls (health checks) come without a request context.
+    const context = 'incomingRequestContext' in options ? (options.context as GatewayContext) : undefined;
+    // Nothing the client sent is forwarded: the outgoing request is built here,
+    // so a client's own `x-hub-identity` never reaches a subgraph.
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (context?.identityToken) {
+      headers[IDENTITY_HEADER] = await context.identityToken();
+      headers[REQUEST_ID_HEADER] = context.requestId;
+      const record = requestRecordOf(context);
+      if (record) {
+        record.subgraphs ??= [];
+        if (!record.subgraphs.includes(this.name)) record.subgraphs.push(this.name);
+      }
     }
-    return new GraphQLError(`subgraph answered HTTP ${response.status}`, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName, extensions: request.extensions });
+    const retries = isMutation(request.query) ? 0 : this.settings.retries;
+    const deadline = context?.deadline ?? Number.POSITIVE_INFINITY;
+    const span = tracingEnabled() ? startClientSpan(`subgraph ${this.name}`, { 'hub.subgraph': this.name, 'graphql.operation.name': request.operationName ?? '' }) : undefined;
+    if (span) Object.assign(headers, span.headers);
+    let failure: 'timeout' | 'unavailable' | undefined;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        const remaining = deadline - Date.now();
+        if (remaining <= 0) {
+          this.count('timeout');
+          failure = 'timeout';
+          throw subgraphError(this.name, 'timeout');
+        }
+        try {
+          const answer = await this.breaker.fire({ body, headers, timeoutMs: Math.min(this.settings.timeoutMs, remaining) });
+          if ('refused' in answer) throw answer.refused;
+          return answer.response;
+        } catch (error) {
+          if (error instanceof SubgraphFailure) {
+            const wait = this.settings.retryBackoffMs * 2 ** attempt * (0.5 + Math.random() / 2);
+            if (error.retryable && attempt < retries && Date.now() + wait < deadline) {
+              this.metrics?.retries.inc({ subgraph: this.name });
+              await new Promise((resolve) => setTimeout(resolve, wait));
+              continue;
+            }
+            failure = error.kind;
+            throw subgraphError(this.name, error.kind);
+          }
+          if ((error as { code?: string }).code === 'EOPENBREAKER') {
+            this.count('rejected');
+            failure = 'unavailable';
+            throw subgraphError(this.name, 'unavailable');
+          }
+          throw error;
+        }
+      }
+    } finally {
+      if (span) endSpan(span.span, failure);
+    }
   }
+
+  private count(outcome: CallOutcome): void {
+    this.metrics?.calls.inc({ subgraph: this.name, outcome });
+  }
+
+  /** One call, within its timeout. Throws SubgraphFailure for a failure of the subgraph. */
+  private async send(call: Call): Promise<Answer> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), call.timeoutMs);
+    const started = performance.now();
+    let outcome: CallOutcome = 'ok';
+    try {
+      let status: number;
+      let text: string;
+      try {
+        const response = await fetch(this.url, { method: 'POST', headers: call.headers, body: call.body, signal: controller.signal });
+        status = response.status;
+        text = await response.text();
+      } catch (error) {
+        if (controller.signal.aborted) {
+          outcome = 'timeout';
+          throw new SubgraphFailure('timeout', false, `no answer within ${call.timeoutMs} ms`);
+        }
+        outcome = 'unavailable';
+        throw new SubgraphFailure('unavailable', true, networkCause(error));
+      }
+      if (status >= 500) {
+        outcome = 'error';
+        throw new SubgraphFailure('unavailable', RETRY_STATUSES.has(status), `HTTP ${status}`);
+      }
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
+      if (status >= 400) {
+        outcome = 'refused';
+        return { refused: refusal(parsed, status) };
+      }
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        outcome = 'error';
+        throw new SubgraphFailure('unavailable', false, `HTTP ${status} without a GraphQL answer`);
+      }
+      return { response: parsed as GatewayGraphQLResponse };
+    } catch (error) {
+      if (error instanceof SubgraphFailure) this.logger?.warn({ subgraph: this.name, outcome, detail: error.detail }, 'subgraph call failed');
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      const seconds = (performance.now() - started) / 1000;
+      this.lastCall = { outcome, at: Date.now(), durationMs: Math.round(seconds * 1000) };
+      this.count(outcome);
+      this.metrics?.duration.observe({ subgraph: this.name, outcome }, seconds);
+    }
+  }
+}
+
+/** A subgraph's refusal of a request (4xx): its own error when its code is one the hub passes on. */
+function refusal(body: unknown, status: number): GraphQLError {
+  const errors = (body as { errors?: { message?: string; extensions?: { code?: string; field?: string } }[] } | undefined)?.errors;
+  const first = Array.isArray(errors) ? errors.find((error) => PASSED_ON.has(String(error?.extensions?.code))) : undefined;
+  if (first) {
+    const { code, field } = first.extensions ?? {};
+    return new GraphQLError(String(first.message), { extensions: { code, ...(field ? { field } : {}) } });
+  }
+  return new GraphQLError(`subgraph answered HTTP ${status}`, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
 }

@@ -2,7 +2,8 @@
 import { runServiceProcess } from '../platform/service-process';
 import { gatewayOptionsFromEnv, startGateway } from './gateway';
 
-void runServiceProcess('gateway', async (progress) => {
-  progress('loading schema/supergraph.graphql');
-  return startGateway(gatewayOptionsFromEnv());
+void runServiceProcess('gateway', async (progress, logger) => {
+  const options = gatewayOptionsFromEnv();
+  progress(`loading ${options.supergraphPath}`);
+  return startGateway({ ...options, logger });
 });

@@ -18,11 +18,20 @@ const keepText = (value: string): string => value;
 
 export type DatabaseKind = 'postgres' | 'pglite';
 
+/** Connections in use: PostgreSQL's pool; PGlite's single in-process connection and the work queued for it. */
+export interface PoolStats {
+  total: number;
+  idle: number;
+  /** Requests waiting for a connection. */
+  waiting: number;
+}
+
 export interface DatabaseHandle<DB> {
   db: Kysely<DB>;
   kind: DatabaseKind;
   /** SQL statements sent since the database was opened (for tests and benchmarks). */
   statementCount(): number;
+  poolStats(): PoolStats;
   close(): Promise<void>;
 }
 
@@ -33,6 +42,18 @@ export interface DatabaseOptions {
   pgliteDataDir?: string;
   /** Most connections in the PostgreSQL pool. */
   poolSize?: number;
+  /** Where an idle pooled connection's error is reported (default: stderr). */
+  onPoolError?: (error: Error) => void;
+}
+
+/** kysely-pglite-dialect serializes work on PGlite's one connection; its driver shows whether it is busy and what waits. */
+class ObservedPGliteDialect extends PGliteDialect {
+  driver?: { connection?: unknown; queue?: unknown[] };
+  override createDriver(): ReturnType<PGliteDialect['createDriver']> {
+    const driver = super.createDriver();
+    this.driver = driver as unknown as { connection?: unknown; queue?: unknown[] };
+    return driver;
+  }
 }
 
 export async function openDatabase<DB>(options: DatabaseOptions): Promise<DatabaseHandle<DB>> {
@@ -56,10 +77,17 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Databa
     // reaches the pool; a client in use (mid-transaction) emits its own, and
     // that client's query fails (the transaction rolls back) while the pool
     // replaces the connection.
-    pool.on('error', (error) => console.error('database pool error:', error.message));
-    pool.on('connect', (client) => client.on('error', (error) => console.error('database connection error:', error.message)));
+    const onError = options.onPoolError ?? ((error: Error) => console.error('database connection error:', error.message));
+    pool.on('error', onError);
+    pool.on('connect', (client) => client.on('error', onError));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log });
-    return { db, kind: 'postgres', statementCount: () => statements, close: () => db.destroy() };
+    return {
+      db,
+      kind: 'postgres',
+      statementCount: () => statements,
+      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+      close: () => db.destroy(),
+    };
   }
   const pglite = await PGlite.create(options.pgliteDataDir ?? 'memory://', {
     parsers: {
@@ -68,8 +96,18 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Databa
       [pgliteTypes.DATE]: keepText,
     },
   });
-  const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite), log });
-  return { db, kind: 'pglite', statementCount: () => statements, close: () => db.destroy() };
+  const dialect = new ObservedPGliteDialect(pglite);
+  const db = new Kysely<DB>({ dialect, log });
+  return {
+    db,
+    kind: 'pglite',
+    statementCount: () => statements,
+    poolStats: () => {
+      const busy = dialect.driver?.connection !== undefined;
+      return { total: 1, idle: busy ? 0 : 1, waiting: dialect.driver?.queue?.length ?? 0 };
+    },
+    close: () => db.destroy(),
+  };
 }
 
 /** Runs every pending migration; throws (and so stops start-up) if one fails. */

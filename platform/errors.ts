@@ -21,8 +21,14 @@ const REQUEST_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
 const HUB_CODES = new Set<string>(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT']);
+/**
+ * The gateway's errors for a subgraph that did not answer (gateway/data-source.ts):
+ * the message names the agency and says "unavailable" or "timed out";
+ * `extensions.agency` is the subgraph's name.
+ */
+const SUBGRAPH_CODES = new Set<string>(['SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_TIMEOUT']);
 /** The only extension keys a client sees; anything else (a subgraph URL or response body, a stack) is dropped. */
-const PUBLIC_EXTENSIONS = ['code', 'field'] as const;
+const PUBLIC_EXTENSIONS = ['code', 'field', 'agency'] as const;
 
 function publicExtensions(extensions: Record<string, unknown> | undefined): Record<string, unknown> {
   return Object.fromEntries(PUBLIC_EXTENSIONS.filter((key) => extensions?.[key] !== undefined).map((key) => [key, extensions![key]]));
@@ -78,7 +84,7 @@ export function createErrorFormatter(options: FormatErrorOptions = {}) {
     if (code === 'GRAPHQL_VALIDATION_FAILED' && isScalarInputError(error)) {
       return { ...formatted, extensions: { ...extensions, code: 'BAD_USER_INPUT' } };
     }
-    if (HUB_CODES.has(code) || REQUEST_CODES.has(code)) {
+    if (HUB_CODES.has(code) || REQUEST_CODES.has(code) || SUBGRAPH_CODES.has(code)) {
       return { ...formatted, extensions };
     }
     if (code === 'INTERNAL_SERVER_ERROR' && formatted.message === INTERNAL_MESSAGE) {

@@ -1,11 +1,52 @@
 // Serving an Apollo Server over Node HTTP (Express 5 with Apollo's official
-// integration): POST /graphql, GET /health, GET /ready. Used by the gateway and
-// every subgraph alike.
-import http from 'node:http';
+// integration): POST /graphql, GET /health, GET /ready and GET /metrics. Used
+// by the gateway and every subgraph alike. Each GraphQL request gets a request
+// id (the caller's `x-request-id` when it is a plain token), one log line when
+// it ends (id, operation, caller's agency, duration, outcome, and at the
+// gateway the subgraphs called) and its count and latency in the metrics.
+// Closing drains: no new connections, requests in flight finish within a
+// grace period, then whatever is left is cut.
+import { randomUUID } from 'node:crypto';
+import http, { type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import express, { type Request } from 'express';
 import { expressMiddleware } from '@as-integrations/express5';
-import type { ApolloServer, BaseContext } from '@apollo/server';
+import type { ApolloServer, ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { Logger } from './log';
+import type { Outcome, ServiceMetrics } from './metrics';
+import { endSpan, otelContext, startServerSpan, tracingEnabled } from './tracing';
+
+/** What is known of one GraphQL request, filled in as it runs; logged and counted when it ends. */
+export interface RequestRecord {
+  requestId: string;
+  /** The operation's name, as the client gave it or as it resolved. */
+  operation?: string | null;
+  /** The caller's agency, once authenticated. */
+  agency?: string | null;
+  /** Gateway: the subgraphs called for this request, in call order (each once). */
+  subgraphs?: string[];
+  outcome?: Outcome;
+  /** Codes of the errors in the answer. */
+  errorCodes?: string[];
+}
+
+const RECORD = Symbol.for('rule-of-law-hub.request-record');
+
+/** The record of the request a GraphQL context belongs to (set by serveGraphQL). */
+export function requestRecordOf(contextValue: unknown): RequestRecord | undefined {
+  return (contextValue as { [RECORD]?: RequestRecord } | null)?.[RECORD];
+}
+
+/** A caller's own request id is kept when it is a plain token; otherwise a new one. */
+export function requestIdFrom(given: string | undefined): string {
+  return given && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+}
+
+export interface Readiness {
+  ready: boolean;
+  [fact: string]: unknown;
+}
 
 export interface ServeOptions<Ctx extends BaseContext> {
   port: number;
@@ -15,7 +56,11 @@ export interface ServeOptions<Ctx extends BaseContext> {
   /** Largest accepted request body, e.g. '1mb'. */
   bodyLimit?: string;
   /** Facts for GET /ready; `ready: false` answers 503. */
-  readiness?: () => Promise<{ ready: boolean } & Record<string, unknown>>;
+  readiness?: () => Promise<Readiness>;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  /** How long closing waits for requests in flight before cutting them. */
+  shutdownGraceMs?: number;
 }
 
 export interface RunningServer {
@@ -24,31 +69,138 @@ export interface RunningServer {
   server: http.Server;
   /** GraphQL requests received since start (POST /graphql), whatever became of them. */
   graphqlRequests(): number;
-  close(): Promise<void>;
+  /** GraphQL requests being answered now. */
+  inFlight(): number;
+  /**
+   * Stops accepting connections, lets requests in flight finish (at most
+   * `graceMs`, default the server's shutdownGraceMs), then closes the rest.
+   * Resolves to the number of requests that were cut.
+   */
+  close(graceMs?: number): Promise<number>;
 }
 
-export async function serveGraphQL<Ctx extends BaseContext>(
-  apollo: ApolloServer<Ctx>,
-  options: ServeOptions<Ctx>,
-): Promise<RunningServer> {
+/**
+ * An Apollo plugin that fills in each request's record: its operation and what
+ * became of it. Add it to every ApolloServer that serveGraphQL serves.
+ */
+export function requestRecordPlugin(): ApolloServerPlugin<BaseContext> {
+  return {
+    async requestDidStart({ contextValue, request }) {
+      const record = requestRecordOf(contextValue);
+      if (!record) return;
+      record.operation = request.operationName;
+      return {
+        async didResolveOperation({ operationName }) {
+          record.operation = operationName;
+        },
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          const { data, errors } = response.body.singleResult;
+          if (!errors?.length) {
+            record.outcome = 'ok';
+            return;
+          }
+          record.outcome = data ? 'partial' : 'error';
+          record.errorCodes = [...new Set(errors.map((error) => String(error.extensions?.code ?? 'UNKNOWN')))];
+        },
+      };
+    },
+  };
+}
+
+export async function serveGraphQL<Ctx extends BaseContext>(apollo: ApolloServer<Ctx>, options: ServeOptions<Ctx>): Promise<RunningServer> {
+  const { logger, metrics } = options;
   const app = express();
   app.disable('x-powered-by');
+  app.disable('etag');
+  let stopping = false;
+  const inFlight = new Set<ServerResponse>();
+
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.get('/ready', async (_req, res) => {
-    const state = options.readiness ? await options.readiness() : { ready: true };
-    res.status(state.ready ? 200 : 503).json(state);
+    if (stopping) {
+      res.status(503).json({ ready: false, stopping: true });
+      return;
+    }
+    try {
+      const state = options.readiness ? await options.readiness() : { ready: true };
+      res.status(state.ready ? 200 : 503).json(state);
+    } catch (error) {
+      logger.error({ err: error }, 'readiness check failed');
+      res.status(503).json({ ready: false });
+    }
   });
+  app.get('/metrics', async (_req, res) => {
+    res.setHeader('content-type', metrics.registry.contentType);
+    res.end(await metrics.registry.metrics());
+  });
+
   let graphqlRequests = 0;
+  const finish = (record: RequestRecord, res: ServerResponse, started: number): void => {
+    inFlight.delete(res);
+    const seconds = (performance.now() - started) / 1000;
+    const outcome: Outcome = !res.writableFinished ? 'aborted' : res.statusCode >= 400 ? 'error' : (record.outcome ?? 'ok');
+    const operation = metrics.operationLabel(record.operation);
+    metrics.requests.inc({ operation, outcome });
+    metrics.requestDuration.observe({ operation, outcome }, seconds);
+    logger.info(
+      {
+        requestId: record.requestId,
+        operation: record.operation ?? null,
+        agency: record.agency ?? null,
+        durationMs: Math.round(seconds * 10_000) / 10,
+        status: res.statusCode,
+        outcome,
+        ...(record.errorCodes ? { errors: record.errorCodes } : {}),
+        ...(record.subgraphs ? { subgraphs: record.subgraphs } : {}),
+      },
+      'request',
+    );
+  };
+
+  const recordOfRequest = (req: Request): RequestRecord => (req as unknown as { [RECORD]: RequestRecord })[RECORD];
+  // After the body is read, so that Apollo's work runs within the span's context.
+  const traced: express.RequestHandler = (req, res, next) => {
+    if (!tracingEnabled()) return next();
+    const record = recordOfRequest(req);
+    const { span, context } = startServerSpan(`${req.method} /graphql`, req.headers, { 'hub.request_id': record.requestId });
+    res.once('close', () => {
+      span.setAttribute('http.response.status_code', res.statusCode);
+      if (record.operation) span.setAttribute('graphql.operation.name', record.operation);
+      endSpan(span, res.statusCode >= 500 ? `HTTP ${res.statusCode}` : undefined);
+    });
+    otelContext.with(context, next);
+  };
+
   app.use(
     '/graphql',
-    (_req, _res, next) => {
+    (req, res, next) => {
       graphqlRequests++;
+      const started = performance.now();
+      const record: RequestRecord = { requestId: requestIdFrom(req.header('x-request-id')) };
+      (req as unknown as { [RECORD]: RequestRecord })[RECORD] = record;
+      res.setHeader('x-request-id', record.requestId);
+      // While stopping, requests arriving on kept-alive connections are answered, then the connection closes.
+      if (stopping) res.setHeader('connection', 'close');
+      inFlight.add(res);
+      res.once('close', () => finish(record, res, started));
       next();
     },
     express.json({ limit: options.bodyLimit ?? '1mb' }),
-    expressMiddleware(apollo, { context: ({ req }) => options.context(req) }),
+    traced,
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const record = recordOfRequest(req);
+        const contextValue = await options.context(req);
+        const known = contextValue as { requestId?: string; viewer?: { agency?: string | null } };
+        if (known.requestId) record.requestId = known.requestId;
+        record.agency = known.viewer?.agency ?? null;
+        (contextValue as { [RECORD]?: RequestRecord })[RECORD] = record;
+        return contextValue;
+      },
+    }),
   );
   // Malformed JSON or an over-large body: a clear JSON error instead of an HTML page.
   app.use((error: { status?: number; type?: string }, _req: Request, res: express.Response, next: express.NextFunction) => {
@@ -62,15 +214,34 @@ export async function serveGraphQL<Ctx extends BaseContext>(
     server.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  let closing: Promise<number> | undefined;
   return {
     url: `http://localhost:${port}/graphql`,
     port,
     server,
     graphqlRequests: () => graphqlRequests,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
+    inFlight: () => inFlight.size,
+    close(graceMs = options.shutdownGraceMs ?? 10_000) {
+      closing ??= new Promise<number>((resolve) => {
+        stopping = true;
+        // Answers still to be sent end their connection; idle kept-alive connections close now.
+        for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
+        let cut = 0;
+        const timer = setTimeout(() => {
+          cut = inFlight.size;
+          if (cut) logger.warn({ requests: cut, graceMs }, 'grace period over: cutting requests still in flight');
+          server.closeAllConnections();
+        }, graceMs);
+        server.close(() => {
+          clearTimeout(timer);
+          resolve(cut);
+        });
         server.closeIdleConnections();
-      }),
+        // A connection whose last answer went out while stopping becomes idle: close it too.
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
+        server.once('close', () => clearInterval(sweep));
+      });
+      return closing;
+    },
   };
 }

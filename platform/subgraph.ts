@@ -9,13 +9,15 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type DataLoader from 'dataloader';
 import { parse, type DocumentNode } from 'graphql';
-import type { Kysely, Migration } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
 import type { CsvImporter } from './import';
 import { auditMigration, createReadAudit, type AuditedRead } from './audit';
 import { envPrefix, intFromEnv, seedScaleFromEnv, stringFromEnv } from './config';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './database';
 import { createErrorFormatter, unauthenticated } from './errors';
-import { serveGraphQL, type RunningServer } from './http';
+import { requestRecordPlugin, serveGraphQL, type Readiness, type RunningServer } from './http';
+import { createLogger, type Logger } from './log';
+import { createServiceMetrics, registerDatabaseMetrics } from './metrics';
 import { requestLogMigration } from './writes';
 import { DateScalar } from './scalars';
 import { seedMarkerMigration, seedOnce, type Seeder } from './seed';
@@ -72,9 +74,18 @@ export interface StartOptions {
   progress?: (message: string) => void;
   /** PEM public key of the gateway's identity signature (default: HUB_IDENTITY_PUBLIC_KEY or the development key). */
   identityPublicKey?: string;
+  /** How long stopping waits for requests in flight (default 8 s). */
+  shutdownGraceMs?: number;
+  /** How long GET /ready waits for the database before answering "unreachable" (default 2 s). */
+  readyTimeoutMs?: number;
+  /** Default: a pino logger named after the subgraph, at LOG_LEVEL. */
+  logger?: Logger;
 }
 
-/** Start options from the environment: `<PREFIX>_PORT`, `<PREFIX>_DATABASE_URL`, `PGLITE_DATA_DIR`, `SEED_SCALE`. */
+export const SHUTDOWN_GRACE_DEFAULT_MS = 8_000;
+export const READY_TIMEOUT_DEFAULT_MS = 2_000;
+
+/** Start options from the environment: `<PREFIX>_PORT`, `<PREFIX>_DATABASE_URL`, `PGLITE_DATA_DIR`, `SEED_SCALE`, `SHUTDOWN_GRACE_MS`, `READY_TIMEOUT_MS`. */
 export function startOptionsFromEnv(definition: { name: string; defaultPort: number }): StartOptions {
   const prefix = envPrefix(definition.name);
   const pgliteRoot = stringFromEnv('PGLITE_DATA_DIR');
@@ -84,6 +95,8 @@ export function startOptionsFromEnv(definition: { name: string; defaultPort: num
     pgliteDataDir: pgliteRoot ? path.resolve(pgliteRoot, definition.name) : undefined,
     seedScale: seedScaleFromEnv(),
     identityPublicKey: identityKeysFromEnv().publicKey,
+    shutdownGraceMs: intFromEnv('SHUTDOWN_GRACE_MS', SHUTDOWN_GRACE_DEFAULT_MS, 0),
+    readyTimeoutMs: intFromEnv('READY_TIMEOUT_MS', READY_TIMEOUT_DEFAULT_MS, 1),
   };
 }
 
@@ -94,7 +107,38 @@ export interface RunningSubgraph<DB> {
   database: DatabaseHandle<DB>;
   /** GraphQL requests the subgraph has received since it started. */
   graphqlRequests(): number;
-  stop(): Promise<void>;
+  /** GraphQL requests being answered now. */
+  inFlight(): number;
+  /** Drains (at most `graceMs`, default the subgraph's shutdownGraceMs), stops, closes the database. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** Rejects with `timeout` after `ms`. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(Object.assign(new Error('timeout'), { code: 'timeout' })), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * GET /ready of a subgraph: the database answers (within `timeoutMs`) and
+ * every migration is recorded as applied in it.
+ */
+export async function databaseReadiness(database: DatabaseHandle<unknown>, migrationNames: string[], timeoutMs: number): Promise<Readiness> {
+  try {
+    const { rows } = await within(sql<{ name: string }>`select name from kysely_migration`.execute(database.db), timeoutMs);
+    const applied = new Set(rows.map((row) => row.name));
+    const pending = migrationNames.filter((name) => !applied.has(name));
+    return { ready: pending.length === 0, database: { kind: database.kind, reachable: true, migrations: pending.length ? 'pending' : 'done', ...(pending.length ? { pending } : {}) } };
+  } catch (error) {
+    // A code (timeout, ECONNREFUSED, a PostgreSQL SQLSTATE), never a URL or a message with one.
+    const code = (error as { code?: unknown }).code;
+    return { ready: false, database: { kind: database.kind, reachable: false, reason: typeof code === 'string' ? code : 'error' } };
+  }
 }
 
 export async function startSubgraph<DB, Loaders>(
@@ -102,12 +146,18 @@ export async function startSubgraph<DB, Loaders>(
   options: StartOptions = {},
 ): Promise<RunningSubgraph<DB>> {
   const progress = options.progress ?? (() => undefined);
+  const logger = options.logger ?? createLogger(definition.name);
   progress(options.databaseUrl ? 'connecting to PostgreSQL' : `starting PGlite (${options.pgliteDataDir ?? 'in memory'})`);
-  const database = await openDatabase<DB>({ url: options.databaseUrl, pgliteDataDir: options.pgliteDataDir });
+  const database = await openDatabase<DB>({
+    url: options.databaseUrl,
+    pgliteDataDir: options.pgliteDataDir,
+    onPoolError: (error) => logger.error({ reason: error.message }, 'database pool error'),
+  });
+  const migrations = { ...platformMigrations, ...definition.migrations };
   let server: RunningServer | undefined;
   let apollo: ApolloServer<SubgraphContext<DB, Loaders>> | undefined;
   try {
-    const applied = await migrateToLatest(database.db as Kysely<unknown>, { ...platformMigrations, ...definition.migrations });
+    const applied = await migrateToLatest(database.db as Kysely<unknown>, migrations);
     progress(applied.length ? `migrated: ${applied.join(', ')}` : 'schema up to date');
     const started = Date.now();
     const seeded = await seedOnce(database.db, definition.name, definition.seed, {
@@ -122,15 +172,25 @@ export async function startSubgraph<DB, Loaders>(
     });
     apollo = new ApolloServer<SubgraphContext<DB, Loaders>>({
       schema,
-      formatError: createErrorFormatter({ logUnexpected: (error) => console.error(`[${definition.name}] unexpected error:`, error) }),
+      formatError: createErrorFormatter({ logUnexpected: (error) => logger.error({ err: error }, 'unexpected error') }),
       includeStacktraceInErrorResponses: false,
+      // Signals are handled by the service process (platform/service-process.ts), which drains HTTP first.
+      stopOnTerminationSignals: false,
       // Federated traces are for Apollo's hosted usage reporting, which the hub does not use.
-      plugins: [ApolloServerPluginInlineTraceDisabled()],
+      plugins: [ApolloServerPluginInlineTraceDisabled(), requestRecordPlugin()],
     });
     await apollo.start();
     const db = database.db;
     const verifyIdentity = await createIdentityVerifier(options.identityPublicKey ?? identityKeysFromEnv().publicKey);
+    const metrics = createServiceMetrics(definition.name);
+    registerDatabaseMetrics(metrics.registry, database);
+    const migrationNames = Object.keys(migrations);
+    const readyTimeoutMs = options.readyTimeoutMs ?? READY_TIMEOUT_DEFAULT_MS;
     server = await serveGraphQL(apollo, {
+      logger,
+      metrics,
+      shutdownGraceMs: options.shutdownGraceMs ?? SHUTDOWN_GRACE_DEFAULT_MS,
+      readiness: () => databaseReadiness(database as DatabaseHandle<unknown>, migrationNames, readyTimeoutMs),
       port: options.port ?? definition.defaultPort,
       // Only requests that passed the gateway are answered (health checks aside).
       context: async (req) => {
@@ -156,8 +216,9 @@ export async function startSubgraph<DB, Loaders>(
     port: running.port,
     database,
     graphqlRequests: running.graphqlRequests,
-    async stop() {
-      await running.close();
+    inFlight: running.inFlight,
+    async stop(graceMs) {
+      await running.close(graceMs);
       await runningApollo.stop();
       await database.close();
     },

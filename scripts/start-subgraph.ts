@@ -12,4 +12,4 @@ if (!info) {
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const definition = require(path.join(info.directory, 'subgraph')).default as SubgraphDefinition<unknown, unknown>;
-void runServiceProcess(definition.name, (progress) => startSubgraph(definition, { ...startOptionsFromEnv(definition), progress }));
+void runServiceProcess(definition.name, (progress, logger) => startSubgraph(definition, { ...startOptionsFromEnv(definition), progress, logger }));

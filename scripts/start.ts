@@ -3,6 +3,7 @@
 // while they load, prints the URLs when ready, stops them all on Ctrl-C.
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { devKeyPair, isProduction } from '../platform/dev-keys';
 import type { ServiceMessage } from '../platform/service-process';
 import { listSubgraphs } from '../schema/subgraphs';
@@ -29,9 +30,21 @@ function launch(service: Service): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = fork(service.entry, service.args, {
       execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     });
     service.child = child;
+    // The services log JSON lines (one per request at info); warnings and errors are shown here.
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      let entry: { level?: number; msg?: string; [key: string]: unknown };
+      try {
+        entry = JSON.parse(line);
+      } catch {
+        return;
+      }
+      if ((entry.level ?? 0) < 40) return;
+      const { level: _level, time: _time, service: _service, msg, ...rest } = entry;
+      console.error(`! ${service.name.padEnd(10)} ${msg ?? ''} ${Object.keys(rest).length ? JSON.stringify(rest) : ''}`.trimEnd());
+    });
     child.on('message', (message: ServiceMessage) => {
       if (message.type === 'progress') console.log(`  ${elapsed().padStart(6)}  ${service.name.padEnd(10)} ${message.message}`);
       if (message.type === 'ready') {

@@ -190,8 +190,8 @@ export type Query = {
   __typename?: 'Query';
   /** A campaign by id; null when there is none. */
   campaign: Maybe<Campaign>;
-  /** Every campaign, ordered by start date. */
-  campaigns: Array<Campaign>;
+  /** Every campaign, ordered by start date; null (with an error) only when the education agency cannot be reached. */
+  campaigns: Maybe<Array<Campaign>>;
   /** An education event by id; null when there is none. */
   educationEvent: Maybe<EducationEvent>;
 };
@@ -476,7 +476,7 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   campaign?: Resolver<Maybe<ResolversTypes['Campaign']>, ParentType, ContextType, RequireFields<QueryCampaignArgs, 'id'>>;
-  campaigns?: Resolver<Array<ResolversTypes['Campaign']>, ParentType, ContextType>;
+  campaigns?: Resolver<Maybe<Array<ResolversTypes['Campaign']>>, ParentType, ContextType>;
   educationEvent?: Resolver<Maybe<ResolversTypes['EducationEvent']>, ParentType, ContextType, RequireFields<QueryEducationEventArgs, 'id'>>;
 }>;
 

@@ -1,0 +1,30 @@
+// Structured logs (pino): one JSON object a line on stdout, with the service's
+// name on every line. LOG_LEVEL sets the level (default `info`; `silent` under
+// jest, so test runs stay quiet unless a test asks for logs).
+import pino, { type Logger } from 'pino';
+import { stringFromEnv } from './config';
+
+export type { Logger };
+
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function logLevelFromEnv(): string {
+  const raw = stringFromEnv('LOG_LEVEL');
+  if (raw === undefined) return process.env.JEST_WORKER_ID !== undefined ? 'silent' : 'info';
+  if (!(LEVELS as readonly string[]).includes(raw)) throw new Error(`LOG_LEVEL must be one of ${LEVELS.join(', ')}, not "${raw}"`);
+  return raw;
+}
+
+/** A logger for one service (`gateway`, `judicial`, ...); lines carry `service`. */
+export function createLogger(service: string, options: { level?: string; destination?: pino.DestinationStream } = {}): Logger {
+  return pino(
+    {
+      level: options.level ?? logLevelFromEnv(),
+      base: { service },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      // Errors keep their stack in the log (never in an answer to a client).
+      serializers: { err: pino.stdSerializers.err },
+    },
+    options.destination,
+  );
+}
