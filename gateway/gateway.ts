@@ -11,6 +11,7 @@ import { SUPERGRAPH_PATH } from '../schema/compose';
 import { authConfigFromEnv, createAuthenticator, type AuthConfig } from './auth';
 import { createContextFactory, type GatewayContext } from './context';
 import { HubDataSource } from './data-source';
+import { createResponseCaching } from './response-cache';
 import { limitSettingsFromEnv, requestLimits, type LimitSettings } from './limits';
 import { subgraphUrlFromEnv } from './subgraph-urls';
 
@@ -26,6 +27,10 @@ export interface GatewayOptions {
   identityPrivateKey?: string;
   /** Request limits (gateway/limits.ts); those not given take their defaults. */
   limits?: Partial<LimitSettings>;
+  /** Whole-response caching of cacheable queries (gateway/response-cache.ts; default on, RESPONSE_CACHE). */
+  responseCache?: boolean;
+  /** Redis for cached responses, persisted queries and the data version; in memory when absent (REDIS_URL). */
+  redisUrl?: string;
 }
 
 export function gatewayOptionsFromEnv(): GatewayOptions {
@@ -38,6 +43,8 @@ export function gatewayOptionsFromEnv(): GatewayOptions {
     supergraphSdl: readFileSync(stringFromEnv('SUPERGRAPH_PATH') ?? SUPERGRAPH_PATH, 'utf8'),
     bodyLimit: stringFromEnv('GATEWAY_BODY_LIMIT') ?? '1mb',
     limits: limitSettingsFromEnv(),
+    responseCache: (stringFromEnv('RESPONSE_CACHE') ?? 'on') !== 'off',
+    redisUrl: stringFromEnv('REDIS_URL'),
   };
 }
 
@@ -63,9 +70,14 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     await createAuthenticator(options.auth ?? authConfigFromEnv()),
     await createIdentitySigner(options.identityPrivateKey ?? identityKeysFromEnv().privateKey!),
   );
+  const caching = await createResponseCaching({ enabled: options.responseCache ?? true, redisUrl: options.redisUrl });
+  const limits = requestLimits(options.limits);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    ...requestLimits(options.limits),
+    ...limits,
+    plugins: [...(limits.plugins ?? []), ...caching.plugins],
+    // Automatic persisted queries and cached responses: Redis when set, so replicas share them.
+    cache: caching.cache,
     formatError: createErrorFormatter({ logUnexpected: (error) => console.error('[gateway] unexpected error:', error) }),
     includeStacktraceInErrorResponses: false,
   });
@@ -83,6 +95,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     async stop() {
       await server.close();
       await apollo.stop();
+      await caching.close();
     },
   };
 }

@@ -14,6 +14,7 @@ import type { CsvImporter } from './import';
 import { auditMigration, createReadAudit, type AuditedRead } from './audit';
 import { envPrefix, intFromEnv, seedScaleFromEnv, stringFromEnv } from './config';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './database';
+import { subgraphCacheHints } from './cache-hints';
 import { createErrorFormatter, unauthenticated } from './errors';
 import { serveGraphQL, type RunningServer } from './http';
 import { requestLogMigration } from './writes';
@@ -125,7 +126,8 @@ export async function startSubgraph<DB, Loaders>(
       formatError: createErrorFormatter({ logUnexpected: (error) => console.error(`[${definition.name}] unexpected error:`, error) }),
       includeStacktraceInErrorResponses: false,
       // Federated traces are for Apollo's hosted usage reporting, which the hub does not use.
-      plugins: [ApolloServerPluginInlineTraceDisabled()],
+      // Cache hints: public data cacheable, case records and personal data not (platform/cache-hints.ts).
+      plugins: [ApolloServerPluginInlineTraceDisabled(), ...subgraphCacheHints()],
     });
     await apollo.start();
     const db = database.db;
