@@ -12,6 +12,7 @@ import { authConfigFromEnv, createAuthenticator, type AuthConfig } from './auth'
 import { createContextFactory, type GatewayContext } from './context';
 import { HubDataSource } from './data-source';
 import { createResponseCaching } from './response-cache';
+import { warmQueryPlans } from './warm-plans';
 import { limitSettingsFromEnv, requestLimits, type LimitSettings } from './limits';
 import { subgraphUrlFromEnv } from './subgraph-urls';
 
@@ -31,6 +32,8 @@ export interface GatewayOptions {
   responseCache?: boolean;
   /** Redis for cached responses, persisted queries and the data version; in memory when absent (REDIS_URL). */
   redisUrl?: string;
+  /** Start of every Redis key (REDIS_PREFIX, default `hub`). */
+  redisPrefix?: string;
 }
 
 export function gatewayOptionsFromEnv(): GatewayOptions {
@@ -45,6 +48,7 @@ export function gatewayOptionsFromEnv(): GatewayOptions {
     limits: limitSettingsFromEnv(),
     responseCache: (stringFromEnv('RESPONSE_CACHE') ?? 'on') !== 'off',
     redisUrl: stringFromEnv('REDIS_URL'),
+    redisPrefix: stringFromEnv('REDIS_PREFIX'),
   };
 }
 
@@ -70,7 +74,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     await createAuthenticator(options.auth ?? authConfigFromEnv()),
     await createIdentitySigner(options.identityPrivateKey ?? identityKeysFromEnv().privateKey!),
   );
-  const caching = await createResponseCaching({ enabled: options.responseCache ?? true, redisUrl: options.redisUrl });
+  const caching = await createResponseCaching({ enabled: options.responseCache ?? true, redisUrl: options.redisUrl, redisPrefix: options.redisPrefix });
   const limits = requestLimits(options.limits);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -82,11 +86,12 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     includeStacktraceInErrorResponses: false,
   });
   await apollo.start();
+  const warmedPlans = await warmQueryPlans(gateway);
   const server = await serveGraphQL(apollo, {
     port: options.port ?? 4000,
     bodyLimit: options.bodyLimit,
     context,
-    readiness: async () => ({ ready: true, supergraph: 'loaded', subgraphs: subgraphUrls }),
+    readiness: async () => ({ ready: true, supergraph: 'loaded', subgraphs: subgraphUrls, warmedPlans }),
   });
   return {
     url: server.url,

@@ -17,8 +17,10 @@
 // its request starts and stores its result under that version. So a reader
 // that could have observed a write (it started after the write's response)
 // keys with the new version and never meets a response cached before it.
-// Writes that bypass the gateway (`npm run import`) do not invalidate: their
-// figures show once the cached entries expire (CACHE_MAX_AGE).
+// `npm run import` writes straight into a database: with REDIS_URL set it
+// increments the shared version itself (bumpSharedDataVersion); without Redis
+// the gateway's in-memory cache cannot learn of it, and imported figures show
+// once the cached entries expire (CACHE_MAX_AGE).
 //
 // The cache is the gateway's ApolloServer cache, which also holds automatic
 // persisted queries: in memory by default, Redis when REDIS_URL is set.
@@ -30,7 +32,9 @@ import { KeyvAdapter } from '@apollo/utils.keyvadapter';
 import KeyvRedis, { createClient, Keyv } from '@keyv/redis';
 import type { GatewayContext } from './context';
 
-const VERSION_KEY = 'hub:data-version';
+/** Redis keys start with REDIS_PREFIX (default `hub`), so one Redis can serve several hubs. */
+export const DEFAULT_REDIS_PREFIX = 'hub';
+const versionKey = (prefix: string) => `${prefix}:data-version`;
 
 export interface ResponseCaching {
   /** The gateway's ApolloServer cache (APQ and responses); undefined: Apollo's own in-memory cache. */
@@ -48,7 +52,8 @@ export function viewerKey(context: GatewayContext): string | null {
   return JSON.stringify([subject, agency, [...scopes].sort(), [...regions].sort()]);
 }
 
-export async function createResponseCaching(options: { enabled: boolean; redisUrl?: string }): Promise<ResponseCaching> {
+export async function createResponseCaching(options: { enabled: boolean; redisUrl?: string; redisPrefix?: string }): Promise<ResponseCaching> {
+  const prefix = options.redisPrefix ?? DEFAULT_REDIS_PREFIX;
   let cache: KeyValueCache<string> | undefined;
   let dataVersion: () => Promise<string>;
   let bump: () => Promise<void>;
@@ -57,10 +62,10 @@ export async function createResponseCaching(options: { enabled: boolean; redisUr
     const client = createClient({ url: options.redisUrl });
     client.on('error', (error: Error) => console.error('[gateway] redis error:', error.message));
     await client.connect();
-    cache = new KeyvAdapter(new Keyv<string>({ store: new KeyvRedis(client), namespace: 'hub', useKeyPrefix: false }));
-    dataVersion = async () => (await client.get(VERSION_KEY)) ?? '0';
+    cache = new KeyvAdapter(new Keyv<string>({ store: new KeyvRedis(client), namespace: prefix }));
+    dataVersion = async () => (await client.get(versionKey(prefix))) ?? '0';
     bump = async () => {
-      await client.incr(VERSION_KEY);
+      await client.incr(versionKey(prefix));
     };
     close = async () => {
       await client.close();
@@ -98,4 +103,15 @@ export async function createResponseCaching(options: { enabled: boolean; redisUr
     );
   }
   return { cache, plugins, dataVersion, close };
+}
+
+/** Invalidates every gateway's cached responses from outside a gateway (the CSV import), through Redis. */
+export async function bumpSharedDataVersion(redisUrl: string, prefix = DEFAULT_REDIS_PREFIX): Promise<void> {
+  const client = createClient({ url: redisUrl });
+  await client.connect();
+  try {
+    await client.incr(versionKey(prefix));
+  } finally {
+    await client.close();
+  }
 }

@@ -3,8 +3,26 @@
 // are, so no caller sees another's; a write through the hub invalidates the
 // cached scorecard; and the wide list (workload 3 of `npm run bench`) sends as
 // many SQL statements for 100 offices as for 10.
+import { createHash } from 'node:crypto';
+import { QueryPlanner } from '@apollo/query-planner';
 import { SCORECARD, SCORECARD_VARIABLES, WIDE_LIST, wideListVariables } from '../bench/workloads';
-import { signToken, startHub, type Hub, type TokenClaims } from './harness';
+import net from 'node:net';
+import { createClient } from '@keyv/redis';
+import { startGateway, type RunningGateway } from '../gateway/gateway';
+import { postGraphQL, signToken, startHub, testGatewayKeys, type Hub, type TokenClaims } from './harness';
+
+/** Redis for the replica tests: TEST_REDIS_URL, or a local one if it answers (the tests are skipped, with a warning, if not). */
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+async function redisAnswers(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: hostname, port: Number(port || 6379) }, () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
 
 const COUNTY = '652922';
 const OFFICE = 'JO-652922100';
@@ -92,6 +110,98 @@ describe('response caching at the gateway', () => {
     const delta = flipped === 'STANDARDIZED' ? 1 : -1;
     expect(standardizedIn(after)).toBe(standardizedIn(before) + delta);
     expect(after.judicialStats.standardized).toBe(before.judicialStats.standardized + delta);
+  });
+});
+
+describe('two gateway replicas sharing Redis', () => {
+  const prefix = `hub-test-${process.pid}-${Date.now().toString(36)}`;
+  let hub: Hub | undefined;
+  let replica: RunningGateway | undefined;
+  let available = false;
+  beforeAll(async () => {
+    available = await redisAnswers(REDIS_URL);
+    if (!available) {
+      if (process.env.TEST_REDIS_URL) throw new Error(`TEST_REDIS_URL ${REDIS_URL} does not answer`);
+      console.warn(`no Redis at ${REDIS_URL}: the replica tests are skipped`);
+      return;
+    }
+    const gateway = { responseCache: true, redisUrl: REDIS_URL, redisPrefix: prefix };
+    hub = await startHub({ gateway });
+    replica = await startGateway({ port: 0, ...testGatewayKeys(), ...gateway, subgraphUrls: Object.fromEntries(Object.values(hub.subgraphs).map((s) => [s.name, s.url])) });
+  });
+  afterAll(async () => {
+    await replica?.stop();
+    await hub?.stop();
+    if (available) {
+      const client = createClient({ url: REDIS_URL });
+      await client.connect();
+      const keys = await client.keys(`*${prefix}*`);
+      if (keys.length) await client.del(keys);
+      await client.close();
+    }
+  });
+
+  test('a response cached by one replica is served by the other; a write through either invalidates both', async () => {
+    if (!available) return;
+    const viaReplica = (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => postGraphQL<any>(replica!.url, { query, variables }, headers);
+    const first = await hub!.query(SCORECARD, { code: '652900' });
+    expect(first.errors).toBeUndefined();
+    const before = hub!.subgraphRequests();
+    const second = await viaReplica(SCORECARD, { code: '652900' });
+    expect(second).toEqual(first);
+    expect(hub!.subgraphRequests()).toBe(before);
+
+    const { data: office } = await hub!.query(`{ judicialOffice(id: "${OFFICE}") { standardization } }`);
+    const flipped = office!.judicialOffice.standardization === 'STANDARDIZED' ? 'IN_PROGRESS' : 'STANDARDIZED';
+    const write = await viaReplica(`mutation($id: ID!, $input: UpdateJudicialOfficeInput!) { updateJudicialOffice(id: $id, input: $input) { id } }`, { id: OFFICE, input: { standardization: flipped } }, await bearer(WRITER));
+    expect(write.errors).toBeUndefined();
+    const after = await hub!.query(SCORECARD, { code: '652900' });
+    expect(after.data!.region.judicialStats.standardized).toBe(first.data!.region.judicialStats.standardized + (flipped === 'STANDARDIZED' ? 1 : -1));
+  });
+
+  test('a query persisted through one replica is known to the other', async () => {
+    if (!available) return;
+    const query = '{ region(code: "654000") { name judicialStats { offices } } }';
+    const persistedQuery = { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') };
+    const registered = await postGraphQL(hub!.gateway.url, { query, extensions: { persistedQuery } });
+    expect(registered.errors).toBeUndefined();
+    expect(await postGraphQL(replica!.url, { extensions: { persistedQuery } })).toEqual(registered);
+  });
+});
+
+describe('persisted queries and warmed query plans', () => {
+  let hub: Hub;
+  beforeAll(async () => {
+    hub = await startHub({ gateway: { responseCache: false } });
+  });
+  afterAll(() => hub?.stop());
+
+  test('automatic persisted queries: an unknown hash is asked for, then the hash alone is enough', async () => {
+    const persistedQuery = { version: 1, sha256Hash: createHash('sha256').update(SCORECARD).digest('hex') };
+    const unknown = await postGraphQL(hub.gateway.url, { variables: SCORECARD_VARIABLES, extensions: { persistedQuery } });
+    expect(unknown.errors?.[0].extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    const registered = await postGraphQL(hub.gateway.url, { query: SCORECARD, variables: SCORECARD_VARIABLES, extensions: { persistedQuery } });
+    expect(registered.errors).toBeUndefined();
+    const byHash = await postGraphQL(hub.gateway.url, { variables: SCORECARD_VARIABLES, extensions: { persistedQuery } });
+    expect(byHash).toEqual(registered);
+  });
+
+  test('the registered operations are planned at start-up; a first request of one is not planned again', async () => {
+    const ready = (await (await fetch(hub.gateway.url.replace('/graphql', '/ready'))).json()) as { warmedPlans: number };
+    expect(ready.warmedPlans).toBe(4);
+    const planner = jest.spyOn(QueryPlanner.prototype, 'buildQueryPlan');
+    try {
+      const named = await postGraphQL(hub.gateway.url, { query: SCORECARD, operationName: 'RegionScorecard', variables: { code: '653100' } });
+      expect(named.errors).toBeUndefined();
+      const unnamed = await hub.query(SCORECARD, { code: '653100' });
+      expect(unnamed.errors).toBeUndefined();
+      expect(planner).not.toHaveBeenCalled();
+      // An operation that is not registered is planned on its first request.
+      await hub.query('{ region(code: "653100") { name legalAidStats { closed } } }');
+      expect(planner).toHaveBeenCalledTimes(1);
+    } finally {
+      planner.mockRestore();
+    }
   });
 });
 
