@@ -119,7 +119,17 @@ class SubgraphFailure extends Error {
 }
 
 /** What one call gives: the subgraph's answer, or an error of the request to pass on. */
-type Answer = { response: GatewayGraphQLResponse } | { refused: GraphQLError };
+type Answer = { response: GatewayGraphQLResponse; cacheControl: string | null } | { refused: GraphQLError };
+
+/**
+ * A subgraph's Cache-Control header as a cache hint, as the stock data source
+ * reads it: max-age (0 when absent, so an answer without a hint is not cached)
+ * and private scope.
+ */
+export function cacheHintOf(header: string | null): { maxAge: number; scope?: 'PRIVATE' } {
+  const maxAge = /(?:^|,)\s*max-age=(\d+)/i.exec(header ?? '');
+  return { maxAge: maxAge ? Number(maxAge[1]) : 0, ...(/(?:^|,)\s*private\b/i.test(header ?? '') ? { scope: 'PRIVATE' as const } : {}) };
+}
 
 interface Call {
   body: string;
@@ -235,6 +245,11 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
         try {
           const answer = await this.breaker.fire({ body, headers, timeoutMs: Math.min(this.settings.timeoutMs, remaining) });
           if ('refused' in answer) throw answer.refused;
+          // The whole response's cache policy is the most restrictive of its subgraph answers' hints.
+          if ('incomingRequestContext' in options) {
+            const policy = options.incomingRequestContext.overallCachePolicy;
+            if (policy && 'restrict' in policy) policy.restrict(cacheHintOf(answer.cacheControl));
+          }
           return answer.response;
         } catch (error) {
           if (error instanceof SubgraphFailure) {
@@ -273,9 +288,11 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
     try {
       let status: number;
       let text: string;
+      let cacheControl: string | null;
       try {
         const response = await fetch(this.url, { method: 'POST', headers: call.headers, body: call.body, signal: controller.signal });
         status = response.status;
+        cacheControl = response.headers.get('cache-control');
         text = await response.text();
       } catch (error) {
         if (controller.signal.aborted) {
@@ -303,7 +320,7 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
         outcome = 'error';
         throw new SubgraphFailure('unavailable', false, `HTTP ${status} without a GraphQL answer`);
       }
-      return { response: parsed as GatewayGraphQLResponse };
+      return { response: parsed as GatewayGraphQLResponse, cacheControl };
     } catch (error) {
       if (error instanceof SubgraphFailure) this.logger?.warn({ subgraph: this.name, outcome, detail: error.detail }, 'subgraph call failed');
       throw error;

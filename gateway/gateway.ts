@@ -15,6 +15,8 @@ import { SUPERGRAPH_PATH } from '../schema/compose';
 import { authConfigFromEnv, createAuthenticator, type AuthConfig } from './auth';
 import { createContextFactory, type GatewayContext } from './context';
 import { createSubgraphCallMetrics, HubDataSource, SUBGRAPH_CALL_DEFAULTS, type SubgraphCallSettings } from './data-source';
+import { createResponseCaching } from './response-cache';
+import { warmQueryPlans } from './warm-plans';
 import { limitSettingsFromEnv, requestLimits, type LimitSettings } from './limits';
 import { subgraphUrlFromEnv } from './subgraph-urls';
 import { inlineSupergraph, supergraphFile } from './supergraph';
@@ -47,6 +49,12 @@ export interface GatewayOptions {
   subgraphCalls?: Partial<SubgraphCallSettings>;
   shutdownGraceMs?: number;
   logger?: Logger;
+  /** Whole-response caching of cacheable queries (gateway/response-cache.ts; default on, RESPONSE_CACHE). */
+  responseCache?: boolean;
+  /** Redis for cached responses, persisted queries and the data version; in memory when absent (REDIS_URL). */
+  redisUrl?: string;
+  /** Start of every Redis key (REDIS_PREFIX, default `hub`). */
+  redisPrefix?: string;
 }
 
 export function subgraphCallSettingsFromEnv(): SubgraphCallSettings {
@@ -82,6 +90,9 @@ export function gatewayOptionsFromEnv(): GatewayOptions {
     requestTimeoutMs: intFromEnv('GATEWAY_REQUEST_TIMEOUT_MS', REQUEST_TIMEOUT_DEFAULT_MS, 1),
     subgraphCalls: subgraphCallSettingsFromEnv(),
     shutdownGraceMs: shutdownGraceFromEnv(),
+    responseCache: (stringFromEnv('RESPONSE_CACHE') ?? 'on') !== 'off',
+    redisUrl: stringFromEnv('REDIS_URL'),
+    redisPrefix: stringFromEnv('REDIS_PREFIX'),
   };
 }
 
@@ -140,11 +151,14 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     await createIdentitySigner(options.identityPrivateKey ?? identityKeysFromEnv().privateKey!),
     requestTimeoutMs,
   );
+  const caching = await createResponseCaching({ enabled: options.responseCache ?? true, redisUrl: options.redisUrl, redisPrefix: options.redisPrefix });
   const limits = requestLimits(options.limits);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     ...limits,
-    plugins: [...limits.plugins, requestRecordPlugin()],
+    plugins: [...limits.plugins, requestRecordPlugin(), ...caching.plugins],
+    // Automatic persisted queries and cached responses: Redis when set, so replicas share them.
+    cache: caching.cache,
     formatError: createErrorFormatter({ logUnexpected: (error) => logger.error({ err: error }, 'unexpected error') }),
     includeStacktraceInErrorResponses: false,
     // Signals are handled by the service process (platform/service-process.ts), which drains HTTP first.
@@ -154,6 +168,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const stopSources = (): void => {
     for (const source of dataSources.values()) source.shutdown();
   };
+  const warmedPlans = await warmQueryPlans(gateway);
   let server: RunningServer;
   try {
     server = await serveGraphQL(apollo, {
@@ -168,6 +183,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       readiness: async () => ({
         ready: true,
         supergraph: supergraph.state(),
+        warmedPlans,
         subgraphs: Object.fromEntries(
           [...dataSources.values()].map((source) => [
             source.name,
@@ -182,6 +198,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   } catch (error) {
     await apollo.stop();
     stopSources();
+    await caching.close();
     throw error;
   }
   const running = server;
@@ -196,6 +213,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       await running.close(graceMs);
       await apollo.stop();
       stopSources();
+      await caching.close();
     },
   };
 }

@@ -14,6 +14,7 @@ import type { CsvImporter } from './import';
 import { auditMigration, createReadAudit, type AuditedRead } from './audit';
 import { envPrefix, intFromEnv, seedScaleFromEnv, stringFromEnv } from './config';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './database';
+import { subgraphCacheHints } from './cache-hints';
 import { createErrorFormatter, unauthenticated } from './errors';
 import { requestRecordPlugin, serveGraphQL, type Readiness, type RunningServer } from './http';
 import { createLogger, type Logger } from './log';
@@ -177,7 +178,8 @@ export async function startSubgraph<DB, Loaders>(
       // Signals are handled by the service process (platform/service-process.ts), which drains HTTP first.
       stopOnTerminationSignals: false,
       // Federated traces are for Apollo's hosted usage reporting, which the hub does not use.
-      plugins: [ApolloServerPluginInlineTraceDisabled(), requestRecordPlugin()],
+      // Cache hints: public data cacheable, case records and personal data not (platform/cache-hints.ts).
+      plugins: [ApolloServerPluginInlineTraceDisabled(), requestRecordPlugin(), ...subgraphCacheHints()],
     });
     await apollo.start();
     const db = database.db;

@@ -7,6 +7,8 @@ import { userInfo } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Kysely } from 'kysely';
+import { bumpSharedDataVersion } from '../gateway/response-cache';
+import { stringFromEnv } from '../platform/config';
 import { migrateToLatest, openDatabase } from '../platform/database';
 import { importCsv, readCsvFile } from '../platform/import';
 import { platformMigrations, startOptionsFromEnv, type SubgraphDefinition } from '../platform/subgraph';
@@ -47,6 +49,9 @@ async function main(): Promise<number> {
       `${report.rows} rows: ${report.written} written, ${report.alreadyPresent} already present, ${refused} refused` +
         (refused && !values['good-rows-only'] ? ' (nothing written: fix the rows or pass --good-rows-only)' : ''),
     );
+    // Cached responses at the gateways may hold figures the import changed (gateway/response-cache.ts).
+    const redisUrl = stringFromEnv('REDIS_URL');
+    if (report.written > 0 && redisUrl) await bumpSharedDataVersion(redisUrl, stringFromEnv('REDIS_PREFIX'));
     return refused ? 1 : 0;
   } finally {
     await database.close();

@@ -5,7 +5,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import pg from 'pg';
 import { importPKCS8, SignJWT } from 'jose';
 import { DEFAULT_AUDIENCE, type AuthConfig } from '../gateway/auth';
-import { startGateway, type RunningGateway } from '../gateway/gateway';
+import { startGateway, type GatewayOptions, type RunningGateway } from '../gateway/gateway';
 import { createIdentitySigner, IDENTITY_HEADER } from '../platform/identity';
 import { ANONYMOUS, type Viewer } from '../platform/viewer';
 import { startSubgraph, type RunningSubgraph, type SubgraphDefinition } from '../platform/subgraph';
@@ -126,6 +126,12 @@ export interface HubOptions {
   only?: string[];
   /** Claims of the caller `hub.query` sends a token for, unless its headers say otherwise (default: anonymous). */
   caller?: TokenClaims;
+  /**
+   * Gateway options beyond ports and keys. Response caching is off unless a
+   * test turns it on (test/response-cache.test.ts): other tests write through
+   * `importCsv` straight into a database, which the gateway's cache cannot see.
+   */
+  gateway?: Partial<GatewayOptions>;
 }
 
 export async function startHub(options: HubOptions = {}): Promise<Hub> {
@@ -157,6 +163,8 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
     const gateway = await startGateway({
       port: 0,
       ...testGatewayKeys(),
+      responseCache: false,
+      ...options.gateway,
       subgraphUrls: Object.fromEntries(Object.values(subgraphs).map((s) => [s.name, s.url])),
     });
     cleanups.unshift(gateway.stop);

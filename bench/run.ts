@@ -1,0 +1,412 @@
+// `npm run bench` (issue 8): the three workloads through the hub's gateway and
+// through a bare gateway, interleaved, on fresh PostgreSQL databases at the
+// benchmark scale; prints a table and writes bench/results/latest.json.
+// README.md ("Benchmark") describes what is measured and the variables.
+//
+// Shape: the four subgraphs run in this process (so each database's SQL
+// statement count can be read); each gateway runs in its own process (so its
+// peak memory is its own); autocannon sends the load from this process. Every
+// gateway calls the same subgraphs over HTTP.
+import { fork, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { importPKCS8, SignJWT } from 'jose';
+import pg from 'pg';
+import { DEFAULT_AUDIENCE } from '../gateway/auth';
+import { SEED_SCALES } from '../platform/config';
+import { startSubgraph, type RunningSubgraph, type SubgraphDefinition } from '../platform/subgraph';
+import { SUPERGRAPH_PATH } from '../schema/compose';
+import { listSubgraphs } from '../schema/subgraphs';
+import type { GatewayKind, GatewaySettings } from './gateway-process';
+import { SCORECARD, SCORECARD_VARIABLES, TOWNSHIP_DETAIL, TOWNSHIP_DETAIL_VARIABLES, WIDE_LIST, wideListVariables } from './workloads';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const autocannon = require('autocannon') as (options: Record<string, unknown>) => AutocannonInstance;
+interface AutocannonInstance extends PromiseLike<AutocannonResult> {
+  on(event: 'response', listener: (client: unknown, status: number, bytes: number, ms: number) => void): void;
+}
+interface AutocannonResult {
+  requests: { total: number; average: number };
+  duration: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+}
+
+const env = (name: string, fallback: string) => process.env[name]?.trim() || fallback;
+const SETTINGS = {
+  postgresUrl: env('BENCH_POSTGRES_URL', 'postgres://postgres@127.0.0.1:5432/postgres'),
+  scale: env('BENCH_SEED_SCALE', 'bench'),
+  baseScale: env('BENCH_BASE_SCALE', 'default'),
+  durationSeconds: Number(env('BENCH_DURATION', '5')),
+  connections: Number(env('BENCH_CONNECTIONS', '4')),
+  rounds: Number(env('BENCH_ROUNDS', '2')),
+  warmupSeconds: Number(env('BENCH_WARMUP', '1')),
+};
+const ISSUER = 'rule-of-law-hub-bench';
+
+type Workload = { name: string; query: string; variables: Record<string, unknown> };
+const WORKLOADS: Record<string, Workload> = {
+  scorecard: { name: 'scorecard', query: SCORECARD, variables: SCORECARD_VARIABLES },
+  townshipDetail: { name: 'township detail', query: TOWNSHIP_DETAIL, variables: TOWNSHIP_DETAIL_VARIABLES },
+  wideList: { name: 'wide list (100 offices)', query: WIDE_LIST, variables: wideListVariables(100) },
+  wideList10: { name: 'wide list (10 offices)', query: WIDE_LIST, variables: wideListVariables(10) },
+};
+
+const scaleOf = (raw: string): number => (raw in SEED_SCALES ? SEED_SCALES[raw as keyof typeof SEED_SCALES] : Number(raw));
+
+// ---- databases ---------------------------------------------------------------
+
+const dropList: string[] = [];
+
+async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: SETTINGS.postgresUrl });
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function freshDatabase(label: string): Promise<string> {
+  const name = `hub_bench_${label.replace(/\W/g, '_')}_${process.pid}`;
+  await admin((c) => c.query(`drop database if exists "${name}" with (force)`).then(() => c.query(`create database "${name}"`)));
+  dropList.push(name);
+  const url = new URL(SETTINGS.postgresUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function dropDatabases(): Promise<void> {
+  for (const name of dropList.splice(0)) {
+    await admin((c) => c.query(`drop database if exists "${name}" with (force)`)).catch((error) => console.error(`drop ${name}:`, error.message));
+  }
+}
+
+// ---- subgraphs and gateways ----------------------------------------------------
+
+interface SubgraphSet {
+  subgraphs: RunningSubgraph<unknown>[];
+  urls: Record<string, string>;
+  statements(): number;
+  requests(): number;
+  stop(): Promise<void>;
+}
+
+async function startSubgraphs(scaleName: string, identityPublicKey: string, label = scaleName): Promise<SubgraphSet> {
+  const subgraphs: RunningSubgraph<unknown>[] = [];
+  const started = Date.now();
+  // One at a time: seeding at the benchmark scale is the slow part, and a 2-core machine does no better in parallel.
+  for (const info of listSubgraphs()) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const definition = require(`${info.directory}/subgraph`).default as SubgraphDefinition<unknown, unknown>;
+    const databaseUrl = await freshDatabase(`${label}_${info.name}`);
+    subgraphs.push(
+      await startSubgraph(definition, {
+        port: 0,
+        databaseUrl,
+        seedScale: scaleOf(scaleName),
+        identityPublicKey,
+        progress: (message) => process.stderr.write(`  [${scaleName} ${info.name}] ${message}\n`),
+      }),
+    );
+  }
+  process.stderr.write(`  subgraphs at scale ${scaleName} ready in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+  return {
+    subgraphs,
+    urls: Object.fromEntries(subgraphs.map((s) => [s.name, s.url])),
+    statements: () => subgraphs.reduce((sum, s) => sum + s.database.statementCount(), 0),
+    requests: () => subgraphs.reduce((sum, s) => sum + s.graphqlRequests(), 0),
+    stop: async () => {
+      for (const s of subgraphs) await s.stop();
+    },
+  };
+}
+
+interface GatewayProcess {
+  kind: GatewayKind;
+  url: string;
+  resetPeak(): Promise<void>;
+  peak(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+const children = new Set<ChildProcess>();
+
+function startGatewayProcess(settings: GatewaySettings): Promise<GatewayProcess> {
+  const child = fork(path.join(__dirname, 'gateway-process.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, BENCH_GATEWAY: JSON.stringify(settings) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  children.add(child);
+  const ask = <T>(type: string, pick: (message: any) => T): Promise<T> =>
+    new Promise((resolve) => {
+      const listener = (message: any) => {
+        if (message?.type === type) {
+          child.off('message', listener);
+          resolve(pick(message));
+        }
+      };
+      child.on('message', listener);
+      child.send({ type });
+    });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${settings.kind} gateway exited with ${code}`)));
+    child.once('message', (message: any) => {
+      if (message?.type !== 'ready') return reject(new Error(`unexpected message ${JSON.stringify(message)}`));
+      resolve({
+        kind: settings.kind,
+        url: `http://127.0.0.1:${message.port}/graphql`,
+        resetPeak: () => ask('reset', () => undefined),
+        peak: () => ask('peak', (m) => m.rss as number),
+        stop: () =>
+          new Promise<void>((done) => {
+            child.removeAllListeners('exit');
+            child.once('exit', () => {
+              children.delete(child);
+              done();
+            });
+            child.send({ type: 'stop' });
+          }),
+      });
+    });
+  });
+}
+
+// ---- measuring ---------------------------------------------------------------
+
+interface RunFigures {
+  requests: number;
+  requestsPerSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  peakRssMb: number;
+  failures: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+let authorization = '';
+
+async function post(url: string, workload: Workload): Promise<any> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization },
+    body: JSON.stringify({ query: workload.query, variables: workload.variables }),
+  });
+  const body = (await response.json()) as any;
+  if (response.status !== 200 || body.errors) throw new Error(`${workload.name} at ${url}: HTTP ${response.status} ${JSON.stringify(body.errors)}`);
+  return body;
+}
+
+async function load(gateway: GatewayProcess, workload: Workload, seconds: number): Promise<RunFigures> {
+  await gateway.resetPeak();
+  const latencies: number[] = [];
+  const instance = autocannon({
+    url: gateway.url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization },
+    body: JSON.stringify({ query: workload.query, variables: workload.variables }),
+    connections: SETTINGS.connections,
+    duration: seconds,
+  });
+  instance.on('response', (_client, _status, _bytes, ms) => {
+    latencies.push(ms);
+  });
+  const result = await instance;
+  latencies.sort((a, b) => a - b);
+  // Requests cut off at the end of the run are still being answered (a scorecard
+  // at the benchmark scale takes seconds): let them finish before the next run,
+  // whichever gateway it measures, so that no run pays for the one before it.
+  await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 200 + 1.5 * (latencies[latencies.length - 1] ?? 0))));
+  return {
+    requests: result.requests.total,
+    requestsPerSecond: result.requests.total / result.duration,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    peakRssMb: (await gateway.peak()) / 2 ** 20,
+    failures: result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+/** SQL statements and subgraph requests per request: exact, from sequential requests. */
+async function perRequest(set: SubgraphSet, gateway: GatewayProcess, workload: Workload, n = 5): Promise<{ sql: number; subgraphRequests: number }> {
+  await post(gateway.url, workload);
+  const sql = set.statements();
+  const requests = set.requests();
+  for (let i = 0; i < n; i++) await post(gateway.url, workload);
+  return { sql: (set.statements() - sql) / n, subgraphRequests: (set.requests() - requests) / n };
+}
+
+function merge(runs: RunFigures[]): RunFigures {
+  const total = runs.reduce((sum, r) => sum + r.requests, 0);
+  const weighted = (key: 'p50' | 'p95' | 'p99') => runs.reduce((sum, r) => sum + r[key] * r.requests, 0) / total;
+  return {
+    requests: total,
+    requestsPerSecond: runs.reduce((sum, r) => sum + r.requestsPerSecond, 0) / runs.length,
+    // Per-run percentiles, weighted by each run's requests.
+    p50: weighted('p50'),
+    p95: weighted('p95'),
+    p99: weighted('p99'),
+    peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)),
+    failures: runs.reduce((sum, r) => sum + r.failures, 0),
+  };
+}
+
+const round2 = (value: number) => Math.round(value * 100) / 100;
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const tokenKeys = generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  const identityKeys = generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  // A dashboard's token (no case scopes): the hub verifies it on every request; the bare gateway ignores it.
+  authorization = `Bearer ${await new SignJWT({ sub: 'bench-dashboard', agency: 'judicial' })
+    .setProtectedHeader({ alg: 'EdDSA' }).setIssuer(ISSUER).setAudience(DEFAULT_AUDIENCE).setIssuedAt().setExpirationTime('2h')
+    .sign(await importPKCS8(tokenKeys.privateKey, 'EdDSA'))}`;
+  const supergraphSdl = readFileSync(SUPERGRAPH_PATH, 'utf8');
+  const gatewaySettings = (kind: GatewayKind, urls: Record<string, string>): GatewaySettings => ({
+    kind, supergraphSdl, subgraphUrls: urls, tokenPublicKey: tokenKeys.publicKey, issuer: ISSUER, audience: DEFAULT_AUDIENCE, identityPrivateKey: identityKeys.privateKey,
+  });
+  console.error(`bench: ${JSON.stringify(SETTINGS)}`);
+
+  const stops: (() => Promise<void>)[] = [];
+  try {
+    // -- the default scale first: the scorecard's latency there, through the hub.
+    console.error(`seeding PostgreSQL at the base scale (${SETTINGS.baseScale})`);
+    const small = await startSubgraphs(SETTINGS.baseScale, identityKeys.publicKey);
+    stops.unshift(small.stop);
+    const smallHub = await startGatewayProcess(gatewaySettings('hub', small.urls));
+    await post(smallHub.url, WORKLOADS.scorecard);
+    await load(smallHub, WORKLOADS.scorecard, SETTINGS.warmupSeconds);
+    const scorecardAtDefault = await load(smallHub, WORKLOADS.scorecard, SETTINGS.durationSeconds);
+    await smallHub.stop();
+    await small.stop();
+    stops.shift();
+
+    // -- the benchmark scale.
+    console.error(`seeding PostgreSQL at the benchmark scale (${SETTINGS.scale})`);
+    const set = await startSubgraphs(SETTINGS.scale, identityKeys.publicKey, `${SETTINGS.scale}_main`);
+    stops.unshift(set.stop);
+    const gateways = {
+      bare: await startGatewayProcess(gatewaySettings('bare', set.urls)),
+      hub: await startGatewayProcess(gatewaySettings('hub', set.urls)),
+      cached: await startGatewayProcess(gatewaySettings('hub-cached', set.urls)),
+    };
+    for (const g of Object.values(gateways)) stops.unshift(g.stop);
+
+    // Each workload answers without errors on every gateway, and alike.
+    for (const workload of Object.values(WORKLOADS)) {
+      const [a, b, c] = await Promise.all([post(gateways.bare.url, workload), post(gateways.hub.url, workload), post(gateways.cached.url, workload)]);
+      if (JSON.stringify(a) !== JSON.stringify(b) || JSON.stringify(a) !== JSON.stringify(c)) throw new Error(`${workload.name}: the gateways answer differently`);
+    }
+
+    const counts: Record<string, { hub: { sql: number; subgraphRequests: number }; bare: { sql: number; subgraphRequests: number } }> = {};
+    for (const [key, workload] of Object.entries(WORKLOADS)) {
+      counts[key] = { hub: await perRequest(set, gateways.hub, workload), bare: await perRequest(set, gateways.bare, workload) };
+    }
+
+    const runs: Record<string, Record<'hub' | 'bare' | 'cached', RunFigures[]>> = {};
+    for (const key of Object.keys(WORKLOADS)) runs[key] = { hub: [], bare: [], cached: [] };
+    for (const workload of Object.values(WORKLOADS)) {
+      for (const g of [gateways.bare, gateways.hub]) await load(g, workload, SETTINGS.warmupSeconds);
+    }
+    await load(gateways.cached, WORKLOADS.scorecard, SETTINGS.warmupSeconds);
+    for (let round = 0; round < SETTINGS.rounds; round++) {
+      for (const [key, workload] of Object.entries(WORKLOADS)) {
+        // Interleaved, the order alternating from round to round.
+        const order = round % 2 === 0 ? (['bare', 'hub'] as const) : (['hub', 'bare'] as const);
+        for (const which of order) {
+          console.error(`  round ${round + 1}/${SETTINGS.rounds}: ${workload.name} via ${which}`);
+          runs[key][which].push(await load(gateways[which], workload, SETTINGS.durationSeconds));
+        }
+        if (key === 'scorecard') {
+          console.error(`  round ${round + 1}/${SETTINGS.rounds}: ${workload.name} via hub with response caching`);
+          runs[key].cached.push(await load(gateways.cached, workload, SETTINGS.durationSeconds));
+        }
+      }
+    }
+    const scorecardAtBench = merge(runs.scorecard.hub);
+
+    // -- figures
+    const figures: Record<string, any> = {};
+    const rows: string[][] = [];
+    for (const [key, workload] of Object.entries(WORKLOADS)) {
+      figures[key] = {};
+      for (const which of ['bare', 'hub', 'cached'] as const) {
+        if (!runs[key][which].length) continue;
+        const merged = merge(runs[key][which]);
+        const count = which === 'bare' ? counts[key].bare : counts[key].hub;
+        const entry = {
+          requestsPerSecond: round2(merged.requestsPerSecond),
+          latencyMs: { p50: round2(merged.p50), p95: round2(merged.p95), p99: round2(merged.p99) },
+          peakRssMb: round2(merged.peakRssMb),
+          sqlPerRequest: which === 'cached' ? null : count.sql,
+          subgraphRequestsPerRequest: which === 'cached' ? null : count.subgraphRequests,
+          requests: merged.requests,
+          failures: merged.failures,
+        };
+        figures[key][which] = entry;
+        const label = which === 'cached' ? 'hub, response cache' : which;
+        rows.push([workload.name, label, entry.requestsPerSecond.toFixed(1), entry.latencyMs.p50.toFixed(1), entry.latencyMs.p95.toFixed(1), entry.latencyMs.p99.toFixed(1), entry.peakRssMb.toFixed(0), String(entry.sqlPerRequest ?? '-'), String(entry.subgraphRequestsPerRequest ?? '-'), String(entry.failures)]);
+      }
+    }
+    const ratio = (key: string, which: 'hub' | 'cached') => round2(figures[key][which].requestsPerSecond / figures[key].bare.requestsPerSecond);
+    const result = {
+      generatedAt: new Date().toISOString(),
+      command: 'npm run bench',
+      settings: SETTINGS,
+      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, loadAverage: os.loadavg().map(round2) },
+      throughputVsBare: { scorecard: ratio('scorecard', 'hub'), townshipDetail: ratio('townshipDetail', 'hub'), wideList: ratio('wideList', 'hub'), wideList10: ratio('wideList10', 'hub') },
+      sqlPerRequestAt10: counts.wideList10.hub.sql,
+      sqlPerRequestAt100: counts.wideList.hub.sql,
+      scaleGrowth: round2(scorecardAtBench.p50 / scorecardAtDefault.p50),
+      cachedVsBare: ratio('scorecard', 'cached'),
+      scorecardLatencyMs: {
+        defaultScale: { p50: round2(scorecardAtDefault.p50), p95: round2(scorecardAtDefault.p95), requestsPerSecond: round2(scorecardAtDefault.requestsPerSecond) },
+        benchScale: { p50: round2(scorecardAtBench.p50), p95: round2(scorecardAtBench.p95), requestsPerSecond: round2(scorecardAtBench.requestsPerSecond) },
+      },
+      workloads: figures,
+      seconds: Math.round((Date.now() - started) / 1000),
+    };
+
+    const header = ['workload', 'gateway', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'peak MB', 'SQL/req', 'subgraph req/req', 'failures'];
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+    console.log(line(header));
+    console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+    for (const row of rows) console.log(line(row));
+    console.log('');
+    console.log(`throughput hub / bare: ${JSON.stringify(result.throughputVsBare)}`);
+    console.log(`SQL statements per request, wide list: ${result.sqlPerRequestAt10} at 10 offices, ${result.sqlPerRequestAt100} at 100`);
+    console.log(`scorecard p50 at ${SETTINGS.scale} scale / ${SETTINGS.baseScale} scale: ${result.scaleGrowth} (${result.scorecardLatencyMs.benchScale.p50} ms / ${result.scorecardLatencyMs.defaultScale.p50} ms)`);
+    console.log(`repeated scorecard, hub with response cache / bare: ${result.cachedVsBare}`);
+
+    const out = path.join(__dirname, 'results');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(path.join(out, 'latest.json'), JSON.stringify(result, null, 2) + '\n');
+    console.log(`written to bench/results/latest.json (${result.seconds} s)`);
+  } finally {
+    for (const stop of stops) await stop().catch((error) => console.error('stop:', error));
+    for (const child of children) child.kill();
+    await dropDatabases();
+  }
+}
+
+process.on('SIGINT', () => {
+  for (const child of children) child.kill();
+  void dropDatabases().finally(() => process.exit(130));
+});
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
