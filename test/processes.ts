@@ -39,6 +39,8 @@ export function serviceEnv(extra: Record<string, string | undefined> = {}): Node
     AUTH_PUBLIC_KEY: TOKEN_KEYS.publicKey,
     AUTH_ALGORITHM: 'EdDSA',
     AUTH_ISSUER: TEST_ISSUER,
+    // These processes test how faults show; a cached answer would hide them (caching has its own suite).
+    RESPONSE_CACHE: 'off',
   };
   // Jest's own marker would make the services' logs silent.
   delete env.JEST_WORKER_ID;
