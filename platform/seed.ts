@@ -33,6 +33,8 @@ export async function seedOnce<DB>(db: Kysely<DB>, subgraph: string, seeder: See
     }
     await seeder(trx, options);
     await sql`insert into hub_seed (subgraph, scale) values (${subgraph}, ${options.scale})`.execute(trx);
+    // Planner statistics now, not when autovacuum gets to it: the first queries on fresh data are planned well.
+    await sql`analyze`.execute(trx);
     return true;
   });
 }

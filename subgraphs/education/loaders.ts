@@ -5,8 +5,10 @@ import { sql, type Kysely, type SqlBool } from 'kysely';
 import { aggregatesByParent, createConnectionLoader, type Filter } from '../../platform/connections';
 import { byKey, periodLoader } from '../../platform/loaders';
 import { allOf, periodFilter } from '../../platform/period';
+import { rollupTotals } from '../../platform/rollups';
 import type { CampaignRow, DemonstrationAwardRow, EducationDatabase, EducationEventRow } from './database';
 import type { EducationEventFilter } from './generated/resolvers-types';
+import { eventDaily } from './rollups';
 
 export function eventFilter(filter: EducationEventFilter | null | undefined): Filter | undefined {
   if (!filter) return undefined;
@@ -42,7 +44,7 @@ export function createEducationLoaders(db: Kysely<EducationDatabase>) {
     eventsOfCampaign: createConnectionLoader<EducationEventRow, EducationEventFilter | null>(db, eventsByCampaign, eventFilter),
     /** Events held and their attendees, by the date held. */
     eventStats: periodLoader((codes, period) =>
-      aggregatesByParent(db, eventsByRegion, codes, { events: sql`count(*)`, attendees: sql`sum(t.attendees)` }, periodFilter('held_on', period)),
+      rollupTotals(db, eventDaily, codes, period),
     ),
     /** Demonstration villages: never limited by period, so the period is dropped from the request. */
     demonstrationVillages: periodLoader(async (codes) => {

@@ -4,6 +4,7 @@ import type { EducationDatabase } from './database';
 import { createEducationLoaders, type EducationLoaders } from './loaders';
 import { initial } from './migrations/0001-initial';
 import { eventSerial } from './migrations/0002-event-serial';
+import { eventRollup } from './migrations/0003-event-rollup';
 import { resolvers } from './resolvers';
 import { seedEducation } from './seed';
 import { educationEventImporter } from './writes';
@@ -13,7 +14,7 @@ export const education: SubgraphDefinition<EducationDatabase, EducationLoaders> 
   defaultPort: 4003,
   directory: __dirname,
   resolvers,
-  migrations: { '0001-initial': initial, '0002-event-serial': eventSerial },
+  migrations: { '0001-initial': initial, '0002-event-serial': eventSerial, '0003-event-rollup': eventRollup },
   seed: seedEducation,
   createLoaders: createEducationLoaders,
   importer: educationEventImporter,

@@ -7,8 +7,10 @@ import { viewerRegionFilter } from '../../platform/access';
 import { byKey, periodLoader } from '../../platform/loaders';
 import { ANONYMOUS, type Viewer } from '../../platform/viewer';
 import { allOf, periodFilter } from '../../platform/period';
+import { rollupTotals } from '../../platform/rollups';
 import type { JudicialDatabase, JudicialOfficeRow, MediationCaseRow, RegionRow, ServiceStationRow } from './database';
 import type { JudicialOfficeFilter, JudicialStats, MediationCaseFilter } from './generated/resolvers-types';
+import { mediationDaily } from './rollups';
 
 function officeFilter(filter: JudicialOfficeFilter | null | undefined): Filter | undefined {
   if (!filter) return undefined;
@@ -66,13 +68,8 @@ export function createJudicialLoaders(db: Kysely<JudicialDatabase>, viewer: View
           demonstration: sql`count(*) filter (where t.demonstration)`,
           branded: sql`count(*) filter (where t.brand is not null)`,
         }),
-        aggregatesByParent(
-          db,
-          casesByRegion,
-          codes,
-          { cases: sql`count(*)`, resolved: sql`count(*) filter (where t.outcome = 'RESOLVED')` },
-          periodFilter('received_on', period),
-        ),
+        // Offices are a few per township; cases grow with the years, so they are read from running totals.
+        rollupTotals(db, mediationDaily, codes, period),
       ]);
       return new Map(
         codes.map((code) => {

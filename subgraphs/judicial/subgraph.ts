@@ -4,6 +4,7 @@ import type { JudicialDatabase } from './database';
 import { mediationCaseImporter } from './import';
 import { createJudicialLoaders, type JudicialLoaders } from './loaders';
 import { initial } from './migrations/0001-initial';
+import { mediationRollup } from './migrations/0002-mediation-rollup';
 import { resolvers } from './resolvers';
 import { seedJudicial } from './seed';
 
@@ -12,7 +13,7 @@ export const judicial: SubgraphDefinition<JudicialDatabase, JudicialLoaders> = {
   defaultPort: 4001,
   directory: __dirname,
   resolvers,
-  migrations: { '0001-initial': initial },
+  migrations: { '0001-initial': initial, '0002-mediation-rollup': mediationRollup },
   seed: seedJudicial,
   createLoaders: createJudicialLoaders,
   importer: mediationCaseImporter,

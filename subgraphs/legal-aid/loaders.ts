@@ -7,8 +7,10 @@ import { viewerRegionFilter } from '../../platform/access';
 import { byKey, periodLoader } from '../../platform/loaders';
 import { ANONYMOUS, type Viewer } from '../../platform/viewer';
 import { allOf, periodFilter } from '../../platform/period';
+import { rollupTotals } from '../../platform/rollups';
 import type { LegalAidCaseRow, LegalAidDatabase, LegalAidProviderRow, VillageLegalAdvisorRow } from './database';
 import type { LegalAidCaseFilter, LegalAidStats } from './generated/resolvers-types';
+import { caseDaily } from './rollups';
 
 function caseFilter(filter: LegalAidCaseFilter | null | undefined): Filter | undefined {
   if (!filter) return undefined;
@@ -43,21 +45,9 @@ export function createLegalAidLoaders(db: Kysely<LegalAidDatabase>, viewer: View
     casesInRegion: createConnectionLoader<LegalAidCaseRow, LegalAidCaseFilter | null>(db, casesByRegion, visibleCases),
     stats: periodLoader<LegalAidStats>(async (codes, period) => {
       // Sums and counts only, so a parent's figures are exactly the sums of its children's.
-      const figures = await aggregatesByParent(
-        db,
-        casesByRegion,
-        codes,
-        {
-          applications: sql`count(*)`,
-          accepted: sql`count(*) filter (where t.status in ('ACCEPTED', 'ASSIGNED', 'CLOSED'))`,
-          rejected: sql`count(*) filter (where t.status = 'REJECTED')`,
-          closed: sql`count(*) filter (where t.status = 'CLOSED')`,
-          daysToClose: sql`sum(t.closed_on - t.applied_on) filter (where t.status = 'CLOSED')`,
-        },
-        periodFilter('applied_on', period),
-      );
+      const figures = await rollupTotals(db, caseDaily, codes, period);
       return new Map(
-        [...figures].map(([code, { daysToClose, ...counts }]) => [
+        [...figures].map(([code, { days_to_close: daysToClose, ...counts }]) => [
           code,
           { ...counts, averageDaysToClose: counts.closed ? daysToClose / counts.closed : null },
         ]),

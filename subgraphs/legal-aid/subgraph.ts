@@ -4,6 +4,7 @@ import type { LegalAidDatabase } from './database';
 import { applicationImporter } from './import';
 import { createLegalAidLoaders, type LegalAidLoaders } from './loaders';
 import { initial } from './migrations/0001-initial';
+import { caseRollup } from './migrations/0002-case-rollup';
 import { resolvers } from './resolvers';
 import { seedLegalAid } from './seed';
 
@@ -12,7 +13,7 @@ export const legalAid: SubgraphDefinition<LegalAidDatabase, LegalAidLoaders> = {
   defaultPort: 4002,
   directory: __dirname,
   resolvers,
-  migrations: { '0001-initial': initial },
+  migrations: { '0001-initial': initial, '0002-case-rollup': caseRollup },
   seed: seedLegalAid,
   createLoaders: createLegalAidLoaders,
   importer: applicationImporter,

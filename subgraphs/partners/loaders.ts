@@ -5,11 +5,13 @@ import { sql, type Kysely } from 'kysely';
 import { aggregatesByParent, createConnectionLoader, type Filter } from '../../platform/connections';
 import { byKey, periodLoader } from '../../platform/loaders';
 import { allOf, periodFilter, type Period } from '../../platform/period';
+import { rollupTotals } from '../../platform/rollups';
 import type { PartnerRow, PartnersDatabase, ProjectRow, ResidentTeamRow } from './database';
 import type { PartnerKind, ProjectFilter, RevitalizationStats } from './generated/resolvers-types';
 import { integerId, PROJECT_ID_DIGITS } from './ids';
 import { createLinkedConnectionLoader } from './linked-connections';
 import type { RegionModel } from './models';
+import { projectDaily } from './rollups';
 
 /** A project filter whose `startedIn` has been checked (checkPeriod): null when open at both ends. */
 export type CheckedProjectFilter = Omit<ProjectFilter, 'startedIn'> & { startedIn: Period | null };
@@ -79,17 +81,7 @@ export function createPartnersLoaders(db: Kysely<PartnersDatabase>) {
     projectsOfPartner: createConnectionLoader<ProjectRow, CheckedProjectFilter | null>(db, projectsByPartner, projectFilter),
     stats: periodLoader<RevitalizationStats>(async (codes, period) => {
       const [projects, pairings, teams] = await Promise.all([
-        aggregatesByParent(
-          db,
-          projectsByRegion,
-          codes,
-          {
-            projects: sql`count(*)`,
-            reviewed: sql`count(*) filter (where t.legally_reviewed)`,
-            budget: sql`sum(t.budget_yuan)`,
-          },
-          periodFilter('started_on', period),
-        ),
+        rollupTotals(db, projectDaily, codes, period),
         aggregatesByParent(db, pairingsByRegion, codes, { partners: sql`count(distinct t.partner_id)` }, inPlaceFilter(period)),
         aggregatesByParent(db, teamsByRegion, codes, { teams: sql`count(*)` }, inPlaceFilter(period)),
       ]);
@@ -104,7 +96,7 @@ export function createPartnersLoaders(db: Kysely<PartnersDatabase>) {
               projectsLegallyReviewed: p.reviewed,
               legalReviewRate: p.projects ? p.reviewed / p.projects : 0,
               residentTeams: teams.get(code)!.teams,
-              budgetYuan: p.budget,
+              budgetYuan: p.budget_yuan,
             },
           ];
         }),

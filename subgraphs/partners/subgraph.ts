@@ -3,6 +3,7 @@ import type { SubgraphDefinition } from '../../platform/subgraph';
 import type { PartnersDatabase } from './database';
 import { createPartnersLoaders, type PartnersLoaders } from './loaders';
 import { initial } from './migrations/0001-initial';
+import { projectRollup } from './migrations/0002-project-rollup';
 import { resolvers } from './resolvers';
 import { seedPartners } from './seed';
 import { projectImporter } from './writes';
@@ -12,7 +13,7 @@ export const partners: SubgraphDefinition<PartnersDatabase, PartnersLoaders> = {
   defaultPort: 4004,
   directory: __dirname,
   resolvers,
-  migrations: { '0001-initial': initial },
+  migrations: { '0001-initial': initial, '0002-project-rollup': projectRollup },
   seed: seedPartners,
   importer: projectImporter,
   createLoaders: createPartnersLoaders,

@@ -1,0 +1,166 @@
+// Roll-ups: running totals of a table's figures per region and day, so that a
+// region's figures for a period are read from a few hundred summed rows
+// however many records the region holds.
+//
+// A roll-up table holds one row per (region, day) for the region of every
+// record and for each region above it (village, township, county, prefecture,
+// autonomous region), so a region's total is its own rows, found by an index
+// lookup, not a range of records. Triggers on the source table keep it: one
+// statement per INSERT, UPDATE or DELETE statement (over its transition
+// tables, so a bulk insert of 5,000 rows is one roll-up statement), in the
+// same transaction as the change. Every way of writing (the mutations, `npm
+// run import`, the seeds, an operator's SQL) keeps the totals exact, and a
+// rolled-back change leaves them as they were.
+//
+// Needs PostgreSQL 15 or later (a unique constraint with NULLS NOT DISTINCT:
+// records without a date count under a NULL day, as they do in a plain query,
+// in no period but in "all time").
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Period } from './period';
+
+export interface RollupMeasure {
+  /** The SQL value of one source row's contribution, over its columns (no alias), e.g. `(status = 'CLOSED')::int`; null counts as 0. */
+  value: string;
+  /** The column type of the running total (default bigint). */
+  type?: 'bigint' | 'numeric';
+}
+
+export interface Rollup<M extends string = string> {
+  /** The roll-up table's name. */
+  table: string;
+  /** The table whose rows are summed. */
+  source: string;
+  /** The source column with the record's division code. */
+  regionColumn: string;
+  /** The source column with the date a record counts on; a record with none counts only when no period is asked for. */
+  dayColumn: string;
+  measures: Record<M, RollupMeasure>;
+}
+
+/**
+ * The region codes a record with this code counts in: its own and each one
+ * above it, the same regions whose code range (region-codes.ts) holds it.
+ */
+const ANCESTORS_FUNCTION = sql`
+  create or replace function hub_region_ancestors(code text) returns text[]
+  language sql immutable parallel safe as $$
+    select array(select distinct a from unnest(case length(code)
+      when 12 then array[left(code, 2) || '0000', left(code, 4) || '00', left(code, 6), left(code, 9), code]
+      when 9 then array[left(code, 2) || '0000', left(code, 4) || '00', left(code, 6), code]
+      when 6 then array[left(code, 2) || '0000', left(code, 4) || '00', code]
+      else array[code] end) as a order by a)
+  $$`;
+
+const id = (name: string) => sql.id(name);
+
+/** The SELECT of the signed contributions of `rows` (a transition table or the source itself), summed per region and day. */
+function contributions(rollup: Rollup, parts: { rows: string; sign: 1 | -1 }[]): RawBuilder<unknown> {
+  const names = Object.keys(rollup.measures);
+  const selects = parts.map(({ rows, sign }) =>
+    sql`select ${id(rollup.regionColumn)} as region_code, ${id(rollup.dayColumn)} as day, ${sql.join(
+      names.map((name) => sql`${sql.raw(String(sign))} * coalesce(${sql.raw(rollup.measures[name].value)}, 0) as ${id(name)}`),
+    )} from ${id(rows)}`,
+  );
+  return sql`
+    select a.code, c.day, ${sql.join(names.map((name) => sql`sum(c.${id(name)})`))}
+    from (${sql.join(selects, sql` union all `)}) c
+    cross join lateral unnest(hub_region_ancestors(c.region_code)) as a(code)
+    group by a.code, c.day
+    order by a.code, c.day`;
+}
+
+/** INSERT … ON CONFLICT adding the contributions to the running totals (in code order, so concurrent writers lock rows in one order). */
+function addContributions(rollup: Rollup, parts: { rows: string; sign: 1 | -1 }[]): RawBuilder<unknown> {
+  const names = Object.keys(rollup.measures);
+  return sql`
+    insert into ${id(rollup.table)} as r (region_code, day, ${sql.join(names.map(id))})
+    ${contributions(rollup, parts)}
+    on conflict (region_code, day) do update set ${sql.join(
+      names.map((name) => sql`${id(name)} = r.${id(name)} + excluded.${id(name)}`),
+    )}`;
+}
+
+/**
+ * The migration step creating a roll-up: its table, its triggers on the
+ * source, and its totals of the rows already there. Changing a roll-up's
+ * measures later takes a new migration that drops it and creates it anew.
+ */
+export async function createRollup(db: Kysely<unknown>, rollup: Rollup): Promise<void> {
+  const names = Object.keys(rollup.measures);
+  const { table, source } = rollup;
+  await ANCESTORS_FUNCTION.execute(db);
+  await sql`
+    create table ${id(table)} (
+      region_code text collate "C" not null,
+      day date,
+      ${sql.join(names.map((name) => sql`${id(name)} ${sql.raw(rollup.measures[name].type ?? 'bigint')} not null default 0`))},
+      constraint ${id(`${table}_key`)} unique nulls not distinct (region_code, day)
+    )`.execute(db);
+
+  const events = [
+    { event: 'insert', parts: [{ rows: 'new_rows', sign: 1 }], referencing: sql`new table as new_rows` },
+    { event: 'delete', parts: [{ rows: 'old_rows', sign: -1 }], referencing: sql`old table as old_rows` },
+    {
+      event: 'update',
+      parts: [
+        { rows: 'old_rows', sign: -1 },
+        { rows: 'new_rows', sign: 1 },
+      ],
+      referencing: sql`old table as old_rows new table as new_rows`,
+    },
+  ] as const;
+  for (const { event, parts, referencing } of events) {
+    const fn = id(`${table}_on_${event}`);
+    // A function body is a string constant: compile the statement (it has no parameters) and quote it as one.
+    const body = addContributions(rollup, [...parts]).compile(db).sql;
+    await sql`create function ${fn}() returns trigger language plpgsql as ${sql.lit(`begin ${body}; return null; end`)}`.execute(db);
+    await sql`create trigger ${id(`${table}_${event}`)} after ${sql.raw(event)} on ${id(source)}
+      referencing ${referencing} for each statement execute function ${fn}()`.execute(db);
+  }
+  await sql`create function ${id(`${table}_on_truncate`)}() returns trigger language plpgsql as ${sql.lit(
+    `begin delete from ${sql.id(table).compile(db).sql}; return null; end`,
+  )}`.execute(db);
+  await sql`create trigger ${id(`${table}_truncate`)} after truncate on ${id(source)}
+    for each statement execute function ${id(`${table}_on_truncate`)}()`.execute(db);
+
+  await addContributions(rollup, [{ rows: source, sign: 1 }]).execute(db);
+}
+
+/** The migration step removing a roll-up (its triggers go with its functions). */
+export async function dropRollup(db: Kysely<unknown>, rollup: Rollup): Promise<void> {
+  await sql`drop table ${id(rollup.table)}`.execute(db);
+  for (const event of ['insert', 'update', 'delete', 'truncate']) {
+    await sql`drop function ${id(`${rollup.table}_on_${event}`)}() cascade`.execute(db);
+  }
+}
+
+/**
+ * The totals of each region for a period, in one statement: the sums of the
+ * regions' own roll-up rows on the days within the period. A region with no
+ * rows gets 0 for every measure.
+ */
+export async function rollupTotals<M extends string>(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  db: Kysely<any>,
+  rollup: Rollup<M>,
+  codes: readonly string[],
+  period: Period | null,
+): Promise<Map<string, Record<M, number>>> {
+  const names = Object.keys(rollup.measures) as M[];
+  const zero = Object.fromEntries(names.map((name) => [name, 0])) as Record<M, number>;
+  const totals = new Map<string, Record<M, number>>(codes.map((code) => [code, { ...zero }]));
+  if (codes.length === 0) return totals;
+  let query = db
+    .selectFrom(rollup.table)
+    .select('region_code')
+    .select(names.map((name) => sql`sum(${id(name)})`.as(name)))
+    .where('region_code', 'in', codes)
+    .groupBy('region_code');
+  if (period?.from != null) query = query.where('day', '>=', period.from);
+  if (period?.to != null) query = query.where('day', '<=', period.to);
+  for (const row of (await query.execute()) as Record<string, unknown>[]) {
+    const values = totals.get(String(row.region_code));
+    if (values) for (const name of names) values[name] = Number(row[name]);
+  }
+  return totals;
+}
