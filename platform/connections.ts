@@ -52,7 +52,14 @@ function joinCondition(join: ParentJoin) {
   }
 }
 
-/** The first `page.limit + 1` rows of each parent, in key order, in one statement. */
+/**
+ * The first `page.limit + 1` rows of each parent, in key order, in one statement.
+ * Children by an equal key (an office's events) are read per parent with a
+ * LATERAL subquery, an index scan that stops after the page: the cost follows
+ * the page size, not how many children each parent has. Children within a
+ * region range are ranked with a window function instead: a per-parent
+ * `ORDER BY key LIMIT` would be planned once for ranges of every size.
+ */
 export async function pagesByParent<Row>(
   db: AnyDB,
   child: ChildTable,
@@ -65,6 +72,37 @@ export async function pagesByParent<Row>(
   if (page.afterKey !== null && child.keyKind === 'integer' && !/^\d{1,18}$/.test(page.afterKey)) {
     throw badUserInput('after', 'is not a cursor this API gave out');
   }
+  const rows = child.join.kind === 'region' ? await rankedPages(db, child, parents, page, filter) : await lateralPages(db, child, parents, page, filter);
+  for (const { __parent, __rank: _rank, ...row } of rows) {
+    byParent.get(__parent)?.push(row as Row);
+  }
+  return byParent;
+}
+
+type PageRow = Record<string, unknown> & { __parent: string; __rank?: number };
+
+async function lateralPages(db: AnyDB, child: ChildTable, parents: readonly string[], page: Page, filter?: Filter): Promise<PageRow[]> {
+  const key = sql.ref(`t.${child.key}`);
+  const rows = await db
+    .selectFrom(parentValues(child.join, parents))
+    .innerJoinLateral(
+      (eb) => {
+        let children = eb.selectFrom(`${child.table} as t`).selectAll('t').where(joinCondition(child.join));
+        if (filter) children = children.where(filter);
+        if (page.afterKey !== null) children = children.where(key, '>', page.afterKey);
+        return children.orderBy(key).limit(page.limit + 1).as('x');
+      },
+      (join) => join.onTrue(),
+    )
+    .selectAll('x')
+    .select(sql<string>`p.column1`.as('__parent'))
+    .orderBy('__parent')
+    .orderBy(sql.ref(`x.${child.key}`))
+    .execute();
+  return rows as PageRow[];
+}
+
+async function rankedPages(db: AnyDB, child: ChildTable, parents: readonly string[], page: Page, filter?: Filter): Promise<PageRow[]> {
   const key = sql.ref(`t.${child.key}`);
   let inner = db
     .selectFrom(`${child.table} as t`)
@@ -80,10 +118,7 @@ export async function pagesByParent<Row>(
     .orderBy('__parent')
     .orderBy(sql.ref(child.key))
     .execute();
-  for (const { __parent, __rank: _rank, ...row } of rows) {
-    byParent.get(__parent)?.push(row as Row);
-  }
-  return byParent;
+  return rows as PageRow[];
 }
 
 /** How many rows each parent has, in one statement. */
