@@ -9,13 +9,15 @@
 // gateway calls the same subgraphs over HTTP.
 import { fork, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { importPKCS8, SignJWT } from 'jose';
 import pg from 'pg';
 import { DEFAULT_AUDIENCE } from '../gateway/auth';
+import pino from 'pino';
 import { SEED_SCALES } from '../platform/config';
+import { createLogger } from '../platform/log';
 import { startSubgraph, type RunningSubgraph, type SubgraphDefinition } from '../platform/subgraph';
 import { SUPERGRAPH_PATH } from '../schema/compose';
 import { listSubgraphs } from '../schema/subgraphs';
@@ -54,6 +56,14 @@ const WORKLOADS: Record<string, Workload> = {
   wideList: { name: 'wide list (100 offices)', query: WIDE_LIST, variables: wideListVariables(100) },
   wideList10: { name: 'wide list (10 offices)', query: WIDE_LIST, variables: wideListVariables(10) },
 };
+
+/**
+ * Every service logs as deployed (a request line each, at LOG_LEVEL), into a
+ * file rather than the terminal: tens of thousands of lines would bury the table.
+ */
+const LOG_PATH = env('BENCH_LOG', path.join(os.tmpdir(), 'hub-bench.log'));
+const logFd = openSync(LOG_PATH, 'w');
+const logDestination = pino.destination({ fd: logFd });
 
 const scaleOf = (raw: string): number => (raw in SEED_SCALES ? SEED_SCALES[raw as keyof typeof SEED_SCALES] : Number(raw));
 
@@ -111,6 +121,7 @@ async function startSubgraphs(scaleName: string, identityPublicKey: string, labe
         seedScale: scaleOf(scaleName),
         identityPublicKey,
         progress: (message) => process.stderr.write(`  [${scaleName} ${info.name}] ${message}\n`),
+        logger: createLogger(info.name, { destination: logDestination }),
       }),
     );
   }
@@ -140,7 +151,7 @@ function startGatewayProcess(settings: GatewaySettings): Promise<GatewayProcess>
   const child = fork(path.join(__dirname, 'gateway-process.ts'), [], {
     execArgv: ['--import', 'tsx'],
     env: { ...process.env, BENCH_GATEWAY: JSON.stringify(settings) },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', logFd, 'inherit', 'ipc'],
   });
   children.add(child);
   const ask = <T>(type: string, pick: (message: any) => T): Promise<T> =>
@@ -393,11 +404,13 @@ async function main(): Promise<void> {
     const out = path.join(__dirname, 'results');
     mkdirSync(out, { recursive: true });
     writeFileSync(path.join(out, 'latest.json'), JSON.stringify(result, null, 2) + '\n');
-    console.log(`written to bench/results/latest.json (${result.seconds} s)`);
+    console.log(`written to bench/results/latest.json (${result.seconds} s); the services' logs are in ${LOG_PATH}`);
   } finally {
     for (const stop of stops) await stop().catch((error) => console.error('stop:', error));
     for (const child of children) child.kill();
     await dropDatabases();
+    logDestination.flushSync();
+    closeSync(logFd);
   }
 }
 
