@@ -32,7 +32,8 @@ export interface ChildTable {
   keyKind?: 'integer' | 'text';
 }
 
-function parentValues(join: ParentJoin, parents: readonly string[]) {
+/** The parents as a VALUES list aliased `p`: column1 the parent key, column2 and column3 its code range (region joins). */
+export function parentValues(join: ParentJoin, parents: readonly string[]) {
   const rows = parents.map((parent) => {
     const { lo, hi } = join.kind === 'region' ? regionRange(parent) : { lo: parent, hi: parent };
     return sql`(${parent}, ${lo}, ${hi})`;
@@ -147,19 +148,26 @@ export interface ConnectionRequest<F> {
   filter: F;
 }
 
+/** Where a connection's rows come from: many parents' pages in one statement, their counts in one more. */
+export interface ConnectionSource<Row> {
+  /** The unique column that orders the list and is held by cursors. */
+  key: string;
+  pages(parents: readonly string[], page: Page, filter: Filter | undefined): Promise<Map<string, Row[]>>;
+  counts(parents: readonly string[], filter: Filter | undefined): Promise<Map<string, number>>;
+}
+
 /**
- * A per-request loader of connections of one child table: requests with the
+ * A per-request loader of connections from one source: requests with the
  * same page and filter, whatever their parent, are answered by one SQL
  * statement; `totalCount`, when asked for, by one more per batch.
  */
-export function createConnectionLoader<Row, F>(
-  db: AnyDB,
-  child: ChildTable,
+export function connectionLoader<Row, F>(
+  source: ConnectionSource<Row>,
   toFilter: (filter: F) => Filter | undefined,
 ): DataLoader<ConnectionRequest<F>, Connection<Row>, string> {
   const counts = new DataLoader<{ parent: string; filter: F }, number, string>(
     (requests) => loadGrouped(requests, (r) => JSON.stringify(r.filter), async (group) => {
-      const result = await countsByParent(db, child, uniqueParents(group), toFilter(group[0].filter));
+      const result = await source.counts(uniqueParents(group), toFilter(group[0].filter));
       return group.map((r) => result.get(r.parent) ?? 0);
     }),
     { cacheKeyFn: (r) => JSON.stringify([r.parent, r.filter]) },
@@ -167,14 +175,30 @@ export function createConnectionLoader<Row, F>(
   return new DataLoader<ConnectionRequest<F>, Connection<Row>, string>(
     (requests) => loadGrouped(requests, (r) => JSON.stringify([r.page, r.filter]), async (group) => {
       const { page, filter } = group[0];
-      const pages = await pagesByParent<Row>(db, child, uniqueParents(group), page, toFilter(filter));
+      const pages = await source.pages(uniqueParents(group), page, toFilter(filter));
       return group.map((r) =>
-        toConnection(pages.get(r.parent) ?? [], page, (row) => String((row as Record<string, unknown>)[child.key]), () =>
+        toConnection(pages.get(r.parent) ?? [], page, (row) => String((row as Record<string, unknown>)[source.key]), () =>
           counts.load({ parent: r.parent, filter }),
         ),
       );
     }),
     { cacheKeyFn: (r) => JSON.stringify([r.parent, r.page, r.filter]) },
+  );
+}
+
+/** A per-request loader of connections of one child table (pagesByParent, countsByParent). */
+export function createConnectionLoader<Row, F>(
+  db: AnyDB,
+  child: ChildTable,
+  toFilter: (filter: F) => Filter | undefined,
+): DataLoader<ConnectionRequest<F>, Connection<Row>, string> {
+  return connectionLoader<Row, F>(
+    {
+      key: child.key,
+      pages: (parents, page, filter) => pagesByParent<Row>(db, child, parents, page, filter),
+      counts: (parents, filter) => countsByParent(db, child, parents, filter),
+    },
+    toFilter,
   );
 }
 

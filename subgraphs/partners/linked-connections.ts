@@ -1,14 +1,12 @@
 // Batched connections of rows linked to regions through a link table, each row
 // once per parent however many of its links fall within the parent region:
-// "partners paired with this region or any region within it". Shaped like
-// platform/connections.ts's createConnectionLoader (one SQL statement per
-// batch of pages, one more for `totalCount` when asked for); it may belong in
-// platform/ as a third kind of parent join.
-import DataLoader from 'dataloader';
+// "partners paired with this region or any region within it". A source for
+// platform/connections.ts's connectionLoader (one SQL statement per batch of
+// pages, one more for `totalCount` when asked for).
+import type DataLoader from 'dataloader';
 import { sql, type Kysely, type SqlBool } from 'kysely';
-import { loadGrouped, type ConnectionRequest, type Filter } from '../../platform/connections';
-import { toConnection, type Connection, type Page } from '../../platform/pagination';
-import { regionRange } from '../../platform/region-codes';
+import { connectionLoader, parentValues, type ConnectionRequest, type Filter } from '../../platform/connections';
+import type { Connection, Page } from '../../platform/pagination';
 
 // Kysely<any>, as in platform/connections.ts: the helper names tables at run time.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -31,14 +29,12 @@ export interface LinkedTable {
 
 /** Distinct (parent, linked key) pairs: the links within each parent region, one row per linked key. */
 function linkedKeys(db: AnyDB, linked: LinkedTable, parents: readonly string[]) {
-  const values = parents.map((parent) => {
-    const { lo, hi } = regionRange(parent);
-    return sql`(${parent}, ${lo}, ${hi})`;
-  });
   const region = sql.ref(`l.${linked.link.region}`);
   return db
     .selectFrom(`${linked.link.table} as l`)
-    .innerJoin(sql`(values ${sql.join(values)})`.as('p'), (on) => on.on(sql<SqlBool>`${region} >= p.column2 and ${region} < p.column3`))
+    .innerJoin(parentValues({ kind: 'region', column: linked.link.region }, parents), (on) =>
+      on.on(sql<SqlBool>`${region} >= p.column2 and ${region} < p.column3`),
+    )
     .select([sql<string>`p.column1`.as('parent'), sql.ref(`l.${linked.link.references}`).as('linked_key')])
     .distinct()
     .as('lk');
@@ -94,36 +90,18 @@ export async function linkedCountsByRegion(
   return counts;
 }
 
-/**
- * A per-request loader of linked connections: requests with the same page and
- * filter, whatever their parent region, are answered by one SQL statement;
- * `totalCount`, when asked for, by one more per batch.
- */
+/** A per-request loader of linked connections (linkedPagesByRegion, linkedCountsByRegion). */
 export function createLinkedConnectionLoader<Row, F>(
   db: AnyDB,
   linked: LinkedTable,
   toFilter: (filter: F) => Filter | undefined,
 ): DataLoader<ConnectionRequest<F>, Connection<Row>, string> {
-  const parentsOf = (requests: readonly { parent: string }[]) => [...new Set(requests.map((r) => r.parent))];
-  const counts = new DataLoader<{ parent: string; filter: F }, number, string>(
-    (requests) =>
-      loadGrouped(requests, (r) => JSON.stringify(r.filter), async (group) => {
-        const result = await linkedCountsByRegion(db, linked, parentsOf(group), toFilter(group[0].filter));
-        return group.map((r) => result.get(r.parent) ?? 0);
-      }),
-    { cacheKeyFn: (r) => JSON.stringify([r.parent, r.filter]) },
-  );
-  return new DataLoader<ConnectionRequest<F>, Connection<Row>, string>(
-    (requests) =>
-      loadGrouped(requests, (r) => JSON.stringify([r.page, r.filter]), async (group) => {
-        const { page, filter } = group[0];
-        const pages = await linkedPagesByRegion<Row>(db, linked, parentsOf(group), page, toFilter(filter));
-        return group.map((r) =>
-          toConnection(pages.get(r.parent) ?? [], page, (row) => String((row as Record<string, unknown>)[linked.key]), () =>
-            counts.load({ parent: r.parent, filter }),
-          ),
-        );
-      }),
-    { cacheKeyFn: (r) => JSON.stringify([r.parent, r.page, r.filter]) },
+  return connectionLoader<Row, F>(
+    {
+      key: linked.key,
+      pages: (parents, page, filter) => linkedPagesByRegion<Row>(db, linked, parents, page, filter),
+      counts: (parents, filter) => linkedCountsByRegion(db, linked, parents, filter),
+    },
+    toFilter,
   );
 }
