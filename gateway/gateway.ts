@@ -168,7 +168,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const stopSources = (): void => {
     for (const source of dataSources.values()) source.shutdown();
   };
-  const warmedPlans = await warmQueryPlans(gateway);
+  const warmedPlans = await warmQueryPlans(gateway, logger);
   let server: RunningServer;
   try {
     server = await serveGraphQL(apollo, {

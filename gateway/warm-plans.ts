@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { ApolloGateway } from '@apollo/gateway';
 import { operationFromDocument } from '@apollo/federation-internals';
 import { Kind, parse } from 'graphql';
+import type { Logger } from '../platform/log';
 
 export const OPERATIONS_DIR = path.join(__dirname, '..', 'schema', 'operations');
 
@@ -25,8 +26,12 @@ interface GatewayInternals {
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/** Builds and stores the plan of every operation in `directory`; returns how many were stored. */
-export async function warmQueryPlans(gateway: ApolloGateway, directory = OPERATIONS_DIR): Promise<number> {
+/**
+ * Builds and stores the plan of every operation in `directory`; returns how
+ * many were stored. An operation the supergraph cannot serve (a subgraph
+ * dropped a field it uses) is logged as a warning and left to fail when sent.
+ */
+export async function warmQueryPlans(gateway: ApolloGateway, logger: Logger, directory = OPERATIONS_DIR): Promise<number> {
   const internals = gateway as unknown as GatewayInternals;
   const { apiSchema, queryPlanner, queryPlanStore } = internals;
   if (!apiSchema || !queryPlanner || !queryPlanStore) return 0;
@@ -50,7 +55,7 @@ export async function warmQueryPlans(gateway: ApolloGateway, directory = OPERATI
         if (document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION).length === 1) await queryPlanStore.set(queryHash, plan);
         warmed++;
       } catch (error) {
-        console.error(`[gateway] could not plan ${file} (${operationName}):`, (error as Error).message);
+        logger.warn({ file, operation: operationName, reason: (error as Error).message }, 'could not plan a registered operation');
       }
     }
   }
