@@ -12,6 +12,10 @@
 // run import`, the seeds, an operator's SQL) keeps the totals exact, and a
 // rolled-back change leaves them as they were.
 //
+// A load that bypasses triggers (`session_replication_role = replica`, a
+// logical replication subscriber, `ALTER TABLE … DISABLE TRIGGER`) leaves the
+// totals behind: `npm run rollups -- check` finds that, `rebuild` repairs it.
+//
 // Needs PostgreSQL 15 or later (a unique constraint with NULLS NOT DISTINCT:
 // records without a date count under a NULL day, as they do in a plain query,
 // in no period but in "all time").
@@ -132,6 +136,63 @@ export async function dropRollup(db: Kysely<unknown>, rollup: Rollup): Promise<v
   for (const event of ['insert', 'update', 'delete', 'truncate']) {
     await sql`drop function ${id(`${rollup.table}_on_${event}`)}() cascade`.execute(db);
   }
+}
+
+/** A (region, day) whose running totals differ from its records' sums; null day: records without a date. */
+export interface RollupDifference {
+  regionCode: string;
+  day: string | null;
+  stored: Record<string, number>;
+  fromRecords: Record<string, number>;
+}
+
+/** Compares every running total with its records' sums (reads the whole table); at most `limit` differences, and their count. */
+export async function checkRollup(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  db: Kysely<any>,
+  rollup: Rollup,
+  limit = 20,
+): Promise<{ count: number; differences: RollupDifference[] }> {
+  const names = Object.keys(rollup.measures);
+  const differs = sql.join(
+    names.map((name) => sql`coalesce(s.${id(name)}, 0) <> coalesce(f.${id(name)}, 0)`),
+    sql` or `,
+  );
+  const { rows } = await sql<Record<string, unknown>>`
+    with f (code, day, ${sql.join(names.map(id))}) as (${contributions(rollup, [{ rows: rollup.source, sign: 1 }])})
+    select coalesce(s.region_code, f.code) as region_code, coalesce(s.day, f.day)::text as day,
+      count(*) over () as __count,
+      ${sql.join(names.map((name) => sql`coalesce(s.${id(name)}, 0) as ${id(`stored_${name}`)}, coalesce(f.${id(name)}, 0) as ${id(`records_${name}`)}`))}
+    from ${id(rollup.table)} s full join f on s.region_code = f.code and s.day is not distinct from f.day
+    where ${differs}
+    order by 1, 2
+    limit ${limit}`.execute(db);
+  const pick = (row: Record<string, unknown>, prefix: string) => Object.fromEntries(names.map((name) => [name, Number(row[`${prefix}_${name}`])]));
+  return {
+    count: rows.length ? Number(rows[0].__count) : 0,
+    differences: rows.map((row) => ({
+      regionCode: String(row.region_code),
+      day: row.day === null ? null : String(row.day),
+      stored: pick(row, 'stored'),
+      fromRecords: pick(row, 'records'),
+    })),
+  };
+}
+
+/**
+ * Recomputes a roll-up from its records in one transaction. Writers to the
+ * records wait for it (SHARE lock on the source); readers do not.
+ */
+export async function rebuildRollup(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  db: Kysely<any>,
+  rollup: Rollup,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await sql`lock table ${id(rollup.source)} in share mode`.execute(trx);
+    await sql`delete from ${id(rollup.table)}`.execute(trx);
+    await addContributions(rollup, [{ rows: rollup.source, sign: 1 }]).execute(trx);
+  });
 }
 
 /**

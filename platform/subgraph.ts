@@ -20,6 +20,7 @@ import { requestRecordPlugin, serveGraphQL, type Readiness, type RunningServer }
 import { createLogger, type Logger } from './log';
 import { createServiceMetrics, registerDatabaseMetrics } from './metrics';
 import { requestLogMigration } from './writes';
+import type { Rollup } from './rollups';
 import { DateScalar } from './scalars';
 import { seedMarkerMigration, seedOnce, type Seeder } from './seed';
 import { createIdentityVerifier, identityKeysFromEnv, IDENTITY_HEADER } from './identity';
@@ -50,6 +51,8 @@ export interface SubgraphDefinition<DB, Loaders> {
   /** How `npm run import` loads a CSV file into this subgraph, when it takes one. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   importer?: CsvImporter<DB, any>;
+  /** Its running totals (created by its migrations), which `npm run rollups` checks and rebuilds. */
+  rollups?: Rollup[];
   /** Loaders for one request; the viewer lets them restrict what they read to what the caller may see. */
   createLoaders(db: Kysely<DB>, viewer: Viewer): Loaders;
 }

@@ -6,6 +6,7 @@ import { initial } from './migrations/0001-initial';
 import { eventSerial } from './migrations/0002-event-serial';
 import { eventRollup } from './migrations/0003-event-rollup';
 import { resolvers } from './resolvers';
+import { eventDaily } from './rollups';
 import { seedEducation } from './seed';
 import { educationEventImporter } from './writes';
 
@@ -16,6 +17,7 @@ export const education: SubgraphDefinition<EducationDatabase, EducationLoaders> 
   resolvers,
   migrations: { '0001-initial': initial, '0002-event-serial': eventSerial, '0003-event-rollup': eventRollup },
   seed: seedEducation,
+  rollups: [eventDaily],
   createLoaders: createEducationLoaders,
   importer: educationEventImporter,
 };

@@ -6,6 +6,7 @@ import { createJudicialLoaders, type JudicialLoaders } from './loaders';
 import { initial } from './migrations/0001-initial';
 import { mediationRollup } from './migrations/0002-mediation-rollup';
 import { resolvers } from './resolvers';
+import { mediationDaily } from './rollups';
 import { seedJudicial } from './seed';
 
 export const judicial: SubgraphDefinition<JudicialDatabase, JudicialLoaders> = {
@@ -15,6 +16,7 @@ export const judicial: SubgraphDefinition<JudicialDatabase, JudicialLoaders> = {
   resolvers,
   migrations: { '0001-initial': initial, '0002-mediation-rollup': mediationRollup },
   seed: seedJudicial,
+  rollups: [mediationDaily],
   createLoaders: createJudicialLoaders,
   importer: mediationCaseImporter,
 };

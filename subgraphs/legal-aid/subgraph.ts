@@ -6,6 +6,7 @@ import { createLegalAidLoaders, type LegalAidLoaders } from './loaders';
 import { initial } from './migrations/0001-initial';
 import { caseRollup } from './migrations/0002-case-rollup';
 import { resolvers } from './resolvers';
+import { caseDaily } from './rollups';
 import { seedLegalAid } from './seed';
 
 export const legalAid: SubgraphDefinition<LegalAidDatabase, LegalAidLoaders> = {
@@ -15,6 +16,7 @@ export const legalAid: SubgraphDefinition<LegalAidDatabase, LegalAidLoaders> = {
   resolvers,
   migrations: { '0001-initial': initial, '0002-case-rollup': caseRollup },
   seed: seedLegalAid,
+  rollups: [caseDaily],
   createLoaders: createLegalAidLoaders,
   importer: applicationImporter,
 };

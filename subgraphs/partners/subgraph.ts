@@ -5,6 +5,7 @@ import { createPartnersLoaders, type PartnersLoaders } from './loaders';
 import { initial } from './migrations/0001-initial';
 import { projectRollup } from './migrations/0002-project-rollup';
 import { resolvers } from './resolvers';
+import { projectDaily } from './rollups';
 import { seedPartners } from './seed';
 import { projectImporter } from './writes';
 
@@ -15,6 +16,7 @@ export const partners: SubgraphDefinition<PartnersDatabase, PartnersLoaders> = {
   resolvers,
   migrations: { '0001-initial': initial, '0002-project-rollup': projectRollup },
   seed: seedPartners,
+  rollups: [projectDaily],
   importer: projectImporter,
   createLoaders: createPartnersLoaders,
 };
