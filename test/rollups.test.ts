@@ -84,7 +84,7 @@ async function expectTotalsAgree(db: AnyDB, rollup: Rollup, codes: string[]): Pr
   }
 }
 
-/** Moves some records to another record's region, 30 days earlier (every table's date rules hold), and changes figures where a column holds one. */
+/** Moves some records to another record's region and 30 days earlier (every table's date rules still hold). */
 async function moveRecords(db: AnyDB, rollup: Rollup, ids: string, fromRow: number): Promise<void> {
   const region = sql.ref(rollup.regionColumn);
   const day = sql.ref(rollup.dayColumn);
