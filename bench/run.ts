@@ -18,7 +18,7 @@ import { DEFAULT_AUDIENCE } from '../gateway/auth';
 import pino from 'pino';
 import { SEED_SCALES } from '../platform/config';
 import { createLogger } from '../platform/log';
-import { startSubgraph, type RunningSubgraph, type SubgraphDefinition } from '../platform/subgraph';
+import { startSubgraph, type RunningSubgraph } from '../platform/subgraph';
 import { SUPERGRAPH_PATH } from '../schema/compose';
 import { listSubgraphs } from '../schema/subgraphs';
 import type { GatewayKind, GatewaySettings } from './gateway-process';
@@ -111,8 +111,7 @@ async function startSubgraphs(scaleName: string, identityPublicKey: string, labe
   const started = Date.now();
   // One at a time: seeding at the benchmark scale is the slow part, and a 2-core machine does no better in parallel.
   for (const info of listSubgraphs()) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const definition = require(`${info.directory}/subgraph`).default as SubgraphDefinition<unknown, unknown>;
+    const { definition } = info;
     const databaseUrl = await freshDatabase(`${label}_${info.name}`);
     subgraphs.push(
       await startSubgraph(definition, {

@@ -104,6 +104,31 @@ export function startOptionsFromEnv(definition: { name: string; defaultPort: num
   };
 }
 
+/** Every migration of a subgraph's database: the platform's own tables first, then the subgraph's. */
+export function subgraphMigrations(definition: Pick<SubgraphDefinition<unknown, unknown>, 'migrations'>): Record<string, Migration> {
+  return { ...platformMigrations, ...definition.migrations };
+}
+
+/**
+ * For operator commands (`npm run import`, `npm run rollups`): the subgraph's
+ * database from its settings, migrated to the latest schema. Refuses to open
+ * an in-memory PGlite, which would vanish with the command.
+ */
+export async function openSubgraphDatabase(definition: SubgraphDefinition<unknown, unknown>): Promise<DatabaseHandle<unknown>> {
+  const options = startOptionsFromEnv(definition);
+  if (!options.databaseUrl && !options.pgliteDataDir) {
+    throw new Error(`set ${envPrefix(definition.name)}_DATABASE_URL (or PGLITE_DATA_DIR): an in-memory database would vanish with this command`);
+  }
+  const database = await openDatabase<unknown>({ url: options.databaseUrl, pgliteDataDir: options.pgliteDataDir });
+  try {
+    await migrateToLatest(database.db as Kysely<unknown>, subgraphMigrations(definition));
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return database;
+}
+
 export interface RunningSubgraph<DB> {
   name: string;
   url: string;
@@ -157,7 +182,7 @@ export async function startSubgraph<DB, Loaders>(
     pgliteDataDir: options.pgliteDataDir,
     onPoolError: (error) => logger.error({ reason: error.message }, 'database pool error'),
   });
-  const migrations = { ...platformMigrations, ...definition.migrations };
+  const migrations = subgraphMigrations(definition);
   let server: RunningServer | undefined;
   let apollo: ApolloServer<SubgraphContext<DB, Loaders>> | undefined;
   try {

@@ -2,6 +2,7 @@
 // schema.graphql and a subgraph.ts. Adding an agency is adding a folder.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { SubgraphDefinition } from '../platform/subgraph';
 
 export const SUBGRAPHS_DIR = path.join(__dirname, '..', 'subgraphs');
 
@@ -10,6 +11,8 @@ export interface SubgraphInfo {
   defaultPort: number;
   directory: string;
   sdl: string;
+  /** The subgraph's definition module (`subgraph.ts`), as the platform starts it. */
+  definition: SubgraphDefinition<unknown, unknown>;
 }
 
 /** Name and port come from the subgraph's own definition module. */
@@ -20,12 +23,13 @@ export function listSubgraphs(): SubgraphInfo[] {
     .map((folder) => {
       const directory = path.join(SUBGRAPHS_DIR, folder);
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { default: definition } = require(path.join(directory, 'subgraph')) as { default: { name: string; defaultPort: number } };
+      const { default: definition } = require(path.join(directory, 'subgraph')) as { default: SubgraphDefinition<unknown, unknown> };
       return {
         name: definition.name,
         defaultPort: definition.defaultPort,
         directory,
         sdl: readFileSync(path.join(directory, 'schema.graphql'), 'utf8'),
+        definition,
       };
     });
 }

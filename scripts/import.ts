@@ -6,12 +6,10 @@
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Kysely } from 'kysely';
 import { bumpSharedDataVersion } from '../gateway/response-cache';
 import { stringFromEnv } from '../platform/config';
-import { migrateToLatest, openDatabase } from '../platform/database';
 import { importCsv, readCsvFile } from '../platform/import';
-import { platformMigrations, startOptionsFromEnv, type SubgraphDefinition } from '../platform/subgraph';
+import { openSubgraphDatabase } from '../platform/subgraph';
 import { listSubgraphs } from '../schema/subgraphs';
 
 async function main(): Promise<number> {
@@ -20,22 +18,20 @@ async function main(): Promise<number> {
     options: { 'good-rows-only': { type: 'boolean', default: false }, as: { type: 'string' } },
   });
   const [name, file] = positionals;
-  const info = listSubgraphs().find((s) => s.name === name);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const definition = info && (require(path.join(info.directory, 'subgraph')).default as SubgraphDefinition<unknown, unknown>);
+  const subgraphs = listSubgraphs();
+  const definition = subgraphs.find((s) => s.name === name)?.definition;
   if (!definition?.importer || !file) {
-    const names = listSubgraphs().map((s) => s.name).join('|');
-    console.error(`usage: npm run import -- <${names}> <file.csv> [--good-rows-only] [--as NAME]`);
+    console.error(`usage: npm run import -- <${subgraphs.map((s) => s.name).join('|')}> <file.csv> [--good-rows-only] [--as NAME]`);
     return 2;
   }
-  const options = startOptionsFromEnv(definition);
-  if (!options.databaseUrl && !options.pgliteDataDir) {
-    console.error(`set ${name.toUpperCase().replace(/-/g, '_')}_DATABASE_URL (or PGLITE_DATA_DIR): an in-memory database would vanish with this command`);
-    return 2;
-  }
-  const database = await openDatabase<unknown>({ url: options.databaseUrl, pgliteDataDir: options.pgliteDataDir });
+  let database;
   try {
-    await migrateToLatest(database.db as Kysely<unknown>, { ...platformMigrations, ...definition.migrations });
+    database = await openSubgraphDatabase(definition);
+  } catch (error) {
+    console.error((error as Error).message);
+    return 2;
+  }
+  try {
     const subject = values.as ?? `import:${userInfo().username}`;
     const report = await importCsv(
       { db: database.db, viewer: { subject, agency: definition.name, scopes: [], regions: [] }, requestId: `import:${path.basename(file)}:${Date.now()}` },

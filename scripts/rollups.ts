@@ -4,39 +4,30 @@
 // under PGLITE_DATA_DIR), as `npm run import` does; runs pending migrations.
 // Exit code: 0 when every total agrees (check) or was rebuilt, 1 when check
 // finds a difference, 2 on usage.
-import path from 'node:path';
-import type { Kysely } from 'kysely';
-import { migrateToLatest, openDatabase } from '../platform/database';
 import { checkRollup, rebuildRollup } from '../platform/rollups';
-import { platformMigrations, startOptionsFromEnv, type SubgraphDefinition } from '../platform/subgraph';
+import { openSubgraphDatabase, type SubgraphDefinition } from '../platform/subgraph';
 import { listSubgraphs } from '../schema/subgraphs';
-
-function definitionOf(name: string): SubgraphDefinition<unknown, unknown> | undefined {
-  const info = listSubgraphs().find((s) => s.name === name);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return info && (require(path.join(info.directory, 'subgraph')).default as SubgraphDefinition<unknown, unknown>);
-}
 
 async function main(): Promise<number> {
   const [action, ...names] = process.argv.slice(2);
-  const all = listSubgraphs().map((s) => s.name);
-  const chosen = names.length ? names : all;
-  const definitions = chosen.map(definitionOf);
+  const subgraphs = listSubgraphs();
+  const chosen = names.length ? names : subgraphs.map((s) => s.name);
+  const definitions = chosen.map((name) => subgraphs.find((s) => s.name === name)?.definition);
   if ((action !== 'check' && action !== 'rebuild') || definitions.some((d) => !d)) {
-    console.error(`usage: npm run rollups -- <check|rebuild> [${all.join('|')} ...]`);
+    console.error(`usage: npm run rollups -- <check|rebuild> [${subgraphs.map((s) => s.name).join('|')} ...]`);
     return 2;
   }
   let differing = 0;
   for (const definition of definitions as SubgraphDefinition<unknown, unknown>[]) {
     if (!definition.rollups?.length) continue;
-    const options = startOptionsFromEnv(definition);
-    if (!options.databaseUrl && !options.pgliteDataDir) {
-      console.error(`${definition.name}: set ${definition.name.toUpperCase().replace(/-/g, '_')}_DATABASE_URL (or PGLITE_DATA_DIR)`);
+    let database;
+    try {
+      database = await openSubgraphDatabase(definition);
+    } catch (error) {
+      console.error(`${definition.name}: ${(error as Error).message}`);
       return 2;
     }
-    const database = await openDatabase<unknown>({ url: options.databaseUrl, pgliteDataDir: options.pgliteDataDir });
     try {
-      await migrateToLatest(database.db as Kysely<unknown>, { ...platformMigrations, ...definition.migrations });
       for (const rollup of definition.rollups) {
         const started = Date.now();
         if (action === 'rebuild') {

@@ -8,7 +8,7 @@ import { DEFAULT_AUDIENCE, type AuthConfig } from '../gateway/auth';
 import { startGateway, type GatewayOptions, type RunningGateway } from '../gateway/gateway';
 import { createIdentitySigner, IDENTITY_HEADER } from '../platform/identity';
 import { ANONYMOUS, type Viewer } from '../platform/viewer';
-import { startSubgraph, type RunningSubgraph, type SubgraphDefinition } from '../platform/subgraph';
+import { startSubgraph, type RunningSubgraph } from '../platform/subgraph';
 import { listSubgraphs } from '../schema/subgraphs';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -142,8 +142,7 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
     const infos = listSubgraphs().filter((s) => !options.only || options.only.includes(s.name));
     await Promise.all(
       infos.map(async (info) => {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const definition = require(`${info.directory}/subgraph`).default as SubgraphDefinition<unknown, unknown>;
+        const { definition } = info;
         let databaseUrl: string | undefined;
         if (kind === 'postgres') {
           const database = await createTestDatabase(info.name);

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { sql, type Kysely } from 'kysely';
 import { regionRange } from '../platform/region-codes';
 import { checkRollup, rebuildRollup, rollupTotals, type Rollup } from '../platform/rollups';
-import { startSubgraph, type RunningSubgraph, type SubgraphDefinition } from '../platform/subgraph';
+import { startSubgraph, type RunningSubgraph } from '../platform/subgraph';
 import { listSubgraphs } from '../schema/subgraphs';
 import { createTestDatabase, IDENTITY_KEYS, type DatabaseKind } from './harness';
 
@@ -24,8 +24,7 @@ const ROOT = path.join(__dirname, '..');
 
 /** Every roll-up of every subgraph, as its definition lists them. */
 const CASES = listSubgraphs().flatMap((info) => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const definition = require(path.join(info.directory, 'subgraph')).default as SubgraphDefinition<unknown, unknown>;
+  const { definition } = info;
   return (definition.rollups ?? []).map((rollup) => ({ name: `${definition.name} ${rollup.table}`, definition, rollup }));
 });
 
