@@ -5,7 +5,7 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { Counter } from 'prom-client';
-import { intFromEnv, stringFromEnv } from '../platform/config';
+import { intFromEnv, SHUTDOWN_GRACE_DEFAULT_MS, shutdownGraceFromEnv, stringFromEnv } from '../platform/config';
 import { createErrorFormatter } from '../platform/errors';
 import { requestRecordPlugin, serveGraphQL, type RunningServer } from '../platform/http';
 import { createIdentitySigner, identityKeysFromEnv } from '../platform/identity';
@@ -24,7 +24,6 @@ import { inlineSupergraph, supergraphFile } from './supergraph';
 /** The whole request's time at the gateway; every subgraph call ends within it. */
 export const REQUEST_TIMEOUT_DEFAULT_MS = 15_000;
 /** How long stopping waits for requests in flight (docker stops a container after 10 s). */
-export const SHUTDOWN_GRACE_DEFAULT_MS = 8_000;
 
 export interface GatewayOptions {
   port?: number;
@@ -68,10 +67,6 @@ export function subgraphCallSettingsFromEnv(): SubgraphCallSettings {
     breakerWindowMs: intFromEnv('GATEWAY_BREAKER_WINDOW_MS', d.breakerWindowMs, 100),
     breakerResetMs: intFromEnv('GATEWAY_BREAKER_RESET_MS', d.breakerResetMs, 1),
   };
-}
-
-export function shutdownGraceFromEnv(): number {
-  return intFromEnv('SHUTDOWN_GRACE_MS', SHUTDOWN_GRACE_DEFAULT_MS, 0);
 }
 
 export function gatewayOptionsFromEnv(): GatewayOptions {

@@ -42,3 +42,11 @@ export function seedScaleFromEnv(): number {
   }
   return value;
 }
+
+/** How long a stopping service lets requests in flight finish, by default. */
+export const SHUTDOWN_GRACE_DEFAULT_MS = 8_000;
+
+/** SHUTDOWN_GRACE_MS: the same for the gateway and every subgraph. */
+export function shutdownGraceFromEnv(): number {
+  return intFromEnv('SHUTDOWN_GRACE_MS', SHUTDOWN_GRACE_DEFAULT_MS, 0);
+}

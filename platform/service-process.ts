@@ -3,7 +3,7 @@
 // there is one (IPC), tracing when an OTLP endpoint is configured, and a clean
 // stop on SIGTERM or SIGINT: no new connections, requests in flight finish
 // within SHUTDOWN_GRACE_MS, the database pool closes, spans are flushed, exit 0.
-import { intFromEnv } from './config';
+import { shutdownGraceFromEnv } from './config';
 import { createLogger, type Logger } from './log';
 import { startTracing } from './tracing';
 
@@ -59,7 +59,7 @@ export async function runServiceProcess(
     setTimeout(() => {
       logger.error('stopping did not finish in time');
       process.exit(1);
-    }, intFromEnv('SHUTDOWN_GRACE_MS', 8_000, 0) + 5_000);
+    }, shutdownGraceFromEnv() + 5_000);
     try {
       await service.stop();
       await tracing?.shutdown();

@@ -12,7 +12,7 @@ import { parse, type DocumentNode } from 'graphql';
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { CsvImporter } from './import';
 import { auditMigration, createReadAudit, type AuditedRead } from './audit';
-import { envPrefix, intFromEnv, seedScaleFromEnv, stringFromEnv } from './config';
+import { envPrefix, intFromEnv, seedScaleFromEnv, SHUTDOWN_GRACE_DEFAULT_MS, shutdownGraceFromEnv, stringFromEnv } from './config';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './database';
 import { subgraphCacheHints } from './cache-hints';
 import { createErrorFormatter, unauthenticated } from './errors';
@@ -86,7 +86,6 @@ export interface StartOptions {
   logger?: Logger;
 }
 
-export const SHUTDOWN_GRACE_DEFAULT_MS = 8_000;
 export const READY_TIMEOUT_DEFAULT_MS = 2_000;
 
 /** Start options from the environment: `<PREFIX>_PORT`, `<PREFIX>_DATABASE_URL`, `PGLITE_DATA_DIR`, `SEED_SCALE`, `SHUTDOWN_GRACE_MS`, `READY_TIMEOUT_MS`. */
@@ -99,7 +98,7 @@ export function startOptionsFromEnv(definition: { name: string; defaultPort: num
     pgliteDataDir: pgliteRoot ? path.resolve(pgliteRoot, definition.name) : undefined,
     seedScale: seedScaleFromEnv(),
     identityPublicKey: identityKeysFromEnv().publicKey,
-    shutdownGraceMs: intFromEnv('SHUTDOWN_GRACE_MS', SHUTDOWN_GRACE_DEFAULT_MS, 0),
+    shutdownGraceMs: shutdownGraceFromEnv(),
     readyTimeoutMs: intFromEnv('READY_TIMEOUT_MS', READY_TIMEOUT_DEFAULT_MS, 1),
   };
 }
