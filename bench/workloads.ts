@@ -1,9 +1,10 @@
 // The three workloads of the benchmark (issue 8), also used by the tests.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { OPERATIONS_DIR } from '../schema/compose';
 
 /** 1. The registered region scorecard: a prefecture and its counties, for one year. */
-export const SCORECARD = readFileSync(path.join(__dirname, '..', 'schema', 'operations', 'region-scorecard.graphql'), 'utf8');
+export const SCORECARD = readFileSync(path.join(OPERATIONS_DIR, 'region-scorecard.graphql'), 'utf8');
 export const SCORECARD_VARIABLES = { code: '652900', period: { from: '2022-01-01', to: '2022-12-31' } };
 
 /**

@@ -24,6 +24,7 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError } from 'graphql';
 import CircuitBreaker from 'opossum';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { HUB_CODES } from '../platform/errors';
 import { requestRecordOf } from '../platform/http';
 import { IDENTITY_HEADER, REQUEST_ID_HEADER } from '../platform/identity';
 import type { Logger } from '../platform/log';
@@ -31,7 +32,6 @@ import { LATENCY_BUCKETS } from '../platform/metrics';
 import { endSpan, startClientSpan, tracingEnabled } from '../platform/tracing';
 import type { GatewayContext } from './context';
 
-const PASSED_ON = new Set(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT']);
 const RETRY_STATUSES = new Set([502, 503, 504]);
 
 export interface SubgraphCallSettings {
@@ -337,7 +337,7 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
 /** A subgraph's refusal of a request (4xx): its own error when its code is one the hub passes on. */
 function refusal(body: unknown, status: number): GraphQLError {
   const errors = (body as { errors?: { message?: string; extensions?: { code?: string; field?: string } }[] } | undefined)?.errors;
-  const first = Array.isArray(errors) ? errors.find((error) => PASSED_ON.has(String(error?.extensions?.code))) : undefined;
+  const first = Array.isArray(errors) ? errors.find((error) => HUB_CODES.has(String(error?.extensions?.code))) : undefined;
   if (first) {
     const { code, field } = first.extensions ?? {};
     return new GraphQLError(String(first.message), { extensions: { code, ...(field ? { field } : {}) } });

@@ -7,14 +7,13 @@
 // finds the plan. Should a future gateway change those internals, nothing is
 // warmed (and the count says so); requests are planned as before.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ApolloGateway } from '@apollo/gateway';
 import { operationFromDocument } from '@apollo/federation-internals';
 import { Kind, parse } from 'graphql';
 import type { Logger } from '../platform/log';
-
-export const OPERATIONS_DIR = path.join(__dirname, '..', 'schema', 'operations');
+import { operationFiles } from '../schema/compose';
 
 interface GatewayInternals {
   apiSchema?: Parameters<typeof operationFromDocument>[0];
@@ -27,18 +26,23 @@ interface GatewayInternals {
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /**
- * Builds and stores the plan of every operation in `directory`; returns how
+ * Builds and stores the plan of every registered operation; returns how
  * many were stored. An operation the supergraph cannot serve (a subgraph
  * dropped a field it uses) is logged as a warning and left to fail when sent.
  */
-export async function warmQueryPlans(gateway: ApolloGateway, logger: Logger, directory = OPERATIONS_DIR): Promise<number> {
+export async function warmQueryPlans(gateway: ApolloGateway, logger: Logger): Promise<number> {
   const internals = gateway as unknown as GatewayInternals;
   const { apiSchema, queryPlanner, queryPlanStore } = internals;
   if (!apiSchema || !queryPlanner || !queryPlanStore) return 0;
   let warmed = 0;
-  for (const file of readdirSync(directory).filter((name) => name.endsWith('.graphql')).sort()) {
-    const text = readFileSync(path.join(directory, file), 'utf8');
+  for (const filePath of operationFiles()) {
+    const file = path.basename(filePath);
+    const text = readFileSync(filePath, 'utf8');
     const document = parse(text);
+    // The executor's key: the hash of the query and the operation name when
+    // the request names it, the query's hash alone when it does not.
+    const queryHash = sha256(text);
+    const onlyOperation = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION).length === 1;
     for (const definition of document.definitions) {
       if (definition.kind !== Kind.OPERATION_DEFINITION || !definition.name) continue;
       const operationName = definition.name.value;
@@ -48,11 +52,8 @@ export async function warmQueryPlans(gateway: ApolloGateway, logger: Logger, dir
           recursiveSelectionsLimitDisabled: internals.recursiveSelectionsLimitDisabled,
           nonLocalSelectionsLimitDisabled: internals.nonLocalSelectionsLimitDisabled,
         });
-        // The executor's key: the hash of the query and the operation name when
-        // the request names it, the query's hash alone when it does not.
-        const queryHash = sha256(text);
         await queryPlanStore.set(createHash('sha256').update(queryHash).update(operationName).digest('hex'), plan);
-        if (document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION).length === 1) await queryPlanStore.set(queryHash, plan);
+        if (onlyOperation) await queryPlanStore.set(queryHash, plan);
         warmed++;
       } catch (error) {
         logger.warn({ file, operation: operationName, reason: (error as Error).message }, 'could not plan a registered operation');

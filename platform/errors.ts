@@ -20,7 +20,8 @@ const REQUEST_CODES = new Set([
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
-const HUB_CODES = new Set<string>(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT']);
+/** The hub's own codes: a client sees them as thrown, and the gateway passes a subgraph's on. */
+export const HUB_CODES: ReadonlySet<string> = new Set<string>(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT']);
 /**
  * The gateway's errors for a subgraph that did not answer (gateway/data-source.ts):
  * the message names the agency and says "unavailable" or "timed out";
