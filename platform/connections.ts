@@ -202,7 +202,8 @@ export function createConnectionLoader<Row, F>(
   );
 }
 
-function uniqueParents(requests: readonly { parent: string }[]): string[] {
+/** The distinct parents of a batch of requests, in first-seen order. */
+export function uniqueParents(requests: readonly { parent: string }[]): string[] {
   return [...new Set(requests.map((r) => r.parent))];
 }
 

@@ -1,6 +1,6 @@
 // Building blocks of the per-request DataLoaders every subgraph has.
 import DataLoader from 'dataloader';
-import { loadGrouped } from './connections';
+import { loadGrouped, uniqueParents } from './connections';
 import type { Period } from './period';
 
 /** Rows put back in the order of the requested keys; null where no row has the key. */
@@ -23,7 +23,7 @@ export function periodLoader<V>(load: (parents: string[], period: Period | null)
   return new DataLoader<PeriodRequest, V, string>(
     (requests) =>
       loadGrouped(requests, (r) => JSON.stringify(r.period), async (group) => {
-        const figures = await load([...new Set(group.map((r) => r.parent))], group[0].period);
+        const figures = await load(uniqueParents(group), group[0].period);
         return group.map((r) => figures.get(r.parent)!);
       }),
     { cacheKeyFn: (r) => JSON.stringify([r.parent, r.period]) },
