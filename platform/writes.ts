@@ -34,9 +34,14 @@ export interface WriteContext<DB> {
   requestId: string;
 }
 
+/** Throws FORBIDDEN without the write scope: checked first, so a caller without it learns nothing about its input. */
+export function requireWriteScope(viewer: Viewer, scope: string, message = `writing needs the scope ${scope}`): void {
+  if (!hasScope(viewer, scope)) throw forbidden(message);
+}
+
 /** Throws FORBIDDEN unless the caller has the agency's write scope covering the region. */
 export function requireWriteAccess(viewer: Viewer, scope: string, regionCode: string): void {
-  if (!hasScope(viewer, scope)) throw forbidden(`writing needs the scope ${scope}`);
+  requireWriteScope(viewer, scope);
   if (!inViewerRegions(viewer, regionCode)) throw forbidden('the record lies outside the regions your token covers');
 }
 

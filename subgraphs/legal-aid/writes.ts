@@ -6,11 +6,10 @@
 // The checks and the insert of an application are shared with the CSV
 // importer (import.ts), so a row of a file is held to the same rules.
 import { sql, type Kysely, type Transaction, type Updateable } from 'kysely';
-import { hasScope } from '../../platform/access';
-import { badUserInput, forbidden, hubError } from '../../platform/errors';
+import { badUserInput, hubError } from '../../platform/errors';
 import { townshipOfOfficeId } from '../../platform/region-codes';
 import { requirePastDate, requirePerson, requireRegion, today } from '../../platform/validation';
-import { idempotentCreate, requireWriteAccess, writeWithAudit, type WriteContext } from '../../platform/writes';
+import { idempotentCreate, requireWriteAccess, requireWriteScope, writeWithAudit, type WriteContext } from '../../platform/writes';
 import { WRITE_SCOPE } from './access';
 import type { LegalAidCaseRow, LegalAidCaseTable, LegalAidDatabase, PersonRecord } from './database';
 import type { LegalAidApplicationInput, LegalAidCategory, LegalAidStatus } from './generated/resolvers-types';
@@ -120,8 +119,8 @@ export async function insertApplication(trx: Transaction<LegalAidDatabase>, appl
   return String(id);
 }
 
-function requireWriteScope(ctx: LegalAidWriteContext): void {
-  if (!hasScope(ctx.viewer, WRITE_SCOPE)) throw forbidden(`writing legal aid cases needs the scope ${WRITE_SCOPE}`);
+function requireCaseWriteScope(ctx: LegalAidWriteContext): void {
+  requireWriteScope(ctx.viewer, WRITE_SCOPE, `writing legal aid cases needs the scope ${WRITE_SCOPE}`);
 }
 
 /** The case as stored now (after the write's transaction committed). */
@@ -131,7 +130,7 @@ async function loadCase(db: Kysely<LegalAidDatabase>, id: string | number): Prom
 
 /** applyForLegalAid: a new case, APPLIED; idempotent by requestId. */
 export async function applyForLegalAid(ctx: LegalAidWriteContext, input: LegalAidApplicationInput): Promise<LegalAidCaseRow> {
-  requireWriteScope(ctx);
+  requireCaseWriteScope(ctx);
   const application = checkApplication(input);
   requireWriteAccess(ctx.viewer, WRITE_SCOPE, application.regionCode);
   const id = await idempotentCreate(
@@ -144,7 +143,7 @@ export async function applyForLegalAid(ctx: LegalAidWriteContext, input: LegalAi
 
 /** The case a status change is about: NOT_FOUND when there is none, FORBIDDEN outside the caller's write regions. */
 async function caseToChange(ctx: LegalAidWriteContext, id: string): Promise<LegalAidCaseRow> {
-  requireWriteScope(ctx);
+  requireCaseWriteScope(ctx);
   const found = CASE_ID.test(id) ? await loadCase(ctx.db, id) : undefined;
   if (!found) throw hubError('NOT_FOUND', `id: no legal aid case has the id ${JSON.stringify(id)}`, { field: 'id' });
   requireWriteAccess(ctx.viewer, WRITE_SCOPE, found.region_code);

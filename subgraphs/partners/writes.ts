@@ -4,12 +4,11 @@
 // partners <file.csv>`) use the same functions, so a row of a spreadsheet is
 // refused for the same reasons as the same input sent to the API.
 import type { Kysely, Transaction } from 'kysely';
-import { hasScope, inViewerRegions } from '../../platform/access';
+import { inViewerRegions } from '../../platform/access';
 import { badUserInput, forbidden, hubError } from '../../platform/errors';
 import type { CsvImporter } from '../../platform/import';
 import { townshipOfOfficeId } from '../../platform/region-codes';
 import { regionsAtLevel } from '../../platform/region-directory';
-import type { Viewer } from '../../platform/viewer';
 import { requireAmount, requirePastDate, requireRegion, requireText } from '../../platform/validation';
 import type { PartnersDatabase, ProjectRow } from './database';
 import type { ProjectStatus, RegisterProjectInput } from './generated/resolvers-types';
@@ -24,11 +23,6 @@ export const BUDGET_MAX_YUAN = 10_000_000_000;
 export const PROJECT_RECORD = 'Project';
 
 type DB = Kysely<PartnersDatabase> | Transaction<PartnersDatabase>;
-
-/** FORBIDDEN without the write scope: checked first, so a caller without it learns nothing about its input. */
-export function requireWriteScope(viewer: Viewer): void {
-  if (!hasScope(viewer, WRITE_SCOPE)) throw forbidden(`writing needs the scope ${WRITE_SCOPE}`);
-}
 
 // ---------------------------------------------------------------------------
 // registerProject

@@ -1,13 +1,11 @@
-import { hasScope } from '../../../platform/access';
-import { forbidden } from '../../../platform/errors';
-import { idempotentCreate, requireWriteAccess } from '../../../platform/writes';
+import { idempotentCreate, requireWriteAccess, requireWriteScope } from '../../../platform/writes';
 import type { MutationResolvers } from '../generated/resolvers-types';
 import { checkEventInput, checkEventReferences, EVENT_FIELDS, EVENT_RECORD_TYPE, insertEvent, inputField, RECORD_EVENT, WRITE_SCOPE } from '../writes';
 
 export const Mutation: MutationResolvers = {
   recordEducationEvent: async (_root, { input }, ctx) => {
     // Without the scope nothing else is looked at; then the input, the region, the campaign; then one transaction.
-    if (!hasScope(ctx.viewer, WRITE_SCOPE)) throw forbidden(`writing needs the scope ${WRITE_SCOPE}`);
+    requireWriteScope(ctx.viewer, WRITE_SCOPE);
     const event = checkEventInput(input, inputField);
     requireWriteAccess(ctx.viewer, WRITE_SCOPE, event.regionCode);
     await checkEventReferences(ctx.db, event, inputField);

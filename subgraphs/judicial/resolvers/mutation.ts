@@ -3,9 +3,8 @@
 // NOT_FOUND for an unknown record), the write scope's regions covering the
 // record, and then one transaction holding the write and its audit record.
 // What it returns is read after the transaction has committed.
-import { hasScope } from '../../../platform/access';
-import { forbidden, hubError } from '../../../platform/errors';
-import { idempotentCreate, requireWriteAccess, writeWithAudit } from '../../../platform/writes';
+import { hubError } from '../../../platform/errors';
+import { idempotentCreate, requireWriteAccess, requireWriteScope, writeWithAudit } from '../../../platform/writes';
 import { WRITE_SCOPE } from '../access';
 import { createJudicialLoaders } from '../loaders';
 import type { Context } from '../models';
@@ -22,10 +21,6 @@ import {
   updateOffice,
 } from '../writes';
 
-function requireWriteScope(viewer: Context['viewer']): void {
-  if (!hasScope(viewer, WRITE_SCOPE)) throw forbidden(`writing needs the scope ${WRITE_SCOPE}`);
-}
-
 /** After a write, the request's loaders start afresh: whatever is read next (in this or a later mutation of the request) shows the write. */
 function renewLoaders(ctx: Context): void {
   Object.assign(ctx.loaders, createJudicialLoaders(ctx.db, ctx.viewer));
@@ -36,7 +31,7 @@ class NothingChanged extends Error {}
 
 export const Mutation: MutationResolvers = {
   updateJudicialOffice: async (_root, { id, input }, ctx) => {
-    requireWriteScope(ctx.viewer);
+    requireWriteScope(ctx.viewer, WRITE_SCOPE);
     const office = await findOffice(ctx.db, id);
     if (!office) throw hubError('NOT_FOUND', `no judicial office has the id ${id}`);
     requireWriteAccess(ctx.viewer, WRITE_SCOPE, office.township_code);
@@ -57,7 +52,7 @@ export const Mutation: MutationResolvers = {
   },
 
   recordMediationCase: async (_root, { input }, ctx) => {
-    requireWriteScope(ctx.viewer);
+    requireWriteScope(ctx.viewer, WRITE_SCOPE);
     const checked = checkMediationCaseInput(input);
     await checkMediationCaseOffice(ctx.db, checked);
     requireWriteAccess(ctx.viewer, WRITE_SCOPE, checked.regionCode);
@@ -72,7 +67,7 @@ export const Mutation: MutationResolvers = {
   },
 
   closeMediationCase: async (_root, { id, outcome, closedOn }, ctx) => {
-    requireWriteScope(ctx.viewer);
+    requireWriteScope(ctx.viewer, WRITE_SCOPE);
     const mediationCase = await findCase(ctx.db, id);
     if (!mediationCase) throw hubError('NOT_FOUND', `no mediation case has the id ${id}`);
     requireWriteAccess(ctx.viewer, WRITE_SCOPE, mediationCase.region_code);

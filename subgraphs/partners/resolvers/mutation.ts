@@ -5,7 +5,7 @@
 // the change and its audit record; then the project as the read API shows it,
 // read after the commit.
 import { today } from '../../../platform/validation';
-import { idempotentCreate, requireWriteAccess, writeWithAudit } from '../../../platform/writes';
+import { idempotentCreate, requireWriteAccess, requireWriteScope, writeWithAudit } from '../../../platform/writes';
 import type { ProjectRow } from '../database';
 import type { MutationResolvers } from '../generated/resolvers-types';
 import type { Context } from '../models';
@@ -20,7 +20,6 @@ import {
   PROJECT_RECORD,
   readProject,
   requireProject,
-  requireWriteScope,
   reviewConflict,
   statusConflict,
   WRITE_SCOPE,
@@ -37,7 +36,7 @@ async function committed(ctx: Context, id: string | number): Promise<ProjectRow>
 
 export const Mutation: MutationResolvers = {
   registerProject: async (_root, { input }, ctx) => {
-    requireWriteScope(ctx.viewer);
+    requireWriteScope(ctx.viewer, WRITE_SCOPE);
     const project = checkProjectInput(input);
     requireWriteAccess(ctx.viewer, WRITE_SCOPE, project.villageCode);
     await checkProjectPartner(ctx.db, project);
@@ -50,7 +49,7 @@ export const Mutation: MutationResolvers = {
   },
 
   updateProjectStatus: async (_root, { id, status }, ctx) => {
-    requireWriteScope(ctx.viewer);
+    requireWriteScope(ctx.viewer, WRITE_SCOPE);
     const project = await requireProject(ctx.db, id, 'id');
     requireWriteAccess(ctx.viewer, WRITE_SCOPE, project.village_code);
     if (!NEXT_STATUSES[project.status].includes(status)) throw statusConflict(project.status, status);
@@ -67,7 +66,7 @@ export const Mutation: MutationResolvers = {
   },
 
   recordLegalReview: async (_root, { projectId, officeId }, ctx) => {
-    requireWriteScope(ctx.viewer);
+    requireWriteScope(ctx.viewer, WRITE_SCOPE);
     const project = await requireProject(ctx.db, projectId, 'projectId');
     requireWriteAccess(ctx.viewer, WRITE_SCOPE, project.village_code);
     const office = checkReviewingOffice(officeId, project.village_code);
