@@ -50,6 +50,12 @@ export function requireAmount(field: string, value: number, max = 1e12): number 
 
 let knownCodes: Set<string> | undefined;
 
+/** Whether the shared directory has a region with this code. */
+export function regionExists(code: string): boolean {
+  knownCodes ??= new Set(regionDirectory().map((region) => region.code));
+  return knownCodes.has(code);
+}
+
 /**
  * A division code that exists, of one of the given levels. Every subgraph's
  * data uses the shared directory (platform/region-directory.ts), so it can
@@ -58,8 +64,7 @@ let knownCodes: Set<string> | undefined;
 export function requireRegion(field: string, code: string, levels: readonly RegionLevel[]): string {
   const level = levelOfCode(code);
   if (level === null) throw badUserInput(field, `"${code}" is not a division code`);
-  knownCodes ??= new Set(regionDirectory().map((region) => region.code));
-  if (!knownCodes.has(code)) throw badUserInput(field, `no region has the code ${code}`);
+  if (!regionExists(code)) throw badUserInput(field, `no region has the code ${code}`);
   if (!levels.includes(level)) throw badUserInput(field, `must be a ${levels.join(' or ').toLowerCase()}, not a ${level.toLowerCase()}`);
   return code;
 }

@@ -7,8 +7,7 @@ import { inViewerRegions } from '../../platform/access';
 import { badUserInput, forbidden } from '../../platform/errors';
 import { listCell, type CsvImporter } from '../../platform/import';
 import { judicialOfficeId, townshipOf, townshipOfOfficeId } from '../../platform/region-codes';
-import { regionDirectory } from '../../platform/region-directory';
-import { requireCount, requirePastDate, requireRegion, requireText } from '../../platform/validation';
+import { regionExists, requireCount, requirePastDate, requireRegion, requireText } from '../../platform/validation';
 import type { Viewer } from '../../platform/viewer';
 import type { EducationDatabase } from './database';
 import type { EducationFormat, EducationTheme, RecordEducationEventInput } from './generated/resolvers-types';
@@ -59,14 +58,6 @@ export const EVENT_FIELDS: readonly EventField[] = [
   'title', 'theme', 'format', 'heldOn', 'regionCode', 'attendees', 'languages', 'organiserOfficeId', 'campaignId',
 ];
 
-let townships: Set<string> | undefined;
-
-/** Judicial keeps one office per township of the shared directory, with the id 'JO-<township code>'. */
-function officeExists(townshipCode: string): boolean {
-  townships ??= new Set(regionDirectory().filter((r) => r.level === 'TOWNSHIP').map((r) => r.code));
-  return townships.has(townshipCode);
-}
-
 /** The checks that need no database, in the order of the input's fields. */
 export function checkEventInput(input: RecordEducationEventInput | CheckedEvent, field: FieldNamer = inputField): CheckedEvent {
   const requestId = requireText(field('requestId'), String(input.requestId), MAX_ID_LENGTH);
@@ -85,7 +76,7 @@ export function checkEventInput(input: RecordEducationEventInput | CheckedEvent,
     const id = String(input.organiserOfficeId).trim();
     const officeTownship = townshipOfOfficeId(id);
     if (officeTownship === null) throw badUserInput(field('organiserOfficeId'), `${JSON.stringify(id.slice(0, MAX_ID_LENGTH))} is not a judicial office id ('JO-' and a township code)`);
-    if (!officeExists(officeTownship)) throw badUserInput(field('organiserOfficeId'), `no judicial office has the id ${id}`);
+    if (!regionExists(officeTownship)) throw badUserInput(field('organiserOfficeId'), `no judicial office has the id ${id}`);
     // A township's judicial office organises the events of its own township and villages.
     const eventTownship = townshipOf(regionCode)!;
     if (officeTownship !== eventTownship) {
@@ -180,7 +171,7 @@ export const educationEventImporter: CsvImporter<EducationDatabase, CheckedEvent
     );
   },
   async validate(db: Kysely<EducationDatabase>, input: CheckedEvent, viewer: Viewer) {
-    const event = checkEventInput(input, csvColumn);
+    const event = input;
     // The import command runs as a local operator (no token scopes); a caller limited to regions stays within them.
     if (!inViewerRegions(viewer, event.regionCode)) throw forbidden(`regionCode: ${event.regionCode} lies outside the regions of the import`);
     await checkEventReferences(db, event, csvColumn);

@@ -8,7 +8,7 @@
 import { sql, type Kysely, type Transaction, type Updateable } from 'kysely';
 import { badUserInput, hubError } from '../../platform/errors';
 import { townshipOfOfficeId } from '../../platform/region-codes';
-import { requirePastDate, requirePerson, requireRegion, today } from '../../platform/validation';
+import { regionExists, requirePastDate, requirePerson, requireRegion, today } from '../../platform/validation';
 import { idempotentCreate, requireWriteAccess, requireWriteScope, writeWithAudit, type WriteContext } from '../../platform/writes';
 import { WRITE_SCOPE } from './access';
 import type { LegalAidCaseRow, LegalAidCaseTable, LegalAidDatabase, PersonRecord } from './database';
@@ -61,11 +61,7 @@ export function checkApplication(input: LegalAidApplicationInput): Application {
     const officeId = input.referredByOfficeId;
     const township = townshipOfOfficeId(officeId);
     if (township === null) throw badUserInput(field, `${JSON.stringify(officeId)} is not a judicial office id ("JO-" and a township code)`);
-    try {
-      requireRegion(field, township, ['TOWNSHIP']);
-    } catch {
-      throw badUserInput(field, `no judicial office has the id ${officeId} (no township has the code ${township})`);
-    }
+    if (!regionExists(township)) throw badUserInput(field, `no judicial office has the id ${officeId} (no township has the code ${township})`);
     referredByOfficeId = officeId;
   }
   return { requestId, regionCode, category: input.category, appliedOn, applicant, referredByOfficeId };

@@ -8,8 +8,7 @@ import { inViewerRegions } from '../../platform/access';
 import { badUserInput, forbidden, hubError } from '../../platform/errors';
 import type { CsvImporter } from '../../platform/import';
 import { townshipOfOfficeId } from '../../platform/region-codes';
-import { regionsAtLevel } from '../../platform/region-directory';
-import { requireAmount, requirePastDate, requireRegion, requireText } from '../../platform/validation';
+import { regionExists, requireAmount, requirePastDate, requireRegion, requireText } from '../../platform/validation';
 import type { PartnersDatabase, ProjectRow } from './database';
 import type { ProjectStatus, RegisterProjectInput } from './generated/resolvers-types';
 import { integerId, PROJECT_ID_DIGITS } from './ids';
@@ -168,15 +167,12 @@ export async function changeStatus(
 // ---------------------------------------------------------------------------
 // recordLegalReview
 
-let townships: Set<string> | undefined;
-
 /** A township judicial office of the shared directory (JO-<township code>) in the project's county. */
 export function checkReviewingOffice(officeId: string, villageCode: string, field = 'officeId'): string {
   const id = officeId.trim();
   const township = townshipOfOfficeId(id);
   if (township === null) throw badUserInput(field, `${JSON.stringify(officeId)} is not a judicial office id (JO- and a 9-digit township code)`);
-  townships ??= new Set(regionsAtLevel('TOWNSHIP').map((region) => region.code));
-  if (!townships.has(township)) throw badUserInput(field, `no judicial office has the id ${id}: no township has the code ${township}`);
+  if (!regionExists(township)) throw badUserInput(field, `no judicial office has the id ${id}: no township has the code ${township}`);
   const county = villageCode.slice(0, 6);
   if (township.slice(0, 6) !== county) {
     throw badUserInput(field, `${id} is not in the project's county (${county}): a project's contracts are reviewed by a judicial office of its county`);
