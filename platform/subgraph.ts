@@ -169,6 +169,34 @@ export async function databaseReadiness(database: DatabaseHandle<unknown>, migra
   }
 }
 
+type FieldResolver = (root: unknown, args: unknown, ctx: SubgraphContext<unknown, unknown>, info: unknown) => unknown;
+
+/**
+ * The definition's resolvers, each mutation field followed by new loaders:
+ * whatever the request reads next (the mutation's own result, or a later
+ * mutation's) shows the write instead of what the loaders cached before it.
+ */
+function withFreshLoadersAfterWrites<DB, Loaders>(definition: SubgraphDefinition<DB, Loaders>): object {
+  const resolvers = definition.resolvers as Record<string, Record<string, unknown>>;
+  if (!resolvers.Mutation) return resolvers;
+  const mutation = Object.fromEntries(
+    Object.entries(resolvers.Mutation).map(([field, resolve]) => [
+      field,
+      typeof resolve !== 'function'
+        ? resolve
+        : async (root: unknown, args: unknown, ctx: SubgraphContext<DB, Loaders>, info: unknown) => {
+            try {
+              return await (resolve as FieldResolver)(root, args, ctx as SubgraphContext<unknown, unknown>, info);
+            } finally {
+              // In place: a resolver holding ctx.loaders sees the new ones too.
+              Object.assign(ctx.loaders as object, definition.createLoaders(ctx.db, ctx.viewer));
+            }
+          },
+    ]),
+  );
+  return { ...resolvers, Mutation: mutation };
+}
+
 export async function startSubgraph<DB, Loaders>(
   definition: SubgraphDefinition<DB, Loaders>,
   options: StartOptions = {},
@@ -196,7 +224,7 @@ export async function startSubgraph<DB, Loaders>(
 
     const schema = buildSubgraphSchema({
       typeDefs: loadTypeDefs(definition.directory),
-      resolvers: { Date: DateScalar, ...definition.resolvers } as GraphQLResolverMap<unknown>,
+      resolvers: { Date: DateScalar, ...withFreshLoadersAfterWrites(definition) } as GraphQLResolverMap<unknown>,
     });
     apollo = new ApolloServer<SubgraphContext<DB, Loaders>>({
       schema,

@@ -485,6 +485,17 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('partners writes on %s', (da
     const figures = async () =>
       expectOk(await hub.query(FIGURES, { county: f.county, village: f.village, partner: f.partnerId, today: { from: TODAY, to: TODAY } }));
 
+    test('a later mutation of the same request reads what an earlier one wrote', async () => {
+      const TWO = `mutation($a: RegisterProjectInput!, $b: RegisterProjectInput!) {
+        a: registerProject(input: $a) { id partner { projects(first: 0) { totalCount } } }
+        b: registerProject(input: $b) { id partner { projects(first: 0) { totalCount } } }
+      }`;
+      const before = expectOk(await hub.query(FIGURES, { county: f.county, village: f.village, partner: f.partnerId })).partner.projects.totalCount;
+      const both = expectOk(await hub.query(TWO, { a: input(), b: input() }, writer));
+      expect(both.a.partner.projects.totalCount).toBe(before + 1);
+      expect(both.b.partner.projects.totalCount).toBe(before + 2);
+    });
+
     test('stats, lists and totalCount reflect each write at once', async () => {
       const before = await figures();
       const created = await register({ budgetYuan: 123_456.78 });

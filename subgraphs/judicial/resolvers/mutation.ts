@@ -6,8 +6,6 @@
 import { hubError } from '../../../platform/errors';
 import { idempotentCreate, requireWriteAccess, requireWriteScope, writeWithAudit } from '../../../platform/writes';
 import { WRITE_SCOPE } from '../access';
-import { createJudicialLoaders } from '../loaders';
-import type { Context } from '../models';
 import type { MutationResolvers } from '../generated/resolvers-types';
 import {
   checkClosing,
@@ -20,11 +18,6 @@ import {
   insertMediationCase,
   updateOffice,
 } from '../writes';
-
-/** After a write, the request's loaders start afresh: whatever is read next (in this or a later mutation of the request) shows the write. */
-function renewLoaders(ctx: Context): void {
-  Object.assign(ctx.loaders, createJudicialLoaders(ctx.db, ctx.viewer));
-}
 
 /** Thrown inside the transaction when an update changes nothing: it rolls back, so no audit record is left for a non-write. */
 class NothingChanged extends Error {}
@@ -42,8 +35,6 @@ export const Mutation: MutationResolvers = {
         if (changed.length === 0) throw new NothingChanged();
         return { result: row, record: { recordType: 'JudicialOffice', recordId: id, fields: changed } };
       });
-      renewLoaders(ctx);
-      ctx.loaders.office.prime(id, updated);
       return updated;
     } catch (error) {
       if (!(error instanceof NothingChanged)) throw error;
@@ -62,7 +53,6 @@ export const Mutation: MutationResolvers = {
       { operation: 'recordMediationCase', requestId: checked.requestId, input: checked, recordType: 'MediationCase', fields: Object.keys(checked) },
       (trx) => insertMediationCase(trx, checked),
     );
-    renewLoaders(ctx);
     return (await findCase(ctx.db, id))!;
   },
 
@@ -76,7 +66,6 @@ export const Mutation: MutationResolvers = {
       result: await closeCase(trx, id, outcome, closedOn),
       record: { recordType: 'MediationCase', recordId: String(mediationCase.id), fields: ['outcome', 'closedOn'] },
     }));
-    renewLoaders(ctx);
     return closed;
   },
 };
