@@ -19,7 +19,7 @@
 // Needs PostgreSQL 15 or later (a unique constraint with NULLS NOT DISTINCT:
 // records without a date count under a NULL day, as they do in a plain query,
 // in no period but in "all time").
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type Migration, type RawBuilder } from 'kysely';
 import type { Period } from './period';
 
 export interface RollupMeasure {
@@ -128,6 +128,14 @@ export async function createRollup(db: Kysely<unknown>, rollup: Rollup): Promise
     for each statement execute function ${id(`${table}_on_truncate`)}()`.execute(db);
 
   await addContributions(rollup, [{ rows: source, sign: 1 }]).execute(db);
+}
+
+/** The migration creating a roll-up (createRollup), and removing it again (dropRollup). */
+export function rollupMigration(rollup: Rollup): Migration {
+  return {
+    up: (db: Kysely<unknown>) => createRollup(db, rollup),
+    down: (db: Kysely<unknown>) => dropRollup(db, rollup),
+  };
 }
 
 /** The migration step removing a roll-up (its triggers go with its functions). */
