@@ -544,6 +544,18 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('legal aid writes on %s', (d
       { line: 13, field: 'applicantName', message: 'applicantName: must not be empty' },
     ];
 
+    test('rows outside the importing regions are refused, as by the other agencies\' imports', async () => {
+      const before = await counts();
+      const report = await importCsv({ ...ctx(), viewer: { ...ctx().viewer, regions: ['652800'] } }, applicationImporter, readFileSync(GOOD_CSV, 'utf8'));
+      expect(report.written).toBe(0);
+      expect(report.problems.map((p) => [p.line, p.message])).toEqual([
+        [2, 'regionCode: 652922100201 lies outside the regions of the import'],
+        [3, 'regionCode: 652922101 lies outside the regions of the import'],
+        [4, 'regionCode: 652922101202 lies outside the regions of the import'],
+      ]);
+      expect(await counts()).toEqual(before);
+    });
+
     test('a file with bad rows reports each with its line and reason, and writes nothing', async () => {
       const before = await counts();
       const report = await importCsv(ctx(), applicationImporter, readFileSync(MIXED_CSV, 'utf8'));

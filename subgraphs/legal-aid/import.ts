@@ -5,7 +5,8 @@
 // (the last three may be left empty or left out). A problem is reported with
 // the column it is in.
 import { GraphQLError } from 'graphql';
-import { badUserInput } from '../../platform/errors';
+import { inViewerRegions } from '../../platform/access';
+import { badUserInput, forbidden } from '../../platform/errors';
 import type { CsvImporter } from '../../platform/import';
 import type { LegalAidDatabase } from './database';
 import type { LegalAidApplicationInput } from './generated/resolvers-types';
@@ -61,8 +62,10 @@ export const applicationImporter: CsvImporter<LegalAidDatabase, LegalAidApplicat
     return input;
   },
   // Everything is checked without the database: codes and office ids against the shared region directory.
-  async validate(_db, input) {
+  async validate(_db, input, viewer) {
     checkRow(input);
+    // The import command runs as a local operator (no token, all regions); a caller limited to regions stays within them.
+    if (!inViewerRegions(viewer, input.regionCode)) throw forbidden(`regionCode: ${input.regionCode} lies outside the regions of the import`);
   },
   write: (trx, input) => insertApplication(trx, checkApplication(input)),
 };
