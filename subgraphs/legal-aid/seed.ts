@@ -12,6 +12,7 @@ import { regionDirectory, type RegionRecord } from '../../platform/region-direct
 import { insertInChunks, type SeedOptions } from '../../platform/seed';
 import type { AdvisorSessionTable, LegalAidCaseTable, LegalAidDatabase, LegalAidProviderTable, VillageLegalAdvisorTable } from './database';
 import type { LegalAidCategory, LegalAidStatus } from './generated/resolvers-types';
+import { caseNumberPrefix } from './writes';
 
 /** Legal aid cases at scale 1; SEED_SCALE multiplies it. */
 export const CASES_AT_SCALE_1 = 30_000;
@@ -138,12 +139,11 @@ function numberCases(drafts: CaseDraft[]): Insertable<LegalAidCaseTable>[] {
   const ordered = [...drafts].sort((a, b) => (a.applied_on < b.applied_on ? -1 : a.applied_on > b.applied_on ? 1 : 0));
   const serials = new Map<string, number>();
   return ordered.map((draft) => {
-    const year = draft.applied_on.slice(0, 4);
-    const county = countyOf(draft.region_code);
-    const key = `${year}:${county}`;
-    const serial = (serials.get(key) ?? 0) + 1;
-    serials.set(key, serial);
-    return { ...draft, case_number: `(${year}) Xin ${county.slice(2)} Legal Aid No. ${serial}` };
+    // Numbered per county and year, as the mutation numbers them.
+    const prefix = caseNumberPrefix(draft.applied_on, draft.region_code);
+    const serial = (serials.get(prefix) ?? 0) + 1;
+    serials.set(prefix, serial);
+    return { ...draft, case_number: `${prefix}${serial}` };
   });
 }
 
