@@ -94,14 +94,6 @@ export function gatewayOptionsFromEnv(): GatewayOptions {
 export interface RunningGateway {
   url: string;
   port: number;
-  /** Subgraph name -> the URL the gateway calls. */
-  subgraphUrls: Record<string, string>;
-  /** Subgraph name -> its data source (breaker state, last call). */
-  dataSources: Map<string, HubDataSource>;
-  /** Reads the supergraph file again now, as a change to it would. */
-  reloadSupergraph(): Promise<'updated' | 'unchanged' | 'failed'>;
-  /** GraphQL requests being answered now. */
-  inFlight(): number;
   /** Drains (at most `graceMs`, default the gateway's shutdownGraceMs), then stops. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -124,7 +116,6 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     ? inlineSupergraph(options.supergraphSdl)
     : supergraphFile(options.supergraphPath ?? SUPERGRAPH_PATH, { watch: options.watchSupergraph ?? false, logger, onReload: (result) => reloads.inc({ result }) });
 
-  const subgraphUrls: Record<string, string> = {};
   const dataSources = new Map<string, HubDataSource>();
   const callMetrics = createSubgraphCallMetrics(metrics.registry, () => dataSources.values());
   const gateway = new ApolloGateway({
@@ -135,7 +126,6 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       const existing = dataSources.get(name);
       if (existing && existing.url === target) return existing;
       existing?.shutdown();
-      subgraphUrls[name] = target;
       const source = new HubDataSource({ name, url: target, settings, metrics: callMetrics, logger });
       dataSources.set(name, source);
       return source;
@@ -146,7 +136,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     await createIdentitySigner(options.identityPrivateKey ?? identityKeysFromEnv().privateKey!),
     requestTimeoutMs,
   );
-  const caching = await createResponseCaching({ enabled: options.responseCache ?? true, redisUrl: options.redisUrl, redisPrefix: options.redisPrefix });
+  const caching = await createResponseCaching({ enabled: options.responseCache ?? true, redisUrl: options.redisUrl, redisPrefix: options.redisPrefix, logger });
   const limits = requestLimits(options.limits);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -200,10 +190,6 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   return {
     url: running.url,
     port: running.port,
-    subgraphUrls,
-    dataSources,
-    reloadSupergraph: () => supergraph.reload(),
-    inFlight: running.inFlight,
     async stop(graceMs) {
       await running.close(graceMs);
       await apollo.stop();

@@ -30,6 +30,7 @@ import responseCachePlugin from '@apollo/server-plugin-response-cache';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { KeyvAdapter } from '@apollo/utils.keyvadapter';
 import KeyvRedis, { createClient, Keyv } from '@keyv/redis';
+import type { Logger } from '../platform/log';
 import type { GatewayContext } from './context';
 
 /** Redis keys start with REDIS_PREFIX (default `hub`), so one Redis can serve several hubs. */
@@ -40,8 +41,6 @@ export interface ResponseCaching {
   /** The gateway's ApolloServer cache (APQ and responses); undefined: Apollo's own in-memory cache. */
   cache?: KeyValueCache<string>;
   plugins: ApolloServerPlugin<GatewayContext>[];
-  /** The current data version (part of every response cache key). */
-  dataVersion(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -52,7 +51,7 @@ export function viewerKey(context: GatewayContext): string | null {
   return JSON.stringify([subject, agency, [...scopes].sort(), [...regions].sort()]);
 }
 
-export async function createResponseCaching(options: { enabled: boolean; redisUrl?: string; redisPrefix?: string }): Promise<ResponseCaching> {
+export async function createResponseCaching(options: { enabled: boolean; redisUrl?: string; redisPrefix?: string; logger: Logger }): Promise<ResponseCaching> {
   const prefix = options.redisPrefix ?? DEFAULT_REDIS_PREFIX;
   let cache: KeyValueCache<string> | undefined;
   let dataVersion: () => Promise<string>;
@@ -60,7 +59,7 @@ export async function createResponseCaching(options: { enabled: boolean; redisUr
   let close = async (): Promise<void> => undefined;
   if (options.redisUrl) {
     const client = createClient({ url: options.redisUrl });
-    client.on('error', (error: Error) => console.error('[gateway] redis error:', error.message));
+    client.on('error', (error: Error) => options.logger.error({ reason: error.message }, 'redis error'));
     await client.connect();
     cache = new KeyvAdapter(new Keyv<string>({ store: new KeyvRedis(client), namespace: prefix }));
     dataVersion = async () => (await client.get(versionKey(prefix))) ?? '0';
@@ -102,7 +101,7 @@ export async function createResponseCaching(options: { enabled: boolean; redisUr
       }),
     );
   }
-  return { cache, plugins, dataVersion, close };
+  return { cache, plugins, close };
 }
 
 /** Invalidates every gateway's cached responses from outside a gateway (the CSV import), through Redis. */

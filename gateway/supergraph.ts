@@ -25,8 +25,6 @@ export interface SupergraphState {
 export interface SupergraphSource {
   hook: SupergraphSdlHook;
   state(): SupergraphState;
-  /** Reads the file again now (what a change to the file triggers). */
-  reload(): Promise<'updated' | 'unchanged' | 'failed'>;
 }
 
 const version = (sdl: string): string => createHash('sha256').update(sdl).digest('hex').slice(0, 12);
@@ -48,7 +46,6 @@ export function inlineSupergraph(sdl: string): SupergraphSource {
       return { supergraphSdl: sdl };
     },
     state: () => ({ ...state }),
-    reload: async () => 'unchanged',
   };
 }
 
@@ -117,5 +114,5 @@ export function supergraphFile(file: string, options: SupergraphFileOptions = {}
     };
   };
 
-  return { hook, state: () => ({ ...state }), reload };
+  return { hook, state: () => ({ ...state }) };
 }

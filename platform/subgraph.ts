@@ -135,8 +135,6 @@ export interface RunningSubgraph<DB> {
   database: DatabaseHandle<DB>;
   /** GraphQL requests the subgraph has received since it started. */
   graphqlRequests(): number;
-  /** GraphQL requests being answered now. */
-  inFlight(): number;
   /** Drains (at most `graceMs`, default the subgraph's shutdownGraceMs), stops, closes the database. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -273,7 +271,6 @@ export async function startSubgraph<DB, Loaders>(
     port: running.port,
     database,
     graphqlRequests: running.graphqlRequests,
-    inFlight: running.inFlight,
     async stop(graceMs) {
       await running.close(graceMs);
       await runningApollo.stop();
