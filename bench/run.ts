@@ -16,7 +16,7 @@ import { importPKCS8, SignJWT } from 'jose';
 import pg from 'pg';
 import { DEFAULT_AUDIENCE } from '../gateway/auth';
 import pino from 'pino';
-import { SEED_SCALES } from '../platform/config';
+import { SEED_SCALES, stringFromEnv } from '../platform/config';
 import { createLogger } from '../platform/log';
 import { startSubgraph, type RunningSubgraph } from '../platform/subgraph';
 import { SUPERGRAPH_PATH } from '../schema/compose';
@@ -37,7 +37,7 @@ interface AutocannonResult {
   non2xx: number;
 }
 
-const env = (name: string, fallback: string) => process.env[name]?.trim() || fallback;
+const env = (name: string, fallback: string) => stringFromEnv(name) ?? fallback;
 const SETTINGS = {
   postgresUrl: env('BENCH_POSTGRES_URL', 'postgres://postgres@127.0.0.1:5432/postgres'),
   scale: env('BENCH_SEED_SCALE', 'bench'),
@@ -99,7 +99,6 @@ async function dropDatabases(): Promise<void> {
 // ---- subgraphs and gateways ----------------------------------------------------
 
 interface SubgraphSet {
-  subgraphs: RunningSubgraph<unknown>[];
   urls: Record<string, string>;
   statements(): number;
   requests(): number;
@@ -126,7 +125,6 @@ async function startSubgraphs(scaleName: string, identityPublicKey: string, labe
   }
   process.stderr.write(`  subgraphs at scale ${scaleName} ready in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
   return {
-    subgraphs,
     urls: Object.fromEntries(subgraphs.map((s) => [s.name, s.url])),
     statements: () => subgraphs.reduce((sum, s) => sum + s.database.statementCount(), 0),
     requests: () => subgraphs.reduce((sum, s) => sum + s.graphqlRequests(), 0),
@@ -137,7 +135,6 @@ async function startSubgraphs(scaleName: string, identityPublicKey: string, labe
 }
 
 interface GatewayProcess {
-  kind: GatewayKind;
   url: string;
   resetPeak(): Promise<void>;
   peak(): Promise<number>;
@@ -169,7 +166,6 @@ function startGatewayProcess(settings: GatewaySettings): Promise<GatewayProcess>
     child.once('message', (message: any) => {
       if (message?.type !== 'ready') return reject(new Error(`unexpected message ${JSON.stringify(message)}`));
       resolve({
-        kind: settings.kind,
         url: `http://127.0.0.1:${message.port}/graphql`,
         resetPeak: () => ask('reset', () => undefined),
         peak: () => ask('peak', (m) => m.rss as number),
@@ -206,12 +202,15 @@ function percentile(sorted: number[], p: number): number {
 
 let authorization = '';
 
+/** The request every run of a workload sends: the same headers and body for fetch and for autocannon. */
+const request = (workload: Workload) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json', authorization },
+  body: JSON.stringify({ query: workload.query, variables: workload.variables }),
+});
+
 async function post(url: string, workload: Workload): Promise<any> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization },
-    body: JSON.stringify({ query: workload.query, variables: workload.variables }),
-  });
+  const response = await fetch(url, request(workload));
   const body = (await response.json()) as any;
   if (response.status !== 200 || body.errors) throw new Error(`${workload.name} at ${url}: HTTP ${response.status} ${JSON.stringify(body.errors)}`);
   return body;
@@ -222,9 +221,7 @@ async function load(gateway: GatewayProcess, workload: Workload, seconds: number
   const latencies: number[] = [];
   const instance = autocannon({
     url: gateway.url,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization },
-    body: JSON.stringify({ query: workload.query, variables: workload.variables }),
+    ...request(workload),
     connections: SETTINGS.connections,
     duration: seconds,
   });
