@@ -43,10 +43,26 @@ export interface AuditRow {
   request_id: string;
 }
 
-export interface AuditedRead {
+/** Which record an audit record is about, and which of its fields were read or written. */
+export interface AuditedRecord {
   recordType: string;
   recordId: string;
   fields: string[];
+}
+
+export type AuditedRead = AuditedRecord;
+
+/** The hub_audit row of one read or write by the viewer, within the gateway's request. */
+export function auditRow(viewer: Viewer, requestId: string, action: 'READ' | 'WRITE', record: AuditedRecord) {
+  return {
+    subject: viewer.subject,
+    agency: viewer.agency,
+    action,
+    record_type: record.recordType,
+    record_id: record.recordId,
+    fields: record.fields,
+    request_id: requestId,
+  };
 }
 
 // Kysely<any>: the audit table is the platform's, in every subgraph's database.
@@ -59,17 +75,7 @@ export function createReadAudit(db: AnyDB, viewer: Viewer, requestId: string): D
     async (reads) => {
       await db
         .insertInto('hub_audit')
-        .values(
-          reads.map((read) => ({
-            subject: viewer.subject,
-            agency: viewer.agency,
-            action: 'READ',
-            record_type: read.recordType,
-            record_id: read.recordId,
-            fields: read.fields,
-            request_id: requestId,
-          })),
-        )
+        .values(reads.map((read) => auditRow(viewer, requestId, 'READ', read)))
         .execute();
       return reads.map(() => true as const);
     },

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Migration, type Transaction } from 'kysely';
 import { hasScope, inViewerRegions } from './access';
+import { auditRow, type AuditedRecord } from './audit';
 import { badUserInput, forbidden, hubError } from './errors';
 import type { Viewer } from './viewer';
 
@@ -45,25 +46,10 @@ export function requireWriteAccess(viewer: Viewer, scope: string, regionCode: st
   if (!inViewerRegions(viewer, regionCode)) throw forbidden('the record lies outside the regions your token covers');
 }
 
-export interface WriteRecord {
-  recordType: string;
-  recordId: string;
-  fields: string[];
-}
+export type WriteRecord = AuditedRecord;
 
 async function auditWrite(trx: AnyDB, ctx: WriteContext<unknown>, record: WriteRecord): Promise<void> {
-  await trx
-    .insertInto('hub_audit')
-    .values({
-      subject: ctx.viewer.subject,
-      agency: ctx.viewer.agency,
-      action: 'WRITE',
-      record_type: record.recordType,
-      record_id: record.recordId,
-      fields: record.fields,
-      request_id: ctx.requestId,
-    })
-    .execute();
+  await trx.insertInto('hub_audit').values(auditRow(ctx.viewer, ctx.requestId, 'WRITE', record)).execute();
 }
 
 /**
