@@ -8,7 +8,6 @@
 // peak memory is its own); autocannon sends the load from this process. Every
 // gateway calls the same subgraphs over HTTP.
 import { fork, type ChildProcess } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +22,7 @@ import { SUPERGRAPH_PATH } from '../schema/compose';
 import { listSubgraphs } from '../schema/subgraphs';
 import type { GatewayKind, GatewaySettings } from './gateway-process';
 import { SCORECARD, SCORECARD_VARIABLES, TOWNSHIP_DETAIL, TOWNSHIP_DETAIL_VARIABLES, WIDE_LIST, wideListVariables } from './workloads';
+import { newEd25519KeyPair } from '../platform/dev-keys';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as (options: Record<string, unknown>) => AutocannonInstance;
@@ -273,8 +273,8 @@ const round2 = (value: number) => Math.round(value * 100) / 100;
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const tokenKeys = generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
-  const identityKeys = generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  const tokenKeys = newEd25519KeyPair();
+  const identityKeys = newEd25519KeyPair();
   // A dashboard's token (no case scopes): the hub verifies it on every request; the bare gateway ignores it.
   authorization = `Bearer ${await new SignJWT({ sub: 'bench-dashboard', agency: 'judicial' })
     .setProtectedHeader({ alg: 'EdDSA' }).setIssuer(ISSUER).setAudience(DEFAULT_AUDIENCE).setIssuedAt().setExpirationTime('2h')

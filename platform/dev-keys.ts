@@ -17,6 +17,14 @@ export interface PemKeyPair {
   publicKey: string;
 }
 
+/** A new Ed25519 key pair in PEM (PKCS #8 private, SPKI public), as every key setting of the hub takes it. */
+export function newEd25519KeyPair(): PemKeyPair {
+  return generateKeyPairSync('ed25519', {
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
+}
+
 export function isProduction(): boolean {
   return process.env.NODE_ENV === 'production';
 }
@@ -33,10 +41,7 @@ export function devKeyPair(purpose: DevKeyPurpose): PemKeyPair {
     return JSON.parse(readFileSync(file, 'utf8')) as PemKeyPair;
   } catch {
     mkdirSync(DEV_KEYS_DIR, { recursive: true, mode: 0o700 });
-    const { privateKey, publicKey } = generateKeyPairSync('ed25519', {
-      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-      publicKeyEncoding: { type: 'spki', format: 'pem' },
-    });
+    const { privateKey, publicKey } = newEd25519KeyPair();
     const candidate = `${file}.${process.pid}.tmp`;
     writeFileSync(candidate, JSON.stringify({ privateKey, publicKey }), { mode: 0o600 });
     try {

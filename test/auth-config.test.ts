@@ -4,10 +4,11 @@ import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import { authConfigFromEnv, DEFAULT_AUDIENCE } from '../gateway/auth';
 import { startGateway, type GatewayOptions } from '../gateway/gateway';
 import { IDENTITY_KEYS, postGraphQL, signToken, startHub, TEST_ISSUER, TOKEN_KEYS, type Hub } from './harness';
+import { newEd25519KeyPair } from '../platform/dev-keys';
 
 const root = path.join(__dirname, '..');
 
@@ -47,7 +48,7 @@ describe('verification keys', () => {
       const good = await meThrough({ auth }, `Bearer ${await signToken({ sub: 'via-jwks', scope: 'analyst' })}`);
       expect(good.data!.me).toEqual({ subject: 'via-jwks', scopes: ['analyst'] });
       expect(fetches).toBeGreaterThan(0);
-      const other = generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+      const other = newEd25519KeyPair();
       const bad = await meThrough({ auth }, `Bearer ${await signToken({ sub: 'intruder' }, { privateKey: other.privateKey })}`);
       expect(bad.status).toBe(401);
       expect(bad.errors![0].extensions?.code).toBe('UNAUTHENTICATED');

@@ -1,7 +1,6 @@
 // Starts a real hub for a test file: every subgraph (on PGlite, or on fresh
 // PostgreSQL databases) and the gateway, on free ports, in this process so that
 // tests can read each database's SQL statement count. Requests go over HTTP.
-import { generateKeyPairSync } from 'node:crypto';
 import pg from 'pg';
 import { importPKCS8, SignJWT } from 'jose';
 import { DEFAULT_AUDIENCE, type AuthConfig } from '../gateway/auth';
@@ -10,22 +9,16 @@ import { createIdentitySigner, IDENTITY_HEADER } from '../platform/identity';
 import { ANONYMOUS, type Viewer } from '../platform/viewer';
 import { startSubgraph, type RunningSubgraph } from '../platform/subgraph';
 import { listSubgraphs } from '../schema/subgraphs';
+import { newEd25519KeyPair } from '../platform/dev-keys';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
 /** The server the PostgreSQL tests create their databases on. */
 export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-function ed25519Pair(): { privateKey: string; publicKey: string } {
-  return generateKeyPairSync('ed25519', {
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-  });
-}
-
 /** Keys of the test hubs: callers' tokens are signed with TOKEN_KEYS, the gateway's forwarded identity with IDENTITY_KEYS. */
-export const TOKEN_KEYS = ed25519Pair();
-export const IDENTITY_KEYS = ed25519Pair();
+export const TOKEN_KEYS = newEd25519KeyPair();
+export const IDENTITY_KEYS = newEd25519KeyPair();
 export const TEST_ISSUER = 'rule-of-law-hub-test';
 
 export interface TokenClaims {

@@ -2,20 +2,16 @@
 // in at the gateway, that subgraphs answer only the gateway, and that case
 // records and personal data reach only callers with the scope and the region,
 // on every path, with an audit record for each read of personal data.
-import { generateKeyPairSync } from 'node:crypto';
 import { importPKCS8, SignJWT } from 'jose';
 import { sql, type Kysely } from 'kysely';
 import { IDENTITY_HEADER } from '../platform/identity';
 import { identityHeaders, IDENTITY_KEYS, postGraphQL, signToken, startHub, TOKEN_KEYS, type GraphQLResponse, type Hub, type TokenClaims } from './harness';
+import { newEd25519KeyPair } from '../platform/dev-keys';
 
 const JUDICIAL_WORKER = { agency: 'judicial', scope: 'judicial:cases judicial:pii' };
 const LEGAL_AID_WORKER = { agency: 'legal-aid', scope: 'legal-aid:cases legal-aid:pii' };
 /** Limited to Wensu County (652922) of Aksu prefecture (652900). */
 const WENSU = ['652922'];
-
-function otherKeyPair() {
-  return generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
-}
 
 function base64url(value: unknown): string {
   return Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
@@ -63,7 +59,7 @@ describe('access', () => {
     });
 
     test('a token signed with another key is refused', async () => {
-      await expectRefused(`Bearer ${await signToken({ scope: 'judicial:pii' }, { privateKey: otherKeyPair().privateKey })}`);
+      await expectRefused(`Bearer ${await signToken({ scope: 'judicial:pii' }, { privateKey: newEd25519KeyPair().privateKey })}`);
     });
 
     test('a wrong audience or issuer is refused', async () => {
@@ -121,7 +117,7 @@ describe('access', () => {
     });
 
     test.each(probes)('%s with a forged identity is 401', async (_name, body) => {
-      const forged = await identityHeaders({ subject: 'intruder', agency: 'judicial', scopes: ['judicial:cases', 'judicial:pii'], regions: [] }, otherKeyPair().privateKey);
+      const forged = await identityHeaders({ subject: 'intruder', agency: 'judicial', scopes: ['judicial:cases', 'judicial:pii'], regions: [] }, newEd25519KeyPair().privateKey);
       const response = await postGraphQL(hub.subgraphs.judicial.url, body, forged);
       expect(response.status).toBe(401);
       expect(response.data).toBeUndefined();
