@@ -169,69 +169,66 @@ describe('two gateway replicas sharing Redis', () => {
   });
 });
 
-describe('persisted queries and warmed query plans', () => {
+describe('without response caching', () => {
+  // One hub for both groups: what they check is counted from before to after each request, or set at start-up.
   let hub: Hub;
   beforeAll(async () => {
     hub = await startHub({ gateway: { responseCache: false } });
   });
   afterAll(() => hub?.stop());
 
-  test('automatic persisted queries: an unknown hash is asked for, then the hash alone is enough', async () => {
-    const persistedQuery = { version: 1, sha256Hash: createHash('sha256').update(SCORECARD).digest('hex') };
-    const unknown = await postGraphQL(hub.gateway.url, { variables: SCORECARD_VARIABLES, extensions: { persistedQuery } });
-    expect(unknown.errors?.[0].extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
-    const registered = await postGraphQL(hub.gateway.url, { query: SCORECARD, variables: SCORECARD_VARIABLES, extensions: { persistedQuery } });
-    expect(registered.errors).toBeUndefined();
-    const byHash = await postGraphQL(hub.gateway.url, { variables: SCORECARD_VARIABLES, extensions: { persistedQuery } });
-    expect(byHash).toEqual(registered);
+  describe('persisted queries and warmed query plans', () => {
+    test('automatic persisted queries: an unknown hash is asked for, then the hash alone is enough', async () => {
+      const persistedQuery = { version: 1, sha256Hash: createHash('sha256').update(SCORECARD).digest('hex') };
+      const unknown = await postGraphQL(hub.gateway.url, { variables: SCORECARD_VARIABLES, extensions: { persistedQuery } });
+      expect(unknown.errors?.[0].extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+      const registered = await postGraphQL(hub.gateway.url, { query: SCORECARD, variables: SCORECARD_VARIABLES, extensions: { persistedQuery } });
+      expect(registered.errors).toBeUndefined();
+      const byHash = await postGraphQL(hub.gateway.url, { variables: SCORECARD_VARIABLES, extensions: { persistedQuery } });
+      expect(byHash).toEqual(registered);
+    });
+
+    test('the registered operations are planned at start-up; a first request of one is not planned again', async () => {
+      const ready = (await (await fetch(hub.gateway.url.replace('/graphql', '/ready'))).json()) as { warmedPlans: number };
+      expect(ready.warmedPlans).toBe(4);
+      const planner = jest.spyOn(QueryPlanner.prototype, 'buildQueryPlan');
+      try {
+        const named = await postGraphQL(hub.gateway.url, { query: SCORECARD, operationName: 'RegionScorecard', variables: { code: '653100' } });
+        expect(named.errors).toBeUndefined();
+        const unnamed = await hub.query(SCORECARD, { code: '653100' });
+        expect(unnamed.errors).toBeUndefined();
+        expect(planner).not.toHaveBeenCalled();
+        // An operation that is not registered is planned on its first request.
+        await hub.query('{ region(code: "653100") { name legalAidStats { closed } } }');
+        expect(planner).toHaveBeenCalledTimes(1);
+      } finally {
+        planner.mockRestore();
+      }
+    });
   });
 
-  test('the registered operations are planned at start-up; a first request of one is not planned again', async () => {
-    const ready = (await (await fetch(hub.gateway.url.replace('/graphql', '/ready'))).json()) as { warmedPlans: number };
-    expect(ready.warmedPlans).toBe(4);
-    const planner = jest.spyOn(QueryPlanner.prototype, 'buildQueryPlan');
-    try {
-      const named = await postGraphQL(hub.gateway.url, { query: SCORECARD, operationName: 'RegionScorecard', variables: { code: '653100' } });
-      expect(named.errors).toBeUndefined();
-      const unnamed = await hub.query(SCORECARD, { code: '653100' });
-      expect(unnamed.errors).toBeUndefined();
-      expect(planner).not.toHaveBeenCalled();
-      // An operation that is not registered is planned on its first request.
-      await hub.query('{ region(code: "653100") { name legalAidStats { closed } } }');
-      expect(planner).toHaveBeenCalledTimes(1);
-    } finally {
-      planner.mockRestore();
+  describe('workload 3 (the wide list)', () => {
+    async function statementsFor(first: number): Promise<{ sql: Record<string, number>; subgraphRequests: number }> {
+      const names = Object.keys(hub.subgraphs);
+      const before = Object.fromEntries(names.map((name) => [name, hub.statements(name)]));
+      const requestsBefore = hub.subgraphRequests();
+      const { data, errors } = await hub.query(WIDE_LIST, wideListVariables(first));
+      expect(errors).toBeUndefined();
+      expect(data!.judicialOffices.nodes).toHaveLength(first);
+      expect(data!.judicialOffices.nodes.every((o: any) => o.educationEvents.nodes.length <= 5)).toBe(true);
+      return {
+        sql: Object.fromEntries(names.map((name) => [name, hub.statements(name) - before[name]])),
+        subgraphRequests: hub.subgraphRequests() - requestsBefore,
+      };
     }
-  });
-});
 
-describe('workload 3 (the wide list) without response caching', () => {
-  let hub: Hub;
-  beforeAll(async () => {
-    hub = await startHub({ gateway: { responseCache: false } });
-  });
-  afterAll(() => hub?.stop());
-
-  async function statementsFor(first: number): Promise<{ sql: Record<string, number>; subgraphRequests: number }> {
-    const names = Object.keys(hub.subgraphs);
-    const before = Object.fromEntries(names.map((name) => [name, hub.statements(name)]));
-    const requestsBefore = hub.subgraphRequests();
-    const { data, errors } = await hub.query(WIDE_LIST, wideListVariables(first));
-    expect(errors).toBeUndefined();
-    expect(data!.judicialOffices.nodes).toHaveLength(first);
-    expect(data!.judicialOffices.nodes.every((o: any) => o.educationEvents.nodes.length <= 5)).toBe(true);
-    return {
-      sql: Object.fromEntries(names.map((name) => [name, hub.statements(name) - before[name]])),
-      subgraphRequests: hub.subgraphRequests() - requestsBefore,
-    };
-  }
-
-  test('sends the same SQL statements, per subgraph, and the same subgraph requests for 100 offices as for 10', async () => {
-    await statementsFor(10); // warm the query plan
-    const at10 = await statementsFor(10);
-    const at100 = await statementsFor(100);
-    expect(at100).toEqual(at10);
-    // One statement per entity type per fetch stage: the office page (and its count), referrals, events.
-    expect(at10.subgraphRequests).toBe(3);
+    test('sends the same SQL statements, per subgraph, and the same subgraph requests for 100 offices as for 10', async () => {
+      await statementsFor(10); // warm the query plan
+      const at10 = await statementsFor(10);
+      const at100 = await statementsFor(100);
+      expect(at100).toEqual(at10);
+      // One statement per entity type per fetch stage: the office page (and its count), referrals, events.
+      expect(at10.subgraphRequests).toBe(3);
+    });
   });
 });
