@@ -4,7 +4,6 @@
 // with its code and field and nothing written, the write scope and regions,
 // requestId idempotency (also two identical requests at once), a failure in
 // the middle of the write, and the CSV import (importCsv and `npm run import`).
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildASTSchema, findBreakingChanges, parse } from 'graphql';
@@ -20,7 +19,7 @@ import type { EducationDatabase, EducationEventTable } from '../subgraphs/educat
 import { EVENTS_AT_SCALE_1 } from '../subgraphs/education/seed';
 import education from '../subgraphs/education/subgraph';
 import { checkEventInput, educationEventImporter, insertEvent } from '../subgraphs/education/writes';
-import { createTestDatabase, IDENTITY_KEYS, signToken, startHub, type DatabaseKind, type GraphQLResponse, type Hub, type TokenClaims } from './harness';
+import { createTestDatabase, IDENTITY_KEYS, npmRun, signToken, startHub, type DatabaseKind, type GraphQLResponse, type Hub, type TokenClaims } from './harness';
 
 const SCALE = 0.05;
 const ROOT = path.join(__dirname, '..');
@@ -413,17 +412,7 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('recordEducationEvent on %s'
 });
 
 describe('npm run import on PostgreSQL', () => {
-  function npmImport(file: string, env: Record<string, string>, ...flags: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn('npm', ['run', '-s', 'import', '--', 'education', file, ...flags], { cwd: ROOT, env: { ...process.env, ...env } });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk) => (stdout += chunk));
-      child.stderr.on('data', (chunk) => (stderr += chunk));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
-  }
+  const npmImport = (file: string, env: Record<string, string>, ...flags: string[]) => npmRun('import', ['education', file, ...flags], { ...process.env, ...env });
 
   test('loads a good file (exit 0; again: nothing more), refuses a bad one whole (exit 1, each bad line on stderr)', async () => {
     const database = await createTestDatabase('education_import');

@@ -1,6 +1,8 @@
 // Starts a real hub for a test file: every subgraph (on PGlite, or on fresh
 // PostgreSQL databases) and the gateway, on free ports, in this process so that
 // tests can read each database's SQL statement count. Requests go over HTTP.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
 import pg from 'pg';
 import { importPKCS8, SignJWT } from 'jose';
 import { DEFAULT_AUDIENCE, type AuthConfig } from '../gateway/auth';
@@ -219,4 +221,20 @@ export async function pageThrough(
     after = connection.pageInfo.endCursor;
   }
   return { ids, totalCount };
+}
+
+export interface CommandResult {
+  /** The exit code; -1 when the command was killed (its timeout, a signal). */
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** `npm run -s <script> -- <args>` in the repository with exactly this environment: its exit code and output. */
+export function npmRun(script: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<CommandResult> {
+  return new Promise((resolve) => {
+    execFile('npm', ['run', '-s', script, '--', ...args], { cwd: path.join(__dirname, '..'), env, timeout: timeoutMs }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+    });
+  });
 }

@@ -6,7 +6,6 @@
 // life-cycle conflicts, figures that show a write at once, the audit record of
 // each write, the CSV import (importCsv and `npm run import`), and a database
 // connection lost in the middle of a write.
-import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
@@ -15,9 +14,8 @@ import { identityCheckCharacter } from '../platform/people';
 import { today } from '../platform/validation';
 import type { Viewer } from '../platform/viewer';
 import { mediationCaseImporter } from '../subgraphs/judicial/import';
-import { IDENTITY_KEYS, signToken, startHub, TEST_POSTGRES_URL, type DatabaseKind, type GraphQLResponse, type Hub, type TokenClaims } from './harness';
+import { IDENTITY_KEYS, npmRun, signToken, startHub, TEST_POSTGRES_URL, type DatabaseKind, type GraphQLResponse, type Hub, type TokenClaims } from './harness';
 
-const ROOT = path.join(__dirname, '..');
 const FIXTURES = path.join(__dirname, 'fixtures', 'judicial');
 
 /** Wensu County (Aksu prefecture), its township 652922100 with its office, and two of its villages. */
@@ -77,20 +75,6 @@ interface Snapshot {
   /** Digests of every row, so that a changed row shows too. */
   offices: string;
   caseRows: string;
-}
-
-interface ExecResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<ExecResult> {
-  return new Promise((resolve) => {
-    execFile(command, args, { cwd: ROOT, env, timeout: 120_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
-  });
 }
 
 describe.each<DatabaseKind>(['pglite', 'postgres'])('judicial writes on %s', (database) => {
@@ -570,14 +554,14 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('judicial writes on %s', (da
         const before = await figures('652922100203');
         const start = await snapshot();
 
-        const refused = await run('npm', ['run', '-s', 'import', '--', 'judicial', path.join(FIXTURES, 'mediation-cases-bad.csv')], env);
+        const refused = await npmRun('import', ['judicial', path.join(FIXTURES, 'mediation-cases-bad.csv')], env);
         expect(refused.code).toBe(1);
         expect(refused.stderr).toMatch(/^line 3: receivedOn: must not be in the future/m);
         expect(refused.stderr).toMatch(/^line 12: has 6 cells/m);
         expect(refused.stdout).toMatch(/11 rows: 0 written, 0 already present, 9 refused \(nothing written/);
         expect(await snapshot()).toEqual(start);
 
-        const loaded = await run('npm', ['run', '-s', 'import', '--', 'judicial', path.join(FIXTURES, 'mediation-cases-cli.csv')], env);
+        const loaded = await npmRun('import', ['judicial', path.join(FIXTURES, 'mediation-cases-cli.csv')], env);
         expect(loaded).toMatchObject({ code: 0, stderr: '' });
         expect(loaded.stdout).toMatch(/2 rows: 2 written, 0 already present, 0 refused/);
         const after = await figures('652922100203');

@@ -7,7 +7,6 @@
 // that follow a write at once, the audit trail, a write failing in the middle,
 // and the CSV import (importCsv, and `npm run import` as a command).
 import { today } from '../platform/validation';
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
@@ -17,7 +16,7 @@ import { identityCheckCharacter } from '../platform/people';
 import { regionDirectory } from '../platform/region-directory';
 import { applicationImporter } from '../subgraphs/legal-aid/import';
 import type { LegalAidDatabase } from '../subgraphs/legal-aid/database';
-import { createTestDatabase, signToken, startHub, type DatabaseKind, type GraphQLResponse, type Hub, type TokenClaims } from './harness';
+import { createTestDatabase, npmRun, signToken, startHub, type DatabaseKind, type GraphQLResponse, type Hub, type TokenClaims } from './harness';
 
 const WENSU = '652922';
 const directory = regionDirectory();
@@ -590,16 +589,7 @@ describe('npm run import', () => {
   });
   afterAll(() => database?.drop());
 
-  function runImport(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    return new Promise((resolve) => {
-      execFile(
-        'npm',
-        ['run', '-s', 'import', '--', 'legal-aid', ...args],
-        { cwd: path.join(__dirname, '..'), env: { ...process.env, LEGAL_AID_DATABASE_URL: database.url }, timeout: 60_000 },
-        (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-      );
-    });
-  }
+  const runImport = (...args: string[]) => npmRun('import', ['legal-aid', ...args], { ...process.env, LEGAL_AID_DATABASE_URL: database.url });
 
   async function storedNames(): Promise<string[]> {
     const client = new pg.Client({ connectionString: database.url });

@@ -6,7 +6,6 @@
 // once), the project life cycle, write scopes and regions, the audit record,
 // figures of the read API after each write, a failure in the middle of a
 // write, and the CSV import (importCsv and `npm run import`).
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
@@ -16,9 +15,8 @@ import { today } from '../platform/validation';
 import type { Viewer } from '../platform/viewer';
 import type { PartnersDatabase } from '../subgraphs/partners/database';
 import { projectImporter } from '../subgraphs/partners/writes';
-import { signToken, startHub, TEST_POSTGRES_URL, type DatabaseKind, type GraphQLResponse, type Hub } from './harness';
+import { npmRun, signToken, startHub, TEST_POSTGRES_URL, type DatabaseKind, type GraphQLResponse, type Hub } from './harness';
 
-const ROOT = path.join(__dirname, '..');
 const FIXTURES = path.join(__dirname, 'fixtures', 'partners');
 
 const PROJECT = 'id title partner { id name } village { code name } budgetYuan status startedOn completedOn legallyReviewed reviewingOffice { id name }';
@@ -711,7 +709,7 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('partners writes on %s', (da
         const name = (await sql<{ name: string }>`select current_database() as name`.execute(db)).rows[0].name;
         const url = new URL(TEST_POSTGRES_URL);
         url.pathname = `/${name}`;
-        const command = (file: string) => runImport(['partners', path.join(FIXTURES, file)], { PARTNERS_DATABASE_URL: url.toString() });
+        const command = (file: string) => npmRun('import', ['partners', path.join(FIXTURES, file)], { ...process.env, PARTNERS_DATABASE_URL: url.toString() });
 
         const before = await snapshot();
         const bad = await command('projects-bad.csv');
@@ -742,15 +740,3 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('partners writes on %s', (da
   });
 });
 
-/** `npm run import -- <args>` as a child process; its exit code and output. */
-function runImport(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '-s', 'import', '--', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}

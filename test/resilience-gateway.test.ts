@@ -9,6 +9,7 @@
 // HTTP 503, or answers after the gateway's timeout. The gateway runs in this
 // process, so that its settings can be small; tracing is tested with the
 // judicial subgraph and the gateway as processes.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -37,7 +38,6 @@ function supergraphOf(sdl: string, url: string): string {
   return result.supergraphSdl;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const LEAKS = /10\.0\.0\.7|https?:\/\/|overloaded|stack|HTTP \d{3}|counting\.js/i;
 
 describe('gateway call policy and supergraph reload (a counting subgraph process)', () => {

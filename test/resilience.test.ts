@@ -10,6 +10,7 @@
 // - a database unreachable: PostgreSQL refusing connections to it;
 // - a stop while a request is in flight: SIGTERM to gateway and subgraph while
 //   the subgraph's query waits on a lock.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer } from 'node:net';
 import pg from 'pg';
 import { createTestDatabase, postGraphQL, signToken, TEST_POSTGRES_URL, type GraphQLResponse } from './harness';
@@ -70,7 +71,6 @@ async function freePort(): Promise<number> {
   });
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('one agency down is not the hub down (real processes)', () => {
   let database: { url: string; drop(): Promise<void> };

@@ -6,21 +6,17 @@
 // concurrent writers (PostgreSQL), after a rolled-back change, and after a
 // TRUNCATE. A change made with the triggers off is found by the check and
 // repaired by the rebuild, also through `npm run rollups` (PostgreSQL).
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { sql, type Kysely } from 'kysely';
+import { envPrefix } from '../platform/config';
 import { regionRange } from '../platform/region-codes';
 import { checkRollup, rebuildRollup, rollupTotals, type Rollup } from '../platform/rollups';
 import { startSubgraph, type RunningSubgraph } from '../platform/subgraph';
 import { listSubgraphs } from '../schema/subgraphs';
-import { createTestDatabase, IDENTITY_KEYS, type DatabaseKind } from './harness';
+import { createTestDatabase, IDENTITY_KEYS, npmRun, type DatabaseKind } from './harness';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyDB = Kysely<any>;
 type Period = { from: string | null; to: string | null } | null;
-
-const ROOT = path.join(__dirname, '..');
 
 /** Every roll-up of every subgraph, as its definition lists them. */
 const CASES = listSubgraphs().flatMap((info) => {
@@ -202,20 +198,14 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('roll-ups on %s', (kind) => 
       test(`${rollup.table}: npm run rollups -- check finds a difference (exit 1), rebuild repairs it (exit 0)`, async () => {
         await changeBehindTriggers(40);
         const run = (action: string) =>
-          promisify(execFile)('node', ['--import', 'tsx', 'scripts/rollups.ts', action, definition.name], {
-            cwd: ROOT,
-            env: { ...process.env, [`${definition.name.toUpperCase().replace(/-/g, '_')}_DATABASE_URL`]: databaseUrl },
-          }).then(
-            ({ stdout }) => ({ code: 0, stdout }),
-            (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
-          );
+          npmRun('rollups', [action, definition.name], { ...process.env, [`${envPrefix(definition.name)}_DATABASE_URL`]: databaseUrl });
         const checked = await run('check');
         expect(checked.code).toBe(1);
         expect(checked.stdout).toMatch(new RegExp(`${rollup.table}: \\d+ region-days differ from ${rollup.source}`));
         const rebuilt = await run('rebuild');
-        expect(rebuilt).toEqual({ code: 0, stdout: expect.stringContaining(`${rollup.table}: rebuilt from ${rollup.source}`) });
+        expect(rebuilt).toMatchObject({ code: 0, stdout: expect.stringContaining(`${rollup.table}: rebuilt from ${rollup.source}`) });
         const again = await run('check');
-        expect(again).toEqual({ code: 0, stdout: expect.stringContaining(`${rollup.table}: agrees with ${rollup.source}`) });
+        expect(again).toMatchObject({ code: 0, stdout: expect.stringContaining(`${rollup.table}: agrees with ${rollup.source}`) });
       });
     }
 
