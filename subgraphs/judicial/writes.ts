@@ -103,10 +103,8 @@ export function checkMediationCaseInput(input: MediationCaseInput): MediationCas
   const receivedOn = requirePastDate('input.receivedOn', input.receivedOn);
   if (input.parties.length === 0) throw badUserInput('input.parties', 'must name at least one party');
   if (input.parties.length > MAX_PARTIES) throw badUserInput('input.parties', `must name at most ${MAX_PARTIES} parties, not ${input.parties.length}`);
-  const parties = input.parties.map((person, i) => {
-    const { name, idNumber, phone } = requirePerson(`input.parties[${i}]`, person);
-    return { name, ...(idNumber !== null ? { idNumber } : {}), ...(phone !== null ? { phone } : {}) };
-  });
+  // Absent and null idNumber or phone are the same (inputHash leaves nulls out): a replay compares equal.
+  const parties = input.parties.map((person, i) => requirePerson(`input.parties[${i}]`, person));
   return { requestId, officeId, regionCode, category: input.category, receivedOn, parties };
 }
 
