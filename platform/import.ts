@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { GraphQLError } from 'graphql';
 import type { Kysely, Transaction } from 'kysely';
+import { badUserInput } from './errors';
 import type { Viewer } from './viewer';
 import { createInTransaction, inputHash, type CreateRequest, type WriteContext } from './writes';
 
@@ -48,6 +49,20 @@ function problemOf(line: number, error: unknown): RowProblem {
     return { line, field: (error.extensions.field as string | undefined) ?? null, message: error.message };
   }
   throw error;
+}
+
+/**
+ * A mutation check's BAD_USER_INPUT error on an input field (`input.appliedOn:
+ * must be ...`), raised again naming the file's column instead (`appliedOn:
+ * must be ...`). `toColumn` gets the field and the reason and gives the column
+ * and reason to report, or undefined to leave the error as it is.
+ */
+export function inColumn(error: unknown, toColumn: (field: string, reason: string) => [column: string, reason: string] | undefined): unknown {
+  if (!(error instanceof GraphQLError) || error.extensions.code !== 'BAD_USER_INPUT' || typeof error.extensions.field !== 'string') return error;
+  const field = error.extensions.field;
+  const reason = error.message.startsWith(`${field}: `) ? error.message.slice(field.length + 2) : error.message;
+  const renamed = toColumn(field, reason);
+  return renamed ? badUserInput(...renamed) : error;
 }
 
 /** Splits a list cell ("Uyghur; Mandarin") into items. */

@@ -8,10 +8,9 @@
 // partyPhones (optional) list theirs in the same order, one item per party
 // (an item may be empty: "652922199003070014;" gives the second party none).
 // A problem is reported by column: `partyIdNumbers: party 2 is not a valid ...`.
-import { GraphQLError } from 'graphql';
 import { inViewerRegions } from '../../platform/access';
 import { badUserInput, forbidden } from '../../platform/errors';
-import type { CsvImporter } from '../../platform/import';
+import { inColumn, type CsvImporter } from '../../platform/import';
 import type { JudicialDatabase } from './database';
 import type { MediationCategory } from './generated/resolvers-types';
 import { checkMediationCaseInput, checkMediationCaseOffice, insertMediationCase, MEDIATION_CATEGORIES, type MediationCaseInput } from './writes';
@@ -22,13 +21,12 @@ const PERSON_COLUMNS: Record<string, string> = { name: 'partyNames', idNumber: '
 
 /** A check's error on an input field (`input.parties[1].idNumber`), told by the column it came from (`partyIdNumbers: party 2 ...`). */
 function byColumn(error: unknown): unknown {
-  if (!(error instanceof GraphQLError) || error.extensions.code !== 'BAD_USER_INPUT' || typeof error.extensions.field !== 'string') return error;
-  const field = error.extensions.field;
-  const reason = error.message.startsWith(`${field}: `) ? error.message.slice(field.length + 2) : error.message;
-  const party = /^input\.parties\[(\d+)\]\.(\w+)$/.exec(field);
-  if (party) return badUserInput(PERSON_COLUMNS[party[2]] ?? 'partyNames', `party ${Number(party[1]) + 1} ${reason}`);
-  if (field === 'input.parties') return badUserInput('partyNames', reason);
-  return badUserInput(field.replace(/^input\./, ''), reason);
+  return inColumn(error, (field, reason) => {
+    const party = /^input\.parties\[(\d+)\]\.(\w+)$/.exec(field);
+    if (party) return [PERSON_COLUMNS[party[2]] ?? 'partyNames', `party ${Number(party[1]) + 1} ${reason}`];
+    if (field === 'input.parties') return ['partyNames', reason];
+    return [field.replace(/^input\./, ''), reason];
+  });
 }
 
 /** A list cell split by `;`, keeping positions (an empty item stays, as ''). */

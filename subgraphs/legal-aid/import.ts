@@ -4,10 +4,9 @@
 //   requestId,regionCode,category,appliedOn,applicantName,applicantIdNumber,applicantPhone,referredByOfficeId
 // (the last three may be left empty or left out). A problem is reported with
 // the column it is in.
-import { GraphQLError } from 'graphql';
 import { inViewerRegions } from '../../platform/access';
 import { badUserInput, forbidden } from '../../platform/errors';
-import type { CsvImporter } from '../../platform/import';
+import { inColumn, type CsvImporter } from '../../platform/import';
 import type { LegalAidDatabase } from './database';
 import type { LegalAidApplicationInput } from './generated/resolvers-types';
 import { APPLY_OPERATION, CATEGORIES, checkApplication, insertApplication, isCategory } from './writes';
@@ -29,10 +28,7 @@ function checkRow(input: LegalAidApplicationInput) {
   try {
     return checkApplication(input);
   } catch (error) {
-    const field = error instanceof GraphQLError ? (error.extensions.field as string | undefined) : undefined;
-    const column = field && COLUMN_OF[field];
-    if (!column) throw error;
-    throw badUserInput(column, error instanceof Error ? error.message.replace(`${field}: `, '') : String(error));
+    throw inColumn(error, (field, reason) => (COLUMN_OF[field] ? [COLUMN_OF[field], reason] : undefined));
   }
 }
 
