@@ -1,6 +1,6 @@
 import { readPage } from '../../../platform/pagination';
-import { checkPeriod } from '../../../platform/period';
 import type { CampaignResolvers, EducationEventResolvers } from '../generated/resolvers-types';
+import { checkEventFilter } from './filters';
 
 export const EducationEvent: EducationEventResolvers = {
   heldOn: (event) => event.held_on,
@@ -13,8 +13,6 @@ export const EducationEvent: EducationEventResolvers = {
 export const Campaign: CampaignResolvers = {
   startsOn: (campaign) => campaign.starts_on,
   endsOn: (campaign) => campaign.ends_on,
-  events: (campaign, args, { loaders }) => {
-    checkPeriod(args.filter?.heldIn, 'filter.heldIn');
-    return loaders.eventsOfCampaign.load({ parent: campaign.id, page: readPage(args), filter: args.filter ?? null });
-  },
+  events: (campaign, args, { loaders }) =>
+    loaders.eventsOfCampaign.load({ parent: campaign.id, page: readPage(args), filter: checkEventFilter(args.filter) }),
 };

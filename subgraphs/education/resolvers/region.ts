@@ -2,6 +2,7 @@ import { readPage } from '../../../platform/pagination';
 import { checkPeriod } from '../../../platform/period';
 import { levelOfCode } from '../../../platform/region-codes';
 import type { RegionResolvers } from '../generated/resolvers-types';
+import { checkEventFilter } from './filters';
 
 export const Region: RegionResolvers = {
   // Judicial owns the directory; this subgraph's fields need only the code.
@@ -11,10 +12,8 @@ export const Region: RegionResolvers = {
     return levelOfCode(code) === null ? null : { code };
   },
   educationStats: (region, args) => ({ parent: region.code, period: checkPeriod(args.period) }),
-  educationEvents: (region, args, { loaders }) => {
-    checkPeriod(args.filter?.heldIn, 'filter.heldIn');
-    return loaders.eventsInRegion.load({ parent: region.code, page: readPage(args), filter: args.filter ?? null });
-  },
+  educationEvents: (region, args, { loaders }) =>
+    loaders.eventsInRegion.load({ parent: region.code, page: readPage(args), filter: checkEventFilter(args.filter) }),
   demonstrationAward: (region, _args, { loaders }) =>
     levelOfCode(region.code) === 'VILLAGE' ? loaders.award.load(region.code) : null,
 };
