@@ -86,3 +86,12 @@ export function requirePerson(field: string, person: PersonInput): { name: strin
   if (phone !== null && !/^\+?[0-9][0-9 -]{5,19}$/.test(phone)) throw badUserInput(`${field}.phone`, 'is not a phone number');
   return { name, idNumber, phone };
 }
+
+/**
+ * Whether an id can name a record whose key is a generated bigint (mediation
+ * and legal aid cases): a positive whole number of at most 15 digits, a safe
+ * JS integer. Anything else names no record, found out before any SQL.
+ */
+export function isRecordId(id: string): boolean {
+  return /^[1-9]\d{0,14}$/.test(id);
+}

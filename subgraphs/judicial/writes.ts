@@ -6,7 +6,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { badUserInput, hubError } from '../../platform/errors';
 import { townshipOf } from '../../platform/region-codes';
-import { requireCount, requirePastDate, requirePerson, requireRegion, requireText } from '../../platform/validation';
+import { isRecordId, requireCount, requirePastDate, requirePerson, requireRegion, requireText } from '../../platform/validation';
 import type { JudicialDatabase, JudicialOfficeRow, MediationCaseRow } from './database';
 import type { MediationCategory, MediationOutcome, PersonInput, StandardizationStatus, UpdateJudicialOfficeInput } from './generated/resolvers-types';
 
@@ -20,8 +20,6 @@ const STANDARDIZATION: readonly StandardizationStatus[] = ['NOT_STARTED', 'IN_PR
 /** The outcomes a PENDING case may be closed with. */
 export const CLOSING_OUTCOMES: readonly MediationOutcome[] = ['RESOLVED', 'UNRESOLVED', 'REFERRED'];
 
-/** Mediation case ids are positive whole numbers; anything else names no case. */
-const CASE_ID = /^[1-9]\d{0,14}$/;
 
 // ---------------------------------------------------------------------------
 // updateJudicialOffice
@@ -137,7 +135,7 @@ export async function insertMediationCase(trx: Transaction<JudicialDatabase>, in
 }
 
 export async function findCase(db: Kysely<JudicialDatabase>, id: string): Promise<MediationCaseRow | undefined> {
-  if (!CASE_ID.test(id)) return undefined;
+  if (!isRecordId(id)) return undefined;
   return db.selectFrom('mediation_case').selectAll().where('id', '=', Number(id)).executeTakeFirst();
 }
 

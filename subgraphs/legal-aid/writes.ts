@@ -8,7 +8,7 @@
 import { sql, type Kysely, type Transaction, type Updateable } from 'kysely';
 import { badUserInput, hubError } from '../../platform/errors';
 import { townshipOfOfficeId } from '../../platform/region-codes';
-import { regionExists, requirePastDate, requirePerson, requireRegion, today } from '../../platform/validation';
+import { isRecordId, regionExists, requirePastDate, requirePerson, requireRegion, today } from '../../platform/validation';
 import { idempotentCreate, requireWriteAccess, requireWriteScope, writeWithAudit, type WriteContext } from '../../platform/writes';
 import { WRITE_SCOPE } from './access';
 import type { LegalAidCaseRow, LegalAidCaseTable, LegalAidDatabase, PersonRecord } from './database';
@@ -16,8 +16,6 @@ import type { LegalAidApplicationInput, LegalAidCategory, LegalAidStatus } from 
 
 export type LegalAidWriteContext = WriteContext<LegalAidDatabase>;
 
-/** Case ids are positive whole numbers; anything else names no case. */
-export const CASE_ID = /^[1-9]\d{0,14}$/;
 
 const CATEGORY_SET: Record<LegalAidCategory, true> = {
   CRIMINAL_DEFENCE: true, WAGE_ARREARS: true, FAMILY: true, LAND_CONTRACT: true, PERSONAL_INJURY: true, ADMINISTRATIVE: true, OTHER: true,
@@ -140,7 +138,7 @@ export async function applyForLegalAid(ctx: LegalAidWriteContext, input: LegalAi
 /** The case a status change is about: NOT_FOUND when there is none, FORBIDDEN outside the caller's write regions. */
 async function caseToChange(ctx: LegalAidWriteContext, id: string): Promise<LegalAidCaseRow> {
   requireCaseWriteScope(ctx);
-  const found = CASE_ID.test(id) ? await loadCase(ctx.db, id) : undefined;
+  const found = isRecordId(id) ? await loadCase(ctx.db, id) : undefined;
   if (!found) throw hubError('NOT_FOUND', `id: no legal aid case has the id ${JSON.stringify(id)}`, { field: 'id' });
   requireWriteAccess(ctx.viewer, WRITE_SCOPE, found.region_code);
   return found;

@@ -4,11 +4,11 @@
 // project lists are checked by the platform (keyKind: 'integer').
 
 /** Digits a project id may have: `bigint`, kept to safe JS integers. */
-export const PROJECT_ID_DIGITS = 15;
+const PROJECT_ID = /^[0-9]{1,15}$/;
 
-/** The id as a number, or null when it cannot be one of ours. */
-export function integerId(id: string | number, maxDigits: number): number | null {
+/** The project id as a number, or null when it cannot be one of ours. */
+export function projectIdNumber(id: string | number): number | null {
   const text = String(id);
-  return new RegExp(`^[0-9]{1,${maxDigits}}$`).test(text) ? Number(text) : null;
+  return PROJECT_ID.test(text) ? Number(text) : null;
 }
 

@@ -8,7 +8,7 @@ import { allOf, periodFilter, type Period } from '../../platform/period';
 import { rollupTotals } from '../../platform/rollups';
 import type { PartnerRow, PartnersDatabase, ProjectRow, ResidentTeamRow } from './database';
 import type { PartnerKind, ProjectFilter, RevitalizationStats } from './generated/resolvers-types';
-import { integerId, PROJECT_ID_DIGITS } from './ids';
+import { projectIdNumber } from './ids';
 import { createLinkedConnectionLoader } from './linked-connections';
 import type { RegionModel } from './models';
 import { projectDaily } from './rollups';
@@ -54,7 +54,7 @@ export function createPartnersLoaders(db: Kysely<PartnersDatabase>) {
       byKey(ids, await db.selectFrom('partner').selectAll().where('id', 'in', ids).execute(), (row) => row.id),
     ),
     project: new DataLoader<string, ProjectRow | null>(async (ids) => {
-      const valid = ids.map((id) => integerId(id, PROJECT_ID_DIGITS)).filter((id): id is number => id !== null);
+      const valid = ids.map(projectIdNumber).filter((id): id is number => id !== null);
       const rows = valid.length ? await db.selectFrom('project').selectAll().where('id', 'in', valid).execute() : [];
       return byKey(ids, rows, (row) => String(row.id));
     }),

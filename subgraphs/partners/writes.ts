@@ -11,7 +11,7 @@ import { townshipOfOfficeId } from '../../platform/region-codes';
 import { regionExists, requireAmount, requirePastDate, requireRegion, requireText } from '../../platform/validation';
 import type { PartnersDatabase, ProjectRow } from './database';
 import type { ProjectStatus, RegisterProjectInput } from './generated/resolvers-types';
-import { integerId, PROJECT_ID_DIGITS } from './ids';
+import { projectIdNumber } from './ids';
 
 /** The scope every partners write needs, covering the project's village. */
 export const WRITE_SCOPE = 'partners:write';
@@ -104,7 +104,7 @@ export async function insertProject(trx: Transaction<PartnersDatabase>, project:
 
 /** The project with this id, read from the database (not a request's loader, which may hold an older copy). */
 export async function readProject(db: DB, id: string | number): Promise<ProjectRow | undefined> {
-  const key = integerId(id, PROJECT_ID_DIGITS);
+  const key = projectIdNumber(id);
   if (key === null) return undefined;
   return db.selectFrom('project').selectAll().where('id', '=', key).executeTakeFirst();
 }

@@ -1,15 +1,15 @@
 import { listAuditRecords } from '../../../platform/audit';
 import { forbidden } from '../../../platform/errors';
 import { hasScope, requireRecordAccess } from '../../../platform/access';
+import { isRecordId } from '../../../platform/validation';
 import type { QueryResolvers } from '../generated/resolvers-types';
 import { AUDIT_SCOPE, CASES_SCOPE } from '../access';
-import { CASE_ID } from '../writes';
 
 export const Query: QueryResolvers = {
   // A case record: legal-aid:cases, and the case's region within the caller's regions.
   legalAidCase: async (_root, { id }, { loaders, viewer }) => {
     if (!hasScope(viewer, CASES_SCOPE)) throw forbidden(`legal aid cases need the scope ${CASES_SCOPE}`);
-    const found = CASE_ID.test(id) ? await loaders.legalAidCase.load(id) : null;
+    const found = isRecordId(id) ? await loaders.legalAidCase.load(id) : null;
     if (found) requireRecordAccess(viewer, CASES_SCOPE, found.region_code, 'This legal aid case');
     return found;
   },
