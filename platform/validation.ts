@@ -8,7 +8,6 @@ import { regionDirectory } from './region-directory';
 import { isValidDate } from './scalars';
 
 export const MAX_NAME_LENGTH = 100;
-export const MAX_TEXT_LENGTH = 500;
 
 /** Trimmed, non-empty text of at most `max` characters. */
 export function requireText(field: string, value: string, max = MAX_NAME_LENGTH): string {
