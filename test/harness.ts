@@ -70,6 +70,8 @@ export interface Hub {
   postToSubgraph<T = Record<string, any>>(name: string, body: unknown, viewer?: Viewer): Promise<GraphQLResponse<T>>;
   /** POSTs a query to the gateway. */
   query<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  /** On PostgreSQL, the URL of each subgraph's database, by subgraph name. */
+  databaseUrls: Record<string, string>;
   /** SQL statements a subgraph has sent since it started. */
   statements(subgraph: string): number;
   /** GraphQL requests all subgraphs together have received since they started. */
@@ -133,6 +135,7 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
   const kind = options.database ?? 'pglite';
   const cleanups: (() => Promise<void>)[] = [];
   const subgraphs: Record<string, RunningSubgraph<unknown>> = {};
+  const databaseUrls: Record<string, string> = {};
   try {
     const infos = listSubgraphs().filter((s) => !options.only || options.only.includes(s.name));
     await Promise.all(
@@ -143,6 +146,7 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
           const database = await createTestDatabase(info.name);
           cleanups.push(database.drop);
           databaseUrl = database.url;
+          databaseUrls[info.name] = database.url;
         }
         const running = await startSubgraph(definition, {
           port: 0,
@@ -169,6 +173,7 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
       query: async (query, variables, headers) =>
         postGraphQL(gateway.url, { query, variables }, { ...(callerToken ? { authorization: `Bearer ${callerToken}` } : {}), ...headers }),
       postToSubgraph: async (name, body, viewer) => postGraphQL(subgraphs[name].url, body, await identityHeaders(viewer)),
+      databaseUrls,
       statements: (name) => subgraphs[name].database.statementCount(),
       subgraphRequests: () => Object.values(subgraphs).reduce((sum, s) => sum + s.graphqlRequests(), 0),
       stop: () => runAll(cleanups),

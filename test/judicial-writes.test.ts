@@ -546,10 +546,7 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('judicial writes on %s', (da
 
     if (database === 'postgres') {
       test('npm run import loads a file into the PostgreSQL database; its exit code says whether every row is in', async () => {
-        const { rows } = await sql<{ name: string }>`select current_database() as name`.execute(db);
-        const url = new URL(TEST_POSTGRES_URL);
-        url.pathname = `/${rows[0].name}`;
-        const env: NodeJS.ProcessEnv = { ...process.env, JUDICIAL_DATABASE_URL: url.toString(), HUB_IDENTITY_PUBLIC_KEY: IDENTITY_KEYS.publicKey };
+        const env: NodeJS.ProcessEnv = { ...process.env, JUDICIAL_DATABASE_URL: hub.databaseUrls.judicial, HUB_IDENTITY_PUBLIC_KEY: IDENTITY_KEYS.publicKey };
         delete env.PGLITE_DATA_DIR;
         const before = await figures('652922100203');
         const start = await snapshot();

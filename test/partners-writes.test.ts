@@ -706,10 +706,7 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('partners writes on %s', (da
     (database === 'postgres' ? test : test.skip)(
       '`npm run import` loads a file into the subgraph\'s PostgreSQL database; a file with bad rows exits 1 and writes nothing',
       async () => {
-        const name = (await sql<{ name: string }>`select current_database() as name`.execute(db)).rows[0].name;
-        const url = new URL(TEST_POSTGRES_URL);
-        url.pathname = `/${name}`;
-        const command = (file: string) => npmRun('import', ['partners', path.join(FIXTURES, file)], { ...process.env, PARTNERS_DATABASE_URL: url.toString() });
+        const command = (file: string) => npmRun('import', ['partners', path.join(FIXTURES, file)], { ...process.env, PARTNERS_DATABASE_URL: hub.databaseUrls.partners });
 
         const before = await snapshot();
         const bad = await command('projects-bad.csv');
