@@ -70,6 +70,8 @@ export interface Hub {
   postToSubgraph<T = Record<string, any>>(name: string, body: unknown, viewer?: Viewer): Promise<GraphQLResponse<T>>;
   /** POSTs a query to the gateway. */
   query<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  /** The same, with a token signed now for these claims (none: no token of its own). */
+  queryAs<T = Record<string, any>>(claims: TokenClaims | null, query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   /** On PostgreSQL, the URL of each subgraph's database, by subgraph name. */
   databaseUrls: Record<string, string>;
   /** SQL statements a subgraph has sent since it started. */
@@ -167,11 +169,14 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
     });
     cleanups.unshift(gateway.stop);
     const callerToken = options.caller ? await signToken(options.caller, { expiresIn: '1h' }) : undefined;
+    const query: Hub['query'] = async (text, variables, headers) =>
+      postGraphQL(gateway.url, { query: text, variables }, { ...(callerToken ? { authorization: `Bearer ${callerToken}` } : {}), ...headers });
     return {
       gateway,
       subgraphs,
-      query: async (query, variables, headers) =>
-        postGraphQL(gateway.url, { query, variables }, { ...(callerToken ? { authorization: `Bearer ${callerToken}` } : {}), ...headers }),
+      query,
+      queryAs: async (claims, text, variables, headers = {}) =>
+        query(text, variables, { ...(claims ? { authorization: `Bearer ${await signToken(claims)}` } : {}), ...headers }),
       postToSubgraph: async (name, body, viewer) => postGraphQL(subgraphs[name].url, body, await identityHeaders(viewer)),
       databaseUrls,
       statements: (name) => subgraphs[name].database.statementCount(),

@@ -14,7 +14,7 @@ import { identityCheckCharacter } from '../platform/people';
 import { today } from '../platform/validation';
 import type { Viewer } from '../platform/viewer';
 import { mediationCaseImporter } from '../subgraphs/judicial/import';
-import { IDENTITY_KEYS, npmRun, signToken, startHub, TEST_POSTGRES_URL, type DatabaseKind, type GraphQLResponse, type Hub, type TokenClaims } from './harness';
+import { IDENTITY_KEYS, npmRun, startHub, TEST_POSTGRES_URL, type DatabaseKind, type GraphQLResponse, type Hub, type TokenClaims } from './harness';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'judicial');
 
@@ -89,8 +89,7 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('judicial writes on %s', (da
   });
   afterAll(() => hub?.stop());
 
-  const as = async (claims: TokenClaims | null, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) =>
-    hub.query(query, variables, { ...(claims ? { authorization: `Bearer ${await signToken(claims)}` } : {}), ...headers });
+  const as: Hub['queryAs'] = (...args) => hub.queryAs(...args);
 
   async function snapshot(): Promise<Snapshot> {
     const { rows } = await sql<Snapshot>`select

@@ -16,7 +16,7 @@ import { identityCheckCharacter } from '../platform/people';
 import { regionDirectory } from '../platform/region-directory';
 import { applicationImporter } from '../subgraphs/legal-aid/import';
 import type { LegalAidDatabase } from '../subgraphs/legal-aid/database';
-import { createTestDatabase, npmRun, signToken, startHub, type DatabaseKind, type GraphQLResponse, type Hub, type TokenClaims } from './harness';
+import { createTestDatabase, npmRun, startHub, type DatabaseKind, type GraphQLResponse, type Hub, type TokenClaims } from './harness';
 
 const WENSU = '652922';
 const directory = regionDirectory();
@@ -89,8 +89,7 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('legal aid writes on %s', (d
   const anyDb = () => hub.subgraphs['legal-aid'].database.db as Kysely<any>;
 
   /** A request with the token of `claims` (none: anonymous). */
-  const as = async (claims: TokenClaims | null, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) =>
-    hub.query(query, variables, { ...(claims ? { authorization: `Bearer ${await signToken(claims)}` } : {}), ...headers });
+  const as: Hub['queryAs'] = (...args) => hub.queryAs(...args);
 
   function ok<T = Record<string, any>>(response: GraphQLResponse<T>): T {
     expect(response.errors).toBeUndefined();

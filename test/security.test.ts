@@ -5,7 +5,7 @@
 import { importPKCS8, SignJWT } from 'jose';
 import { sql, type Kysely } from 'kysely';
 import { IDENTITY_HEADER } from '../platform/identity';
-import { identityHeaders, IDENTITY_KEYS, postGraphQL, signToken, startHub, TOKEN_KEYS, type GraphQLResponse, type Hub, type TokenClaims } from './harness';
+import { identityHeaders, IDENTITY_KEYS, postGraphQL, signToken, startHub, TOKEN_KEYS, type GraphQLResponse, type Hub } from './harness';
 import { newEd25519KeyPair } from '../platform/dev-keys';
 
 const JUDICIAL_WORKER = { agency: 'judicial', scope: 'judicial:cases judicial:pii' };
@@ -24,8 +24,7 @@ describe('access', () => {
   });
   afterAll(() => hub?.stop());
 
-  const as = async (claims: TokenClaims | null, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) =>
-    hub.query(query, variables, { ...(claims ? { authorization: `Bearer ${await signToken(claims)}` } : {}), ...headers });
+  const as: Hub['queryAs'] = (...args) => hub.queryAs(...args);
 
   /** Asserts a 401 UNAUTHENTICATED with no data, and that no subgraph was called. */
   async function expectRefused(authorization: string): Promise<void> {
