@@ -57,6 +57,11 @@ export interface ServeOptions<Ctx extends BaseContext> {
   bodyLimit?: string;
   /** Facts for GET /ready; `ready: false` answers 503. */
   readiness?: () => Promise<Readiness>;
+  /**
+   * Mounts routes and middleware of the service's own before /graphql (the
+   * gateway's front end, cross-origin rules): they see every request first.
+   */
+  routes?: (app: express.Express) => void;
   logger: Logger;
   metrics: ServiceMetrics;
   /** How long closing waits for requests in flight before cutting them. */
@@ -116,6 +121,7 @@ export async function serveGraphQL<Ctx extends BaseContext>(apollo: ApolloServer
   let stopping = false;
   const inFlight = new Set<ServerResponse>();
 
+  options.routes?.(app);
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
