@@ -6,6 +6,7 @@ import path from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { parse, validate, type GraphQLSchema } from 'graphql';
 import { listSubgraphs } from './subgraphs';
+import { subgraphTypeDefs } from '../platform/shared-sdl';
 
 export const SCHEMA_DIR = __dirname;
 export const SUPERGRAPH_PATH = path.join(SCHEMA_DIR, 'supergraph.graphql');
@@ -25,7 +26,7 @@ export type CompositionOutcome =
 export function composeSupergraph(): CompositionOutcome {
   const subgraphs = listSubgraphs();
   const result = composeServices(
-    subgraphs.map((s) => ({ name: s.name, url: `http://localhost:${s.defaultPort}/graphql`, typeDefs: parse(s.sdl) })),
+    subgraphs.map((s) => ({ name: s.name, url: `http://localhost:${s.defaultPort}/graphql`, typeDefs: subgraphTypeDefs(s.sdl, path.join(s.directory, 'schema.graphql')) })),
   );
   if (result.errors) {
     return {
