@@ -13,7 +13,7 @@ import type { ApolloGateway } from '@apollo/gateway';
 import { operationFromDocument } from '@apollo/federation-internals';
 import { Kind, parse } from 'graphql';
 import type { Logger } from '../platform/log';
-import { operationFiles } from '../schema/compose';
+import { operationFiles } from '../schema/registry';
 
 interface GatewayInternals {
   apiSchema?: Parameters<typeof operationFromDocument>[0];
