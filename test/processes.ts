@@ -41,6 +41,8 @@ export function serviceEnv(extra: Record<string, string | undefined> = {}): Node
     AUTH_ISSUER: TEST_ISSUER,
     // These processes test how faults show; a cached answer would hide them (caching has its own suite).
     RESPONSE_CACHE: 'off',
+    // Field usage would be written under the project's .data/usage (its own tests give it a folder).
+    GATEWAY_USAGE: 'off',
   };
   // Jest's own marker would make the services' logs silent.
   delete env.JEST_WORKER_ID;
