@@ -240,10 +240,10 @@ export interface CommandResult {
   stderr: string;
 }
 
-/** `npm run -s <script> -- <args>` in the repository with exactly this environment: its exit code and output. */
-export function npmRun(script: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<CommandResult> {
+/** `npm run -s <script> -- <args>` in the repository (or `cwd`) with exactly this environment: its exit code and output. */
+export function npmRun(script: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000, cwd = path.join(__dirname, '..')): Promise<CommandResult> {
   return new Promise((resolve) => {
-    execFile('npm', ['run', '-s', script, '--', ...args], { cwd: path.join(__dirname, '..'), env, timeout: timeoutMs }, (error, stdout, stderr) => {
+    execFile('npm', ['run', '-s', script, '--', ...args], { cwd, env, timeout: timeoutMs, maxBuffer: 16 * 2 ** 20 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
     });
   });
