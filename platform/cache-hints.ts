@@ -10,7 +10,7 @@
 // invalidates it at the gateway. What a caller may see of some types depends
 // on who they are (case records, the caller's identity), and a read of
 // personal data must leave an audit record each time: the agency that owns
-// such a type says so in its own SDL, `type MediationCase @cacheControl(maxAge: 0)`
+// such a type says so in its own SDL, `type XCase @cacheControl(maxAge: 0)`
 // (Apollo's directive, declared in platform/shared.graphql). Any field that
 // returns or belongs to such a type, or to its `<Type>Connection` and
 // `<Type>Edge` (a count of cases depends on the caller too), makes the whole
