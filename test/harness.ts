@@ -2,6 +2,7 @@
 // PostgreSQL databases) and the gateway, on free ports, in this process so that
 // tests can read each database's SQL statement count. Requests go over HTTP.
 import { execFile } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { importPKCS8, SignJWT } from 'jose';
@@ -14,6 +15,20 @@ import { listSubgraphs } from '../schema/subgraphs';
 import { newEd25519KeyPair } from '../platform/dev-keys';
 
 export type DatabaseKind = 'pglite' | 'postgres';
+
+/** Redis for the tests that share state through it: TEST_REDIS_URL, or a local one if it answers (those tests are skipped, with a warning, if not). */
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export async function redisAnswers(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: hostname, port: Number(port || 6379) }, () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
 
 /** The server the PostgreSQL tests create their databases on. */
 export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

@@ -3,24 +3,12 @@
 // and `npm run check` reads them from there; the file store keeps its figures
 // across a restart and drops days past the retention.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createClient } from '@keyv/redis';
 import { dayOf, openUsageStore, type UsageBatch } from '../gateway/usage-store';
-import { npmRun } from './harness';
+import { npmRun, redisAnswers, TEST_REDIS_URL as REDIS_URL } from './harness';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const redisAnswers = (url: string): Promise<boolean> => {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: hostname, port: Number(port || 6379) }, () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
-};
 
 const now = Date.now();
 const today = dayOf(now);
