@@ -3,9 +3,9 @@
 // (schema/contract) where the supergraph being served does not. Problems the
 // served supergraph already has are not held against the new one, so a
 // gateway serving some other graph (a test's, a partial one) still reloads.
-// The checks are the ones `npm run compose` runs (schema/compose.ts), and a
+// The checks are the ones `npm run compose` runs (schema/registry.ts), and a
 // refusal is reported the same way: one entry per problem, with its place.
-import { apiSchemaOf, registryBreaks } from '../schema/compose';
+import { apiSchemaOf, registryBreaks } from '../schema/registry';
 
 export interface SupergraphProblem {
   kind: 'contract' | 'operation';

@@ -15,16 +15,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { composeServices } from '@apollo/composition';
-import { Supergraph } from '@apollo/federation-internals';
 import { CriticalityLevel, diff, type Change } from '@graphql-inspector/core';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { displayPath, subgraphTypeDefs } from '../platform/shared-sdl';
 import type { UsageStore } from '../gateway/usage-store';
-import { contractBreaks, operationBreaks, placesOf, SUPERGRAPH_PATH, type ContractBreak, type OperationBreak, type Place } from './registry';
+import { apiSchemaOf, placesOf, registryBreaks, SUPERGRAPH_PATH, type ContractBreak, type OperationBreak, type Place } from './registry';
 import { listSubgraphs } from './subgraphs';
 import { changeUsage, type ChangeUsage, type UsageWindow } from './usage';
 
-export { OPERATIONS_DIR, operationFiles, SUPERGRAPH_PATH } from './registry';
+export { apiSchemaOf, OPERATIONS_DIR, operationFiles, registryBreaks, SUPERGRAPH_PATH } from './registry';
 
 /** One subgraph as composition takes it. */
 export interface SubgraphSource {
@@ -128,15 +127,6 @@ export function composeSources(sources: SubgraphSource[]): Composition {
     };
   }
   return { ok: true, supergraphSdl: `${result.supergraphSdl.trimEnd()}\n`, api: result.schema.toAPISchema().toGraphQLJSSchema() };
-}
-
-export function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
-  return Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
-}
-
-/** What a supergraph breaks of the registry: the contract and the registered operations. */
-export function registryBreaks(api: GraphQLSchema): { contract: ContractBreak[]; operations: OperationBreak[] } {
-  return { contract: contractBreaks(api), operations: operationBreaks(api) };
 }
 
 const LEVELS: Record<CriticalityLevel, ChangeLevel> = {

@@ -20,6 +20,7 @@ import {
   type DocumentNode,
   type GraphQLSchema,
 } from 'graphql';
+import { Supergraph } from '@apollo/federation-internals';
 import { stringFromEnv } from '../platform/config';
 import { displayPath } from '../platform/shared-sdl';
 
@@ -147,4 +148,14 @@ export function contractBreaks(api: GraphQLSchema): ContractBreak[] {
     coordinate: /^([A-Za-z_]\w*(?:\.\w+){0,2})\b/.exec(change.description)?.[1] ?? null,
     message: change.description,
   }));
+}
+
+/** The API schema clients see, from a supergraph's SDL. */
+export function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
+  return Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
+}
+
+/** What a supergraph breaks of the registry: the contract and the registered operations. */
+export function registryBreaks(api: GraphQLSchema): { contract: ContractBreak[]; operations: OperationBreak[] } {
+  return { contract: contractBreaks(api), operations: operationBreaks(api) };
 }

@@ -5,8 +5,7 @@
 // ../shared/contract when that folder is there.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { apiSchemaOf } from '../schema/compose';
-import { CONTRACT_DIR, CONTRACT_FILES, contractBreaks, SUPERGRAPH_PATH } from '../schema/registry';
+import { apiSchemaOf, CONTRACT_DIR, CONTRACT_FILES, contractBreaks, SUPERGRAPH_PATH } from '../schema/registry';
 
 const SHARED_CONTRACT_DIR = path.join(__dirname, '..', '..', 'shared', 'contract');
 
