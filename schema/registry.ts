@@ -27,7 +27,7 @@ import { displayPath } from '../platform/shared-sdl';
 export const SCHEMA_DIR = __dirname;
 export const SUPERGRAPH_PATH = path.join(SCHEMA_DIR, 'supergraph.graphql');
 export const OPERATIONS_DIR = path.join(SCHEMA_DIR, 'operations');
-/** The project's copy of the public contract (test/contract-copy.test.ts keeps it equal to ../shared/contract). */
+/** The project's copy of the public contract (test/contract.test.ts keeps it equal to ../shared/contract). */
 export const CONTRACT_DIR = path.resolve(stringFromEnv('CONTRACT_DIR') ?? path.join(SCHEMA_DIR, 'contract'));
 export const CONTRACT_FILES = ['read.graphql', 'write.graphql'] as const;
 
