@@ -55,7 +55,7 @@ describe('npm run new-subgraph', () => {
     expect({ status: typecheck.status, output: typecheck.stdout }).toEqual({ status: 0, output: '' });
     const suites = spawnSync(
       process.execPath,
-      ['--experimental-vm-modules', path.join(copy.root, 'node_modules', 'jest', 'bin', 'jest.js'), `test/${NAME}.test.ts`, 'test/composition.test.ts', 'test/docker-compose.test.ts', 'test/contract.test.ts'],
+      ['--experimental-vm-modules', path.join(copy.root, 'node_modules', 'jest', 'bin', 'jest.js'), '--maxWorkers=1', `test/${NAME}.test.ts`, 'test/composition.test.ts', 'test/docker-compose.test.ts', 'test/contract.test.ts'],
       { cwd: copy.root, encoding: 'utf8', env: withoutJestMarker() },
     );
     expect({ status: suites.status, summary: /jest: \d+ passed, 0 failed/.test(suites.stdout + suites.stderr) }).toEqual({ status: 0, summary: true });
