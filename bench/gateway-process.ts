@@ -1,8 +1,9 @@
 // One gateway of the benchmark in its own process, so that its memory is its
 // own: `hub` (the hub's gateway as deployed: authentication, limits, identity
 // forwarding; response caching off), `hub-cached` (the same with response
-// caching on) or `bare` (ApolloGateway + ApolloServer, no plugins). Started by
-// bench/run.ts with fork(); settings come in BENCH_GATEWAY (JSON).
+// caching on), `hub-usage` (the hub recording field usage, for
+// bench/usage-cost.ts) or `bare` (ApolloGateway + ApolloServer, no plugins).
+// Started by bench/run.ts with fork(); settings come in BENCH_GATEWAY (JSON).
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,7 +14,7 @@ import { startGateway } from '../gateway/gateway';
 import { createIdentitySigner, IDENTITY_HEADER } from '../platform/identity';
 import { ANONYMOUS } from '../platform/viewer';
 
-export type GatewayKind = 'hub' | 'hub-cached' | 'bare';
+export type GatewayKind = 'hub' | 'hub-cached' | 'hub-usage' | 'bare';
 
 export interface GatewaySettings {
   kind: GatewayKind;
@@ -23,6 +24,8 @@ export interface GatewaySettings {
   issuer: string;
   audience: string;
   identityPrivateKey: string;
+  /** hub-usage: the usage store's folder (no Redis: the embedded store). */
+  usageDir?: string;
 }
 
 interface BareContext {
@@ -89,6 +92,8 @@ async function main(): Promise<void> {
         identityPrivateKey: settings.identityPrivateKey,
         responseCache: settings.kind === 'hub-cached',
         redisUrl: process.env.REDIS_URL || undefined,
+        usage: settings.kind === 'hub-usage',
+        usageDir: settings.usageDir,
       });
   // Peak resident memory since the last `reset`, sampled every 50 ms.
   let peak = process.memoryUsage().rss;
@@ -102,6 +107,10 @@ async function main(): Promise<void> {
     } else if (message.type === 'peak') {
       peak = Math.max(peak, process.memoryUsage().rss);
       process.send!({ type: 'peak', rss: peak });
+    } else if (message.type === 'cpu') {
+      // This process's CPU time so far (user + system, microseconds): its own cost, whatever else the machine runs.
+      const { user, system } = process.cpuUsage();
+      process.send!({ type: 'cpu', micros: user + system });
     } else if (message.type === 'stop') {
       clearInterval(sampler);
       await running.stop();

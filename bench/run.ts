@@ -23,6 +23,7 @@ import { listSubgraphs } from '../schema/subgraphs';
 import type { GatewayKind, GatewaySettings } from './gateway-process';
 import { SCORECARD, SCORECARD_VARIABLES, TOWNSHIP_DETAIL, TOWNSHIP_DETAIL_VARIABLES, WIDE_LIST, wideListVariables } from './workloads';
 import { newEd25519KeyPair } from '../platform/dev-keys';
+import { measureUsageCost } from './usage-cost';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as (options: Record<string, unknown>) => AutocannonInstance;
@@ -49,7 +50,7 @@ const SETTINGS = {
 };
 const ISSUER = 'rule-of-law-hub-bench';
 
-type Workload = { name: string; query: string; variables: Record<string, unknown> };
+export type Workload = { name: string; query: string; variables: Record<string, unknown> };
 const WORKLOADS: Record<string, Workload> = {
   scorecard: { name: 'scorecard', query: SCORECARD, variables: SCORECARD_VARIABLES },
   townshipDetail: { name: 'township detail', query: TOWNSHIP_DETAIL, variables: TOWNSHIP_DETAIL_VARIABLES },
@@ -98,7 +99,7 @@ async function dropDatabases(): Promise<void> {
 
 // ---- subgraphs and gateways ----------------------------------------------------
 
-interface SubgraphSet {
+export interface SubgraphSet {
   urls: Record<string, string>;
   statements(): number;
   requests(): number;
@@ -134,10 +135,12 @@ async function startSubgraphs(scaleName: string, identityPublicKey: string, labe
   };
 }
 
-interface GatewayProcess {
+export interface GatewayProcess {
   url: string;
   resetPeak(): Promise<void>;
   peak(): Promise<number>;
+  /** The process's CPU time so far, in microseconds. */
+  cpu(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -169,6 +172,7 @@ function startGatewayProcess(settings: GatewaySettings): Promise<GatewayProcess>
         url: `http://127.0.0.1:${message.port}/graphql`,
         resetPeak: () => ask('reset', () => undefined),
         peak: () => ask('peak', (m) => m.rss as number),
+        cpu: () => ask('cpu', (m) => m.micros as number),
         stop: () =>
           new Promise<void>((done) => {
             child.removeAllListeners('exit');
@@ -185,7 +189,7 @@ function startGatewayProcess(settings: GatewaySettings): Promise<GatewayProcess>
 
 // ---- measuring ---------------------------------------------------------------
 
-interface RunFigures {
+export interface RunFigures {
   requests: number;
   requestsPerSecond: number;
   p50: number;
@@ -271,8 +275,8 @@ function merge(runs: RunFigures[]): RunFigures {
 
 const round2 = (value: number) => Math.round(value * 100) / 100;
 
-async function main(): Promise<void> {
-  const started = Date.now();
+/** The keys of a run, the dashboard token every request carries, and each gateway's settings. */
+async function setUp(): Promise<{ identityKeys: { publicKey: string }; gatewaySettings: (kind: GatewayKind, urls: Record<string, string>) => GatewaySettings }> {
   const tokenKeys = newEd25519KeyPair();
   const identityKeys = newEd25519KeyPair();
   // A dashboard's token (no case scopes): the hub verifies it on every request; the bare gateway ignores it.
@@ -280,9 +284,17 @@ async function main(): Promise<void> {
     .setProtectedHeader({ alg: 'EdDSA' }).setIssuer(ISSUER).setAudience(DEFAULT_AUDIENCE).setIssuedAt().setExpirationTime('2h')
     .sign(await importPKCS8(tokenKeys.privateKey, 'EdDSA'))}`;
   const supergraphSdl = readFileSync(SUPERGRAPH_PATH, 'utf8');
-  const gatewaySettings = (kind: GatewayKind, urls: Record<string, string>): GatewaySettings => ({
-    kind, supergraphSdl, subgraphUrls: urls, tokenPublicKey: tokenKeys.publicKey, issuer: ISSUER, audience: DEFAULT_AUDIENCE, identityPrivateKey: identityKeys.privateKey,
-  });
+  return {
+    identityKeys,
+    gatewaySettings: (kind, urls) => ({
+      kind, supergraphSdl, subgraphUrls: urls, tokenPublicKey: tokenKeys.publicKey, issuer: ISSUER, audience: DEFAULT_AUDIENCE, identityPrivateKey: identityKeys.privateKey,
+    }),
+  };
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const { identityKeys, gatewaySettings } = await setUp();
   console.error(`bench: ${JSON.stringify(SETTINGS)}`);
 
   const stops: (() => Promise<void>)[] = [];
@@ -415,7 +427,12 @@ process.on('SIGINT', () => {
   void dropDatabases().finally(() => process.exit(130));
 });
 
-main().catch((error) => {
+// `npm run bench -- --usage-cost`: only the field-usage comparison (bench/usage-cost.ts).
+const run = process.argv.includes('--usage-cost')
+  ? () =>
+      measureUsageCost({ settings: SETTINGS, workloads: WORKLOADS, setUp, startSubgraphs, startGatewayProcess, load, post, dropDatabases, stopChildren: () => children.forEach((child) => child.kill()), closeLog: () => (logDestination.flushSync(), closeSync(logFd)) })
+  : main;
+run().catch((error) => {
   console.error(error);
   process.exitCode = 1;
 });

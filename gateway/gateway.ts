@@ -11,7 +11,7 @@ import { requestRecordPlugin, serveGraphQL, type RunningServer } from '../platfo
 import { createIdentitySigner, identityKeysFromEnv } from '../platform/identity';
 import { createLogger, type Logger } from '../platform/log';
 import { createServiceMetrics } from '../platform/metrics';
-import { SUPERGRAPH_PATH } from '../schema/compose';
+import { SUPERGRAPH_PATH } from '../schema/registry';
 import { authConfigFromEnv, createAuthenticator, type AuthConfig } from './auth';
 import { createContextFactory, type GatewayContext } from './context';
 import { createSubgraphCallMetrics, HubDataSource, SUBGRAPH_CALL_DEFAULTS, type SubgraphCallSettings } from './data-source';
@@ -20,6 +20,12 @@ import { warmQueryPlans } from './warm-plans';
 import { limitSettingsFromEnv, requestLimits, type LimitSettings } from './limits';
 import { subgraphUrlFromEnv } from './subgraph-urls';
 import { inlineSupergraph, supergraphFile } from './supergraph';
+import { createSupergraphGuard } from './supergraph-guard';
+import { createPersistedOperations, safelistFromEnv, withSafelist } from './persisted-operations';
+import { createUsageRecorder } from './usage';
+import { openUsageStore, usageStoreOptionsFromEnv } from './usage-store';
+import { buildManifest } from '../schema/manifest';
+import { registeredFiles } from '../schema/registry';
 
 /** The whole request's time at the gateway; every subgraph call ends within it. */
 export const REQUEST_TIMEOUT_DEFAULT_MS = 15_000;
@@ -54,7 +60,27 @@ export interface GatewayOptions {
   redisUrl?: string;
   /** Start of every Redis key (REDIS_PREFIX, default `hub`). */
   redisPrefix?: string;
+  /** Refuse a reloaded supergraph that breaks a registered operation or the contract (default true; GATEWAY_SUPERGRAPH_GUARD). */
+  guardSupergraph?: boolean;
+  /** Record field usage (gateway/usage.ts; default false here, on in the gateway process: GATEWAY_USAGE). */
+  usage?: boolean;
+  /** The usage store's folder when there is no Redis (USAGE_DIR, default .data/usage). */
+  usageDir?: string;
+  /** How often recorded usage is written (USAGE_FLUSH_MS). */
+  usageFlushMs?: number;
+  /** Days of usage kept (USAGE_RETENTION_DAYS). */
+  usageRetentionDays?: number;
+  /** Clients held to the persisted-operation manifest (GATEWAY_SAFELIST; `*` for all). */
+  safelist?: string[];
 }
+
+const onOff = (name: string, fallback: 'on' | 'off'): boolean => {
+  const value = stringFromEnv(name) ?? fallback;
+  if (value !== 'on' && value !== 'off') throw new Error(`${name} must be on or off, not "${value}"`);
+  return value === 'on';
+};
+
+export const USAGE_FLUSH_DEFAULT_MS = 5_000;
 
 export function subgraphCallSettingsFromEnv(): SubgraphCallSettings {
   const d = SUBGRAPH_CALL_DEFAULTS;
@@ -72,14 +98,13 @@ export function subgraphCallSettingsFromEnv(): SubgraphCallSettings {
 export function gatewayOptionsFromEnv(): GatewayOptions {
   const identityPrivateKey = identityKeysFromEnv().privateKey;
   if (!identityPrivateKey) throw new Error('HUB_IDENTITY_PRIVATE_KEY must be set with HUB_IDENTITY_PUBLIC_KEY at the gateway');
-  const watch = stringFromEnv('GATEWAY_SUPERGRAPH_WATCH') ?? 'on';
-  if (watch !== 'on' && watch !== 'off') throw new Error(`GATEWAY_SUPERGRAPH_WATCH must be on or off, not "${watch}"`);
   return {
     auth: authConfigFromEnv(),
     identityPrivateKey,
     port: intFromEnv('GATEWAY_PORT', 4000, 0, 65535),
     supergraphPath: stringFromEnv('SUPERGRAPH_PATH') ?? SUPERGRAPH_PATH,
-    watchSupergraph: watch === 'on',
+    watchSupergraph: onOff('GATEWAY_SUPERGRAPH_WATCH', 'on'),
+    guardSupergraph: onOff('GATEWAY_SUPERGRAPH_GUARD', 'on'),
     bodyLimit: stringFromEnv('GATEWAY_BODY_LIMIT') ?? '1mb',
     limits: limitSettingsFromEnv(),
     requestTimeoutMs: intFromEnv('GATEWAY_REQUEST_TIMEOUT_MS', REQUEST_TIMEOUT_DEFAULT_MS, 1),
@@ -88,6 +113,11 @@ export function gatewayOptionsFromEnv(): GatewayOptions {
     responseCache: (stringFromEnv('RESPONSE_CACHE') ?? 'on') !== 'off',
     redisUrl: stringFromEnv('REDIS_URL'),
     redisPrefix: stringFromEnv('REDIS_PREFIX'),
+    usage: onOff('GATEWAY_USAGE', 'on'),
+    usageDir: usageStoreOptionsFromEnv().directory,
+    usageFlushMs: intFromEnv('USAGE_FLUSH_MS', USAGE_FLUSH_DEFAULT_MS, 100),
+    usageRetentionDays: usageStoreOptionsFromEnv().retentionDays,
+    safelist: safelistFromEnv(),
   };
 }
 
@@ -114,7 +144,12 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   });
   const supergraph = options.supergraphSdl
     ? inlineSupergraph(options.supergraphSdl)
-    : supergraphFile(options.supergraphPath ?? SUPERGRAPH_PATH, { watch: options.watchSupergraph ?? false, logger, onReload: (result) => reloads.inc({ result }) });
+    : supergraphFile(options.supergraphPath ?? SUPERGRAPH_PATH, {
+        watch: options.watchSupergraph ?? false,
+        logger,
+        onReload: (result) => reloads.inc({ result }),
+        guard: options.guardSupergraph === false ? undefined : createSupergraphGuard(),
+      });
 
   const dataSources = new Map<string, HubDataSource>();
   const callMetrics = createSubgraphCallMetrics(metrics.registry, () => dataSources.values());
@@ -131,17 +166,29 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       return source;
     },
   });
-  const context = createContextFactory(
-    await createAuthenticator(options.auth ?? authConfigFromEnv()),
-    await createIdentitySigner(options.identityPrivateKey ?? identityKeysFromEnv().privateKey!),
-    requestTimeoutMs,
+  const registered = registeredFiles();
+  const persisted = createPersistedOperations(buildManifest(registered), registered, options.safelist ?? []);
+  const context = withSafelist(
+    createContextFactory(
+      await createAuthenticator(options.auth ?? authConfigFromEnv()),
+      await createIdentitySigner(options.identityPrivateKey ?? identityKeysFromEnv().privateKey!),
+      requestTimeoutMs,
+    ),
+    options.safelist?.length ? persisted : undefined,
   );
   const caching = await createResponseCaching({ enabled: options.responseCache ?? true, redisUrl: options.redisUrl, redisPrefix: options.redisPrefix, logger });
+  const usage = options.usage
+    ? createUsageRecorder({
+        store: await openUsageStore({ redisUrl: options.redisUrl, redisPrefix: options.redisPrefix, directory: options.usageDir, retentionDays: options.usageRetentionDays }),
+        flushMs: options.usageFlushMs ?? USAGE_FLUSH_DEFAULT_MS,
+        logger,
+      })
+    : undefined;
   const limits = requestLimits(options.limits);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     ...limits,
-    plugins: [...limits.plugins, requestRecordPlugin(), ...caching.plugins],
+    plugins: [persisted.plugin, ...limits.plugins, requestRecordPlugin(), ...caching.plugins, ...(usage ? [usage.plugin] : [])],
     // Automatic persisted queries and cached responses: Redis when set, so replicas share them.
     cache: caching.cache,
     formatError: createErrorFormatter({ logUnexpected: (error) => logger.error({ err: error }, 'unexpected error') }),
@@ -153,7 +200,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const stopSources = (): void => {
     for (const source of dataSources.values()) source.shutdown();
   };
-  const warmedPlans = await warmQueryPlans(gateway, logger);
+  const warmedPlans = await warmQueryPlans(gateway, logger, persisted.bodies);
   let server: RunningServer;
   try {
     server = await serveGraphQL(apollo, {
@@ -169,6 +216,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
         ready: true,
         supergraph: supergraph.state(),
         warmedPlans,
+        persistedOperations: { count: persisted.size, safelist: options.safelist ?? [] },
         subgraphs: Object.fromEntries(
           [...dataSources.values()].map((source) => [
             source.name,
@@ -184,6 +232,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     await apollo.stop();
     stopSources();
     await caching.close();
+    await usage?.close();
     throw error;
   }
   const running = server;
@@ -195,6 +244,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       await apollo.stop();
       stopSources();
       await caching.close();
+      await usage?.close();
     },
   };
 }

@@ -3,13 +3,15 @@
 // changes. A reload goes through @apollo/gateway's `update` callback: requests
 // already running finish on the plan they have, new ones get the new schema, so
 // none is dropped. A file that does not load (unreadable, not a supergraph, not
-// valid) leaves the current supergraph in place, and the reason is logged and
-// shown on GET /ready.
+// valid), or that breaks a registered operation or the public contract
+// (the `guard`, gateway/supergraph-guard.ts), leaves the current supergraph in
+// place, and the reason is logged and shown on GET /ready.
 import { createHash } from 'node:crypto';
 import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import type { SupergraphSdlHook } from '@apollo/gateway';
 import type { Logger } from '../platform/log';
+import { describeRefusal, type SupergraphProblem } from './supergraph-guard';
 
 export interface SupergraphState {
   source: 'file' | 'inline';
@@ -18,8 +20,8 @@ export interface SupergraphState {
   version?: string;
   loadedAt?: string;
   reloads: number;
-  /** Why the latest change to the file was not taken, if it was not. */
-  lastError?: { at: string; message: string };
+  /** Why the latest change to the file was not taken, if it was not; `problems` when the guard refused it. */
+  lastError?: { at: string; message: string; problems?: SupergraphProblem[] };
 }
 
 export interface SupergraphSource {
@@ -36,6 +38,8 @@ export interface SupergraphFileOptions {
   onReload?: (result: 'updated' | 'failed') => void;
   /** Quiet time after a change before the file is read (a writer may take several writes). */
   debounceMs?: number;
+  /** Problems a new SDL has that the current one has not; any refuses the reload. */
+  guard?: (next: string, current: string) => SupergraphProblem[];
 }
 
 export function inlineSupergraph(sdl: string): SupergraphSource {
@@ -58,9 +62,9 @@ export function supergraphFile(file: string, options: SupergraphFileOptions = {}
   let timer: NodeJS.Timeout | undefined;
   let running = Promise.resolve<'updated' | 'unchanged' | 'failed'>('unchanged');
 
-  const failed = (message: string): 'failed' => {
-    state.lastError = { at: new Date().toISOString(), message };
-    options.logger?.error({ path: file, reason: message }, 'supergraph change not loaded: still serving the previous one');
+  const failed = (message: string, problems?: SupergraphProblem[]): 'failed' => {
+    state.lastError = { at: new Date().toISOString(), message, ...(problems ? { problems } : {}) };
+    options.logger?.error({ path: file, reason: message, ...(problems ? { problems } : {}) }, 'supergraph change not loaded: still serving the previous one');
     options.onReload?.('failed');
     return 'failed';
   };
@@ -74,6 +78,12 @@ export function supergraphFile(file: string, options: SupergraphFileOptions = {}
       return failed(`cannot read the file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
     }
     if (sdl === current) return 'unchanged';
+    try {
+      const problems = options.guard && current !== undefined ? options.guard(sdl, current) : [];
+      if (problems.length) return failed(describeRefusal(problems), problems);
+    } catch (error) {
+      return failed(error instanceof Error ? error.message : String(error));
+    }
     try {
       // Parses, validates and plans with the new supergraph; throws and keeps the old one if it is not valid.
       update(sdl);

@@ -13,7 +13,7 @@ import type { ApolloGateway } from '@apollo/gateway';
 import { operationFromDocument } from '@apollo/federation-internals';
 import { Kind, parse } from 'graphql';
 import type { Logger } from '../platform/log';
-import { operationFiles } from '../schema/compose';
+import { operationFiles } from '../schema/registry';
 
 interface GatewayInternals {
   apiSchema?: Parameters<typeof operationFromDocument>[0];
@@ -30,14 +30,17 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
  * many were stored. An operation the supergraph cannot serve (a subgraph
  * dropped a field it uses) is logged as a warning and left to fail when sent.
  */
-export async function warmQueryPlans(gateway: ApolloGateway, logger: Logger): Promise<number> {
+export async function warmQueryPlans(gateway: ApolloGateway, logger: Logger, persistedBodies: string[] = []): Promise<number> {
   const internals = gateway as unknown as GatewayInternals;
   const { apiSchema, queryPlanner, queryPlanStore } = internals;
   if (!apiSchema || !queryPlanner || !queryPlanStore) return 0;
   let warmed = 0;
-  for (const filePath of operationFiles()) {
-    const file = path.basename(filePath);
-    const text = readFileSync(filePath, 'utf8');
+  // Each file's text as registered, and each persisted operation's body (what a request by id runs).
+  const texts = [
+    ...operationFiles().map((filePath) => ({ file: path.basename(filePath), text: readFileSync(filePath, 'utf8'), counted: true })),
+    ...persistedBodies.map((text) => ({ file: 'persisted-query-manifest', text, counted: false })),
+  ];
+  for (const { file, text, counted } of texts) {
     const document = parse(text);
     // The executor's key: the hash of the query and the operation name when
     // the request names it, the query's hash alone when it does not.
@@ -54,7 +57,7 @@ export async function warmQueryPlans(gateway: ApolloGateway, logger: Logger): Pr
         });
         await queryPlanStore.set(createHash('sha256').update(queryHash).update(operationName).digest('hex'), plan);
         if (onlyOperation) await queryPlanStore.set(queryHash, plan);
-        warmed++;
+        if (counted) warmed++;
       } catch (error) {
         logger.warn({ file, operation: operationName, reason: (error as Error).message }, 'could not plan a registered operation');
       }

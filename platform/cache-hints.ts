@@ -7,27 +7,50 @@
 // Public data (the region directory, offices, stations, events, partners,
 // projects, every `*Stats` aggregate) takes the default hint: CACHE_MAX_AGE
 // seconds, PUBLIC; it changes only on writes, and a write through the hub
-// invalidates it at the gateway. What a caller may see of the types below
-// depends on who they are, and a read of personal data must leave an audit
-// record each time: any field that returns or belongs to one of them makes the
-// whole response uncacheable (maxAge 0), whatever the caller.
+// invalidates it at the gateway. What a caller may see of some types depends
+// on who they are (case records, the caller's identity), and a read of
+// personal data must leave an audit record each time: the agency that owns
+// such a type says so in its own SDL, `type XCase @cacheControl(maxAge: 0)`
+// (Apollo's directive, declared in platform/shared.graphql). Any field that
+// returns or belongs to such a type, or to its `<Type>Connection` and
+// `<Type>Edge` (a count of cases depends on the caller too), makes the whole
+// response uncacheable (maxAge 0), whatever the caller. This file names no
+// agency's type.
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
-import { getNamedType, type GraphQLNamedType } from 'graphql';
+import { getNamedType, isCompositeType, Kind, type ConstDirectiveNode, type GraphQLNamedType, type GraphQLSchema } from 'graphql';
 import { intFromEnv } from './config';
-
-/** Case records, personal data, audit records and the caller's own identity. */
-export const UNCACHEABLE_TYPES = ['MediationCase', 'LegalAidCase', 'Person', 'AuditRecord', 'Viewer'] as const;
-
-const uncacheable = new Set<string>(UNCACHEABLE_TYPES.flatMap((name) => [name, `${name}Connection`, `${name}Edge`]));
 
 /** CACHE_MAX_AGE: seconds a public response may be cached (default 60; 0 turns caching off). */
 export function cacheMaxAgeFromEnv(): number {
   return intFromEnv('CACHE_MAX_AGE', 60, 0, 86_400);
 }
 
-export function isUncacheableType(type: GraphQLNamedType): boolean {
-  return uncacheable.has(type.name);
+function declaresMaxAgeZero(directives: readonly ConstDirectiveNode[] | undefined): boolean {
+  return !!directives?.some((directive) => {
+    if (directive.name.value !== 'cacheControl') return false;
+    const maxAge = directive.arguments?.find((argument) => argument.name.value === 'maxAge')?.value;
+    return maxAge?.kind === Kind.INT && Number(maxAge.value) === 0;
+  });
+}
+
+/** Names of the types a schema marks `@cacheControl(maxAge: 0)`, with their connection and edge types. */
+export function uncacheableTypes(schema: GraphQLSchema): Set<string> {
+  const names = new Set<string>();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isCompositeType(type)) continue;
+    const directives = [type.astNode, ...type.extensionASTNodes].flatMap((node) => node?.directives ?? []);
+    if (declaresMaxAgeZero(directives)) for (const name of [type.name, `${type.name}Connection`, `${type.name}Edge`]) names.add(name);
+  }
+  return names;
+}
+
+const perSchema = new WeakMap<GraphQLSchema, Set<string>>();
+
+export function isUncacheableType(schema: GraphQLSchema, type: GraphQLNamedType): boolean {
+  let names = perSchema.get(schema);
+  if (!names) perSchema.set(schema, (names = uncacheableTypes(schema)));
+  return names.has(type.name);
 }
 
 export function subgraphCacheHints(defaultMaxAge = cacheMaxAgeFromEnv()): ApolloServerPlugin[] {
@@ -40,7 +63,7 @@ export function subgraphCacheHints(defaultMaxAge = cacheMaxAgeFromEnv()): Apollo
             return {
               willResolveField({ info }) {
                 // The whole response's policy, directly: whatever the order of the plugins' field hooks.
-                if (isUncacheableType(getNamedType(info.returnType)) || isUncacheableType(info.parentType)) {
+                if (isUncacheableType(info.schema, getNamedType(info.returnType)) || isUncacheableType(info.schema, info.parentType)) {
                   overallCachePolicy.restrict({ maxAge: 0 });
                 }
               },

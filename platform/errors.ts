@@ -19,6 +19,8 @@ const REQUEST_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
+  // gateway/persisted-operations.ts: a safelisted client sent a document not in the manifest.
+  'PERSISTED_QUERY_NOT_IN_LIST',
 ]);
 /** The hub's own codes: a client sees them as thrown, and the gateway passes a subgraph's on. */
 export const HUB_CODES: ReadonlySet<string> = new Set<string>(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT']);

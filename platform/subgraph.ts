@@ -1,14 +1,13 @@
 // The subgraph bootstrap shared by all four agencies: database (PostgreSQL or
 // PGlite), migrations, seed, `buildSubgraphSchema` from the agency's
 // schema.graphql and resolvers, per-request loaders, and HTTP.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type DataLoader from 'dataloader';
-import { parse, type DocumentNode } from 'graphql';
+import type { DocumentNode } from 'graphql';
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { CsvImporter } from './import';
 import { auditMigration, createReadAudit, type AuditedRead } from './audit';
@@ -22,6 +21,7 @@ import { createServiceMetrics, registerDatabaseMetrics } from './metrics';
 import { requestLogMigration } from './writes';
 import type { Rollup } from './rollups';
 import { DateScalar } from './scalars';
+import { loadSubgraphTypeDefs } from './shared-sdl';
 import { seedMarkerMigration, seedOnce, type Seeder } from './seed';
 import { createIdentityVerifier, identityKeysFromEnv, IDENTITY_HEADER } from './identity';
 import type { Viewer } from './viewer';
@@ -64,8 +64,9 @@ export const platformMigrations: Record<string, Migration> = {
   '0000-hub-request-log': requestLogMigration,
 };
 
+/** The subgraph's schema.graphql with the shared definitions it uses (platform/shared.graphql). */
 export function loadTypeDefs(directory: string): DocumentNode {
-  return parse(readFileSync(path.join(directory, 'schema.graphql'), 'utf8'));
+  return loadSubgraphTypeDefs(directory);
 }
 
 export interface StartOptions {

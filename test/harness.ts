@@ -2,6 +2,7 @@
 // PostgreSQL databases) and the gateway, on free ports, in this process so that
 // tests can read each database's SQL statement count. Requests go over HTTP.
 import { execFile } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { importPKCS8, SignJWT } from 'jose';
@@ -14,6 +15,20 @@ import { listSubgraphs } from '../schema/subgraphs';
 import { newEd25519KeyPair } from '../platform/dev-keys';
 
 export type DatabaseKind = 'pglite' | 'postgres';
+
+/** Redis for the tests that share state through it: TEST_REDIS_URL, or a local one if it answers (those tests are skipped, with a warning, if not). */
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export async function redisAnswers(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: hostname, port: Number(port || 6379) }, () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
 
 /** The server the PostgreSQL tests create their databases on. */
 export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -240,10 +255,10 @@ export interface CommandResult {
   stderr: string;
 }
 
-/** `npm run -s <script> -- <args>` in the repository with exactly this environment: its exit code and output. */
-export function npmRun(script: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<CommandResult> {
+/** `npm run -s <script> -- <args>` in the repository (or `cwd`) with exactly this environment: its exit code and output. */
+export function npmRun(script: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000, cwd = path.join(__dirname, '..')): Promise<CommandResult> {
   return new Promise((resolve) => {
-    execFile('npm', ['run', '-s', script, '--', ...args], { cwd: path.join(__dirname, '..'), env, timeout: timeoutMs }, (error, stdout, stderr) => {
+    execFile('npm', ['run', '-s', script, '--', ...args], { cwd, env, timeout: timeoutMs, maxBuffer: 16 * 2 ** 20 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
     });
   });

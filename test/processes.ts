@@ -41,6 +41,8 @@ export function serviceEnv(extra: Record<string, string | undefined> = {}): Node
     AUTH_ISSUER: TEST_ISSUER,
     // These processes test how faults show; a cached answer would hide them (caching has its own suite).
     RESPONSE_CACHE: 'off',
+    // Field usage would be written under the project's .data/usage (its own tests give it a folder).
+    GATEWAY_USAGE: 'off',
   };
   // Jest's own marker would make the services' logs silent.
   delete env.JEST_WORKER_ID;
@@ -54,17 +56,18 @@ export function serviceEnv(extra: Record<string, string | undefined> = {}): Node
 
 /**
  * Starts `gateway` or a subgraph by name (or, with `script`, a plain Node
- * script that sends the same `ready` message); resolves once it is ready, or
- * rejects when it fails to start.
+ * script that sends the same `ready` message), from the project or from the
+ * copy at `root`; resolves once it is ready, or rejects when it fails to start.
  */
-export function startServiceProcess(name: string, env: NodeJS.ProcessEnv, options: { script?: string; startTimeoutMs?: number } = {}): Promise<ServiceProcess> {
+export function startServiceProcess(name: string, env: NodeJS.ProcessEnv, options: { script?: string; startTimeoutMs?: number; root?: string } = {}): Promise<ServiceProcess> {
   const startTimeoutMs = options.startTimeoutMs ?? 120_000;
+  const root = options.root ?? ROOT;
   const [entry, args] = options.script
     ? [options.script, []]
     : name === 'gateway'
-      ? [path.join(ROOT, 'gateway', 'main.ts'), []]
-      : [path.join(ROOT, 'scripts', 'start-subgraph.ts'), [name]];
-  const child = fork(entry, args, { cwd: ROOT, env, execArgv: options.script ? [] : ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+      ? [path.join(root, 'gateway', 'main.ts'), []]
+      : [path.join(root, 'scripts', 'start-subgraph.ts'), [name]];
+  const child = fork(entry, args, { cwd: root, env, execArgv: options.script ? [] : ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   const logs: Record<string, unknown>[] = [];
   let stderr = '';
   createInterface({ input: child.stdout! }).on('line', (line) => {

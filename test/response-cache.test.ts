@@ -6,23 +6,11 @@
 import { createHash } from 'node:crypto';
 import { QueryPlanner } from '@apollo/query-planner';
 import { SCORECARD, SCORECARD_VARIABLES, WIDE_LIST, wideListVariables } from '../bench/workloads';
-import net from 'node:net';
 import { createClient } from '@keyv/redis';
 import { startGateway, type RunningGateway } from '../gateway/gateway';
-import { postGraphQL, signToken, startHub, testGatewayKeys, type Hub, type TokenClaims } from './harness';
+import { postGraphQL, redisAnswers, signToken, startHub, TEST_REDIS_URL as REDIS_URL, testGatewayKeys, type Hub, type TokenClaims } from './harness';
 
-/** Redis for the replica tests: TEST_REDIS_URL, or a local one if it answers (the tests are skipped, with a warning, if not). */
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-async function redisAnswers(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: hostname, port: Number(port || 6379) }, () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
-}
+
 
 const COUNTY = '652922';
 const OFFICE = 'JO-652922100';

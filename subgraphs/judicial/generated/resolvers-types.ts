@@ -522,13 +522,11 @@ export type ResolversTypes = ResolversObject<{
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AuditRecordConnection: ResolverTypeWrapper<AuditRecordConnectionModel>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   AuditRecordEdge: ResolverTypeWrapper<Omit<AuditRecordEdge, 'node'> & { node: ResolversTypes['AuditRecord'] }>;
   AuditRecordFilter: AuditRecordFilter;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateRange: DateRange;
   JudicialOffice: ResolverTypeWrapper<JudicialOfficeModel>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   JudicialOfficeConnection: ResolverTypeWrapper<JudicialOfficeConnectionModel>;
   JudicialOfficeEdge: ResolverTypeWrapper<Omit<JudicialOfficeEdge, 'node'> & { node: ResolversTypes['JudicialOffice'] }>;
   JudicialOfficeFilter: JudicialOfficeFilter;
@@ -554,6 +552,8 @@ export type ResolversTypes = ResolversObject<{
   StandardizationStatus: StandardizationStatus;
   UpdateJudicialOfficeInput: UpdateJudicialOfficeInput;
   Viewer: ResolverTypeWrapper<Viewer>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -562,13 +562,11 @@ export type ResolversParentTypes = ResolversObject<{
   String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
   AuditRecordConnection: AuditRecordConnectionModel;
-  Int: Scalars['Int']['output'];
   AuditRecordEdge: Omit<AuditRecordEdge, 'node'> & { node: ResolversParentTypes['AuditRecord'] };
   AuditRecordFilter: AuditRecordFilter;
   Date: Scalars['Date']['output'];
   DateRange: DateRange;
   JudicialOffice: JudicialOfficeModel;
-  Boolean: Scalars['Boolean']['output'];
   JudicialOfficeConnection: JudicialOfficeConnectionModel;
   JudicialOfficeEdge: Omit<JudicialOfficeEdge, 'node'> & { node: ResolversParentTypes['JudicialOffice'] };
   JudicialOfficeFilter: JudicialOfficeFilter;
@@ -590,7 +588,16 @@ export type ResolversParentTypes = ResolversObject<{
   RegionEdge: Omit<RegionEdge, 'node'> & { node: ResolversParentTypes['Region'] };
   UpdateJudicialOfficeInput: UpdateJudicialOfficeInput;
   Viewer: Viewer;
+  Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
 }>;
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = Context, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type AuditRecordResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditRecord'] = ResolversParentTypes['AuditRecord']> = ResolversObject<{
   action?: Resolver<ResolversTypes['AuditAction'], ParentType, ContextType>;
@@ -767,3 +774,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Viewer?: ViewerResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
+}>;

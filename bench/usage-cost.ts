@@ -1,0 +1,178 @@
+// `npm run bench -- --usage-cost`: what recording field usage (gateway/usage.ts)
+// costs the gateway. Two hub gateways, each its own process, on the same
+// subgraphs (PostgreSQL at BENCH_BASE_SCALE): `hub` and `hub-usage` (the same
+// with usage recorded to the embedded store, flushed every 5 s as deployed).
+// Interleaved runs of the scorecard, the township detail and the 10-office
+// wide list, the order alternating each round. The figure that matters is
+// each gateway process's own CPU time per request (process.cpuUsage, read
+// before and after each run, flushes included), which the other processes on
+// a shared machine do not disturb the way they disturb throughput; throughput
+// is reported beside it. On a shared 2-core machine even CPU time per request
+// moves by several per cent from run to run, more than the recording costs; so
+// the recorder's own work is also timed directly, in this process: its hook
+// called as the gateway calls it, with each workload's real document, schema
+// and variables, and its flush to the file store, against the gateway's CPU
+// time per request. Prints a table and writes bench/results/usage-cost.json.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { parse, getOperationAST } from 'graphql';
+import { createLogger } from '../platform/log';
+import { apiSchemaOf, SUPERGRAPH_PATH } from '../schema/compose';
+import { sha256 } from '../schema/manifest';
+import { createUsageRecorder } from '../gateway/usage';
+import { openUsageStore } from '../gateway/usage-store';
+import type { GatewayKind, GatewaySettings } from './gateway-process';
+import type { GatewayProcess, RunFigures, SubgraphSet, Workload } from './run';
+
+export interface UsageCostHelpers {
+  settings: { baseScale: string; durationSeconds: number; rounds: number; warmupSeconds: number; connections: number };
+  workloads: Record<string, Workload>;
+  setUp(): Promise<{ identityKeys: { publicKey: string }; gatewaySettings: (kind: GatewayKind, urls: Record<string, string>) => GatewaySettings }>;
+  startSubgraphs(scaleName: string, identityPublicKey: string, label?: string): Promise<SubgraphSet>;
+  startGatewayProcess(settings: GatewaySettings): Promise<GatewayProcess>;
+  load(gateway: GatewayProcess, workload: Workload, seconds: number): Promise<RunFigures>;
+  post(url: string, workload: Workload): Promise<unknown>;
+  dropDatabases(): Promise<void>;
+  stopChildren(): void;
+  closeLog(): void;
+}
+
+const round2 = (value: number) => Math.round(value * 100) / 100;
+const cpuMicros = () => {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+};
+
+/**
+ * The recorder's own CPU time per request: its Apollo hooks called as the
+ * gateway calls them (requestDidStart, then willSendResponse with the
+ * workload's document, schema, variables and a client header), and the CPU
+ * time of one flush of the counts to the file store.
+ */
+export async function recorderCost(workload: Workload, iterations: number): Promise<{ hookMicros: number; flushMs: number }> {
+  const directory = mkdtempSync(path.join(os.tmpdir(), 'hub-bench-recorder-'));
+  const recorder = createUsageRecorder({ store: await openUsageStore({ directory }), flushMs: 3_600_000, logger: createLogger('bench', { level: 'silent' }) });
+  try {
+    const schema = apiSchemaOf(readFileSync(SUPERGRAPH_PATH, 'utf8'));
+    const document = parse(workload.query);
+    const operation = getOperationAST(document)!;
+    const headers = new Map([['apollographql-client-name', 'dashboard']]);
+    const context = {
+      schema,
+      document,
+      operation,
+      operationName: operation.name?.value ?? null,
+      queryHash: sha256(workload.query),
+      request: { http: { headers }, variables: workload.variables },
+      response: { body: { kind: 'single', singleResult: { data: {} } } },
+      contextValue: { viewer: { agency: 'judicial' } },
+    } as never;
+    const once = async () => {
+      const listener = await recorder.plugin.requestDidStart!(context);
+      await listener!.willSendResponse!(context);
+    };
+    for (let i = 0; i < 2_000; i++) await once();
+    await recorder.flush();
+    const before = cpuMicros();
+    for (let i = 0; i < iterations; i++) await once();
+    const hookMicros = (cpuMicros() - before) / iterations;
+    // CPU time, as for the hook (the fsync's wait for the disk is not the gateway's CPU).
+    const flushStart = cpuMicros();
+    await recorder.flush();
+    return { hookMicros, flushMs: (cpuMicros() - flushStart) / 1000 };
+  } finally {
+    await recorder.close();
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+export async function measureUsageCost(h: UsageCostHelpers): Promise<void> {
+  const started = Date.now();
+  const keys = ['scorecard', 'townshipDetail', 'wideList10'];
+  const usageDir = mkdtempSync(path.join(os.tmpdir(), 'hub-bench-usage-'));
+  const stops: (() => Promise<void>)[] = [];
+  try {
+    const { identityKeys, gatewaySettings } = await h.setUp();
+    console.error(`usage cost: seeding PostgreSQL at the ${h.settings.baseScale} scale`);
+    const set = await h.startSubgraphs(h.settings.baseScale, identityKeys.publicKey, `${h.settings.baseScale}_usage`);
+    stops.unshift(set.stop);
+    const gateways = {
+      hub: await h.startGatewayProcess(gatewaySettings('hub', set.urls)),
+      usage: await h.startGatewayProcess({ ...gatewaySettings('hub-usage', set.urls), usageDir }),
+    };
+    for (const g of Object.values(gateways)) stops.unshift(g.stop);
+
+    const figures: Record<string, Record<'hub' | 'usage', { requests: number; cpuMicros: number; rps: number[] }>> = {};
+    for (const key of keys) {
+      const workload = h.workloads[key];
+      for (const g of Object.values(gateways)) {
+        await h.post(g.url, workload);
+        await h.load(g, workload, h.settings.warmupSeconds);
+      }
+      figures[key] = { hub: { requests: 0, cpuMicros: 0, rps: [] }, usage: { requests: 0, cpuMicros: 0, rps: [] } };
+    }
+    for (let round = 0; round < h.settings.rounds; round++) {
+      for (const key of keys) {
+        const order = round % 2 === 0 ? (['hub', 'usage'] as const) : (['usage', 'hub'] as const);
+        for (const which of order) {
+          console.error(`  round ${round + 1}/${h.settings.rounds}: ${h.workloads[key].name} via ${which === 'hub' ? 'hub' : 'hub with usage'}`);
+          const before = await gateways[which].cpu();
+          const run = await h.load(gateways[which], h.workloads[key], h.settings.durationSeconds);
+          const after = await gateways[which].cpu();
+          const entry = figures[key][which];
+          entry.requests += run.requests;
+          entry.cpuMicros += after - before;
+          entry.rps.push(run.requestsPerSecond);
+        }
+      }
+    }
+
+    const direct: Record<string, { hookMicros: number; flushMs: number }> = {};
+    for (const key of keys) direct[key] = await recorderCost(h.workloads[key], 50_000);
+
+    const rows = keys.map((key) => {
+      const { hub, usage } = figures[key];
+      const cpu = (f: { requests: number; cpuMicros: number }) => f.cpuMicros / f.requests;
+      const rps = (f: { rps: number[] }) => f.rps.reduce((a, b) => a + b, 0) / f.rps.length;
+      return {
+        workload: h.workloads[key].name,
+        hub: { cpuMicrosPerRequest: round2(cpu(hub)), requestsPerSecond: round2(rps(hub)), requests: hub.requests },
+        hubWithUsage: { cpuMicrosPerRequest: round2(cpu(usage)), requestsPerSecond: round2(rps(usage)), requests: usage.requests },
+        cpuPerRequestIncrease: round2((cpu(usage) / cpu(hub) - 1) * 100),
+        throughputChange: round2((rps(usage) / rps(hub) - 1) * 100),
+        // The recorder's own work: its hook per request, and a flush (every 5 s) shared by the requests of 5 s.
+        recorder: {
+          hookMicrosPerRequest: round2(direct[key].hookMicros),
+          flushMs: round2(direct[key].flushMs),
+          shareOfGatewayCpu: round2(((direct[key].hookMicros + (direct[key].flushMs * 1000) / (5 * rps(hub))) / cpu(hub)) * 100),
+        },
+      };
+    });
+    console.log('workload                 CPU µs/req hub  CPU µs/req hub+usage  CPU change  req/s hub  req/s hub+usage  req/s change  recorder µs/req  flush ms  recorder share');
+    for (const r of rows) {
+      console.log(
+        `${r.workload.padEnd(24)} ${r.hub.cpuMicrosPerRequest.toFixed(0).padStart(14)}  ${r.hubWithUsage.cpuMicrosPerRequest.toFixed(0).padStart(20)}  ${`${r.cpuPerRequestIncrease.toFixed(1)}%`.padStart(10)}  ${r.hub.requestsPerSecond.toFixed(1).padStart(9)}  ${r.hubWithUsage.requestsPerSecond.toFixed(1).padStart(15)}  ${`${r.throughputChange.toFixed(1)}%`.padStart(12)}  ${r.recorder.hookMicrosPerRequest.toFixed(1).padStart(15)}  ${r.recorder.flushMs.toFixed(1).padStart(8)}  ${`${r.recorder.shareOfGatewayCpu.toFixed(2)}%`.padStart(14)}`,
+      );
+    }
+    const result = {
+      generatedAt: new Date().toISOString(),
+      command: 'npm run bench -- --usage-cost',
+      settings: h.settings,
+      machine: { cpus: os.cpus().length, node: process.version, loadAverage: os.loadavg().map(round2) },
+      workloads: rows,
+      seconds: Math.round((Date.now() - started) / 1000),
+    };
+    const out = path.join(__dirname, 'results');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(path.join(out, 'usage-cost.json'), `${JSON.stringify(result, null, 2)}\n`);
+    console.log(`written to bench/results/usage-cost.json (${result.seconds} s)`);
+  } finally {
+    for (const stop of stops) await stop().catch((error) => console.error('stop:', error));
+    h.stopChildren();
+    await h.dropDatabases();
+    h.closeLog();
+    rmSync(usageDir, { recursive: true, force: true });
+  }
+}
