@@ -111,9 +111,10 @@ const ENCODINGS = { br: '.br', gzip: '.gz' } as const;
 async function sendBuilt(req: Request, res: Response, buildDir: string, file: string, cacheControl: string): Promise<void> {
   res.vary('Accept-Encoding');
   res.type(path.extname(file));
-  const wanted = req.acceptsEncodings('br', 'gzip', 'identity');
+  // The smallest the client accepts at all: brotli, then gzip (browsers list gzip first, at the same weight).
+  const wanted = (['br', 'gzip'] as const).find((encoding) => req.acceptsEncodings(encoding) === encoding);
   let served = file;
-  if (wanted === 'br' || wanted === 'gzip') {
+  if (wanted) {
     const compressed = file + ENCODINGS[wanted];
     if (await access(path.join(buildDir, compressed)).then(() => true, () => false)) {
       served = compressed;
@@ -178,7 +179,7 @@ export function explorerRoutes(options: ExplorerOptions): (app: express.Express)
     referrerPolicy: { policy: 'no-referrer' },
   });
   const permissions: express.RequestHandler = (_req, res, next) => {
-    res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()');
+    res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=(), usb=()');
     next();
   };
 

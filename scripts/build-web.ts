@@ -19,6 +19,8 @@ const gzipAsync = promisify(gzip);
 /** Files worth compressing; fonts are already (woff2), and the rest is small. */
 const COMPRESSIBLE = /\.(js|mjs|css|html|svg|json|ttf|txt)$/;
 const LOCK_STALE_MS = 15 * 60_000;
+/** Brotli 9: quality 11 made the build's files 8% smaller but took three times as long (about 20 s more here). */
+const BROTLI_QUALITY = 9;
 
 export interface BuildOptions {
   buildDir?: string;
@@ -91,7 +93,7 @@ async function precompress(dir: string): Promise<void> {
     files.map(async (file) => {
       const content = await readFile(file);
       const [br, gz] = await Promise.all([
-        brotli(content, { params: { [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY, [zlib.BROTLI_PARAM_SIZE_HINT]: content.length } }),
+        brotli(content, { params: { [zlib.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [zlib.BROTLI_PARAM_SIZE_HINT]: content.length } }),
         gzipAsync(content, { level: zlib.Z_BEST_COMPRESSION }),
       ]);
       if (br.length < content.length) await writeFile(`${file}.br`, br);

@@ -37,9 +37,22 @@ function CallerLine({ caller }: { caller: Caller }) {
   );
 }
 
-function ErrorLine({ line }: { line: ErrorSummaryLine }) {
+/** The same error said once, with how many times it came (one per failed call, e.g.). */
+function grouped(lines: ErrorSummaryLine[]): { line: ErrorSummaryLine; times: number }[] {
+  const groups = new Map<string, { line: ErrorSummaryLine; times: number }>();
+  for (const line of lines) {
+    const key = JSON.stringify(line);
+    const group = groups.get(key);
+    if (group) group.times++;
+    else groups.set(key, { line, times: 1 });
+  }
+  return [...groups.values()];
+}
+
+function ErrorLine({ line, times }: { line: ErrorSummaryLine; times: number }) {
   return (
     <li>
+      {times > 1 && <strong>{times} × </strong>}
       <code className="hub-error-code">{line.code}</code>
       {line.agency && (
         <>
@@ -81,8 +94,8 @@ export function StatusBar() {
             {answer.hasData ? ', with partial data' : ', no data'}
           </strong>
           <ul>
-            {answer.lines.map((line, index) => (
-              <ErrorLine key={index} line={line} />
+            {grouped(answer.lines).map(({ line, times }, index) => (
+              <ErrorLine key={index} line={line} times={times} />
             ))}
           </ul>
         </div>
