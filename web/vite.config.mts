@@ -40,7 +40,10 @@ export default defineConfig({
     },
   },
   worker: { format: 'es' },
+  // The dev server's pre-bundling cannot follow the `?worker` imports of GraphiQL's worker set-up; Vite serves it as it is.
+  optimizeDeps: { exclude: ['graphiql/setup-workers/vite', '@graphiql/react/setup-workers/vite'] },
   server: {
-    proxy: Object.fromEntries(['/graphql', '/explorer/config', '/explorer/dev-token'].map((route) => [route, gateway])),
+    // Exact routes (a plain key is a prefix, and /explorer/dev-token would take /explorer/dev-tokens.tsx).
+    proxy: Object.fromEntries(['^/graphql$', '^/explorer/config$', '^/explorer/dev-token$'].map((route) => [route, gateway])),
   },
 });
