@@ -183,6 +183,14 @@ export function explorerRoutes(options: ExplorerOptions): (app: express.Express)
     next();
   };
 
+  // A short answer of its own, never Express's page (which shows the stack outside production).
+  const failed: express.ErrorRequestHandler = (error: { status?: number; statusCode?: number }, _req, res, next) => {
+    const status = error?.status ?? error?.statusCode ?? 500;
+    if (status >= 500) logger.error({ err: error }, 'explorer route failed');
+    if (res.headersSent) return next(error);
+    res.status(status).setHeader('Cache-Control', 'no-store').type('text').send(status === 404 ? 'Not found' : status < 500 ? 'Bad request' : 'Internal server error');
+  };
+
   return (app) => {
     app.get('/graphql', (req, res, next) => (prefersHtml(req) ? res.redirect(302, EXPLORER_PATH) : next()));
 
@@ -220,6 +228,7 @@ export function explorerRoutes(options: ExplorerOptions): (app: express.Express)
         }
       });
     }
+    page.use(failed);
     app.use(EXPLORER_PATH, page);
 
     const assets = express.Router();
@@ -235,6 +244,7 @@ export function explorerRoutes(options: ExplorerOptions): (app: express.Express)
     assets.use((_req, res) => {
       res.status(404).setHeader('Cache-Control', 'no-store').type('text').send('Not found');
     });
+    assets.use(failed);
     app.use(ASSETS_PATH, assets);
   };
 }

@@ -202,6 +202,10 @@ describe('the gateway serves the explorer', () => {
     expect(((await me.json()) as { data: { me: unknown } }).data.me).toEqual({ subject: 'dev-legal-aid-wensu-pii', agency: 'legal-aid', scopes: ['legal-aid:cases', 'legal-aid:pii'], regions: ['652922'] });
     expect(await (await ask('anonymous')).json()).toEqual({ role: 'anonymous', token: null });
     expect((await ask('root')).status).toBe(400);
+    // Malformed JSON is a short 400, never Express's page with a stack.
+    const malformed = await fetch(`${dev.base}/explorer/dev-token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"role":' });
+    expect(malformed.status).toBe(400);
+    expect(await malformed.text()).toBe('Bad request');
     // A form post (no JSON) is not read.
     expect((await fetch(`${dev.base}/explorer/dev-token`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"role":"analyst"}' })).status).toBe(400);
 
