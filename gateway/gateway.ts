@@ -4,6 +4,7 @@
 // timeouts, retries and breakers (gateway/data-source.ts).
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { Counter } from 'prom-client';
 import { intFromEnv, SHUTDOWN_GRACE_DEFAULT_MS, shutdownGraceFromEnv, stringFromEnv } from '../platform/config';
 import { createErrorFormatter } from '../platform/errors';
@@ -15,9 +16,10 @@ import { SUPERGRAPH_PATH } from '../schema/registry';
 import { authConfigFromEnv, createAuthenticator, type AuthConfig } from './auth';
 import { createContextFactory, type GatewayContext } from './context';
 import { createSubgraphCallMetrics, HubDataSource, SUBGRAPH_CALL_DEFAULTS, type SubgraphCallSettings } from './data-source';
+import { explorerRoutes, type ExplorerOptions } from './explorer';
 import { createResponseCaching } from './response-cache';
 import { warmQueryPlans } from './warm-plans';
-import { limitSettingsFromEnv, requestLimits, type LimitSettings } from './limits';
+import { defaultIntrospection, limitSettingsFromEnv, requestLimits, type LimitSettings } from './limits';
 import { subgraphUrlFromEnv } from './subgraph-urls';
 import { inlineSupergraph, supergraphFile } from './supergraph';
 import { createSupergraphGuard } from './supergraph-guard';
@@ -72,6 +74,8 @@ export interface GatewayOptions {
   usageRetentionDays?: number;
   /** Clients held to the persisted-operation manifest (GATEWAY_SAFELIST; `*` for all). */
   safelist?: string[];
+  /** Where the explorer's build and sources are (gateway/explorer.ts; default web/dist and web/). */
+  explorer?: Pick<ExplorerOptions, 'buildDir' | 'webDir'>;
 }
 
 const onOff = (name: string, fallback: 'on' | 'off'): boolean => {
@@ -188,7 +192,15 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     ...limits,
-    plugins: [persisted.plugin, ...limits.plugins, requestRecordPlugin(), ...caching.plugins, ...(usage ? [usage.plugin] : [])],
+    // The explorer is the hub's own (gateway/explorer.ts); Apollo's landing page would load one from a CDN.
+    plugins: [
+      persisted.plugin,
+      ...limits.plugins,
+      requestRecordPlugin(),
+      ...caching.plugins,
+      ...(usage ? [usage.plugin] : []),
+      ApolloServerPluginLandingPageDisabled(),
+    ],
     // Automatic persisted queries and cached responses: Redis when set, so replicas share them.
     cache: caching.cache,
     formatError: createErrorFormatter({ logUnexpected: (error) => logger.error({ err: error }, 'unexpected error') }),
@@ -210,6 +222,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       logger,
       metrics,
       shutdownGraceMs: options.shutdownGraceMs ?? SHUTDOWN_GRACE_DEFAULT_MS,
+      routes: explorerRoutes({ introspection: options.limits?.introspection ?? defaultIntrospection(), auth: options.auth ?? authConfigFromEnv(), logger, ...options.explorer }),
       // Ready once the supergraph is loaded (it is, by now). A subgraph that is
       // down does not make the gateway unready: it still answers the rest.
       readiness: async () => ({

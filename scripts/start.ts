@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { devKeyPair, isProduction } from '../platform/dev-keys';
 import type { ServiceMessage } from '../platform/service-process';
 import { listSubgraphs } from '../schema/subgraphs';
+import { ensureWebBuild } from './build-web';
 
 interface Service {
   name: string;
@@ -91,10 +92,16 @@ async function main(): Promise<void> {
   // Create the development keys once, before the services race to.
   if (!isProduction() && !process.env.HUB_IDENTITY_PUBLIC_KEY) devKeyPair('identity');
   if (!isProduction() && !process.env.AUTH_JWKS_URL && !process.env.AUTH_PUBLIC_KEY) devKeyPair('token');
+  // The explorer the gateway serves: built when missing or older than web/ and the lock file. A
+  // failed build does not keep the API from starting; the gateway then answers /explorer with 503.
+  await ensureWebBuild({ log: (line) => console.log(`  ${elapsed().padStart(6)}  web        ${line.trim()}`) }).catch((error: Error) =>
+    console.error(`! the explorer could not be built, the hub starts without it:\n${error.message}`),
+  );
   console.log(`Starting the rule-of-law hub: ${subgraphs.map((s) => s.name).join(', ')} and the gateway`);
   await Promise.all([...subgraphs, gateway].map(launch));
   console.log(`\nThe hub is ready (${elapsed()}):`);
   console.log(`  gateway     ${gateway.url}`);
+  console.log(`  explorer    ${gateway.url?.replace(/\/graphql$/, '/explorer')}`);
   for (const s of subgraphs) console.log(`  ${s.name.padEnd(11)} ${s.url}`);
   console.log('\nPress Ctrl-C to stop.');
 }

@@ -2,10 +2,8 @@
 // prints a token that a locally started hub accepts, signed with the
 // development key (.data/dev-keys). Refused when NODE_ENV=production.
 import { parseArgs } from 'node:util';
-import { importPKCS8, SignJWT } from 'jose';
-import { DEFAULT_AUDIENCE, DEV_ISSUER } from '../gateway/auth';
-import { stringFromEnv } from '../platform/config';
-import { devKeyPair, isProduction } from '../platform/dev-keys';
+import { signDevToken } from '../gateway/dev-tokens';
+import { isProduction } from '../platform/dev-keys';
 import { levelOfCode } from '../platform/region-codes';
 
 const usage = `usage: npm run token -- [--sub NAME] [--agency AGENCY] [--scopes "SCOPE ..."] [--regions "CODE ..."] [--expires 8h]
@@ -40,18 +38,13 @@ async function main(): Promise<void> {
     console.error(`--regions takes division codes (6, 9 or 12 digits), not: ${bad.join(' ') || '(nothing)'}\n${usage}`);
     process.exit(2);
   }
-  const claims: Record<string, unknown> = { scope: values.scopes.split(/\s+/).filter(Boolean).join(' ') };
-  if (values.agency) claims.agency = values.agency;
-  if (regions) claims.regions = regions;
-  const key = await importPKCS8(devKeyPair('token').privateKey, 'EdDSA');
-  const token = await new SignJWT(claims)
-    .setProtectedHeader({ alg: 'EdDSA' })
-    .setSubject(values.sub ?? values.agency ?? 'developer')
-    .setIssuer(stringFromEnv('AUTH_ISSUER') ?? DEV_ISSUER)
-    .setAudience(stringFromEnv('AUTH_AUDIENCE') ?? DEFAULT_AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime(values.expires)
-    .sign(key);
+  const token = await signDevToken({
+    sub: values.sub,
+    agency: values.agency,
+    scopes: values.scopes.split(/\s+/).filter(Boolean),
+    regions,
+    expires: values.expires,
+  });
   console.log(token);
 }
 
