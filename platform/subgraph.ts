@@ -1,14 +1,13 @@
 // The subgraph bootstrap shared by all four agencies: database (PostgreSQL or
 // PGlite), migrations, seed, `buildSubgraphSchema` from the agency's
 // schema.graphql and resolvers, per-request loaders, and HTTP.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type DataLoader from 'dataloader';
-import { parse, type DocumentNode } from 'graphql';
+import { parse } from 'graphql';
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { CsvImporter } from './import';
 import { auditMigration, createReadAudit, type AuditedRead } from './audit';
@@ -19,6 +18,7 @@ import { createErrorFormatter, unauthenticated } from './errors';
 import { requestRecordPlugin, serveGraphQL, type Readiness, type RunningServer } from './http';
 import { createLogger, type Logger } from './log';
 import { createServiceMetrics, registerDatabaseMetrics } from './metrics';
+import { operatorResolvers, subgraphSdl } from './operator';
 import { requestLogMigration } from './writes';
 import type { Rollup } from './rollups';
 import { DateScalar } from './scalars';
@@ -63,10 +63,6 @@ export const platformMigrations: Record<string, Migration> = {
   '0000-hub-audit': auditMigration,
   '0000-hub-request-log': requestLogMigration,
 };
-
-export function loadTypeDefs(directory: string): DocumentNode {
-  return parse(readFileSync(path.join(directory, 'schema.graphql'), 'utf8'));
-}
 
 export interface StartOptions {
   port?: number;
@@ -175,7 +171,9 @@ type FieldResolver = (root: unknown, args: unknown, ctx: SubgraphContext<unknown
  * mutation's) shows the write instead of what the loaders cached before it.
  */
 function withFreshLoadersAfterWrites<DB, Loaders>(definition: SubgraphDefinition<DB, Loaders>): object {
-  const resolvers = definition.resolvers as Record<string, Record<string, unknown>>;
+  const own = definition.resolvers as Record<string, Record<string, unknown>>;
+  const operator = operatorResolvers(definition);
+  const resolvers = { ...own, ...operator, Mutation: { ...own.Mutation, ...operator.Mutation } };
   if (!resolvers.Mutation) return resolvers;
   const mutation = Object.fromEntries(
     Object.entries(resolvers.Mutation).map(([field, resolve]) => [
@@ -221,7 +219,7 @@ export async function startSubgraph<DB, Loaders>(
     if (seeded) progress(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
     const schema = buildSubgraphSchema({
-      typeDefs: loadTypeDefs(definition.directory),
+      typeDefs: parse(subgraphSdl(definition)),
       resolvers: { Date: DateScalar, ...withFreshLoadersAfterWrites(definition) } as GraphQLResolverMap<unknown>,
     });
     apollo = new ApolloServer<SubgraphContext<DB, Loaders>>({
