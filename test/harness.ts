@@ -128,8 +128,8 @@ export interface HubOptions {
   caller?: TokenClaims;
   /**
    * Gateway options beyond ports and keys. Response caching is off unless a
-   * test turns it on (test/response-cache.test.ts): other tests write through
-   * `importCsv` straight into a database, which the gateway's cache cannot see.
+   * test turns it on (test/response-cache.test.ts): other tests write straight
+   * into a database (SQL), which the gateway's cache cannot see.
    */
   gateway?: Partial<GatewayOptions>;
 }

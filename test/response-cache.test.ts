@@ -1,15 +1,16 @@
 // Response caching at the gateway (issue 8), correctness only: public
 // aggregates are served from the cache; case records and personal data never
-// are, so no caller sees another's; a write through the hub invalidates the
-// cached scorecard; and the wide list (workload 3 of `npm run bench`) sends as
+// are, so no caller sees another's; a write through the hub (a mutation, an
+// import) invalidates the cached scorecard; and the wide list (workload 3 of `npm run bench`) sends as
 // many SQL statements for 100 offices as for 10.
 import { createHash } from 'node:crypto';
 import { QueryPlanner } from '@apollo/query-planner';
 import { SCORECARD, SCORECARD_VARIABLES, WIDE_LIST, wideListVariables } from '../bench/workloads';
 import net from 'node:net';
+import path from 'node:path';
 import { createClient } from '@keyv/redis';
 import { startGateway, type RunningGateway } from '../gateway/gateway';
-import { postGraphQL, signToken, startHub, testGatewayKeys, type Hub, type TokenClaims } from './harness';
+import { importThroughHub, postGraphQL, signToken, startHub, testGatewayKeys, type Hub, type TokenClaims } from './harness';
 
 /** Redis for the replica tests: TEST_REDIS_URL, or a local one if it answers (the tests are skipped, with a warning, if not). */
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -110,6 +111,20 @@ describe('response caching at the gateway', () => {
     const delta = flipped === 'STANDARDIZED' ? 1 : -1;
     expect(standardizedIn(after)).toBe(standardizedIn(before) + delta);
     expect(after.judicialStats.standardized).toBe(before.judicialStats.standardized + delta);
+  });
+
+  test('an import through the hub (npm run import) invalidates the cached scorecard', async () => {
+    const read = async () => {
+      const { data, errors } = await hub.query(SCORECARD, { code: '652900' });
+      expect(errors).toBeUndefined();
+      return data!.region;
+    };
+    const before = await read();
+    expect(await read()).toEqual(before); // cached now
+    const report = await importThroughHub(hub, WRITER, 'judicial', path.join(__dirname, 'fixtures', 'judicial', 'mediation-cases-cli.csv'));
+    expect(report).toMatchObject({ written: 2, problems: [] });
+    const after = await read();
+    expect(after.judicialStats.mediationCases).toBe(before.judicialStats.mediationCases + 2);
   });
 });
 
