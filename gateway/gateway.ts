@@ -14,6 +14,7 @@ import { createServiceMetrics } from '../platform/metrics';
 import { SUPERGRAPH_PATH } from '../schema/compose';
 import { authConfigFromEnv, createAuthenticator, type AuthConfig } from './auth';
 import { createContextFactory, type GatewayContext } from './context';
+import { corsOriginsFromEnv, crossOriginRoutes } from './cors';
 import { createSubgraphCallMetrics, HubDataSource, SUBGRAPH_CALL_DEFAULTS, type SubgraphCallSettings } from './data-source';
 import { createResponseCaching } from './response-cache';
 import { warmQueryPlans } from './warm-plans';
@@ -54,6 +55,8 @@ export interface GatewayOptions {
   redisUrl?: string;
   /** Start of every Redis key (REDIS_PREFIX, default `hub`). */
   redisPrefix?: string;
+  /** Origins whose browser pages may call /graphql (GATEWAY_CORS_ORIGINS; none by default): gateway/cors.ts. */
+  corsOrigins?: string[];
 }
 
 export function subgraphCallSettingsFromEnv(): SubgraphCallSettings {
@@ -88,6 +91,7 @@ export function gatewayOptionsFromEnv(): GatewayOptions {
     responseCache: (stringFromEnv('RESPONSE_CACHE') ?? 'on') !== 'off',
     redisUrl: stringFromEnv('REDIS_URL'),
     redisPrefix: stringFromEnv('REDIS_PREFIX'),
+    corsOrigins: corsOriginsFromEnv(),
   };
 }
 
@@ -159,6 +163,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     server = await serveGraphQL(apollo, {
       port: options.port ?? 4000,
       bodyLimit: options.bodyLimit,
+      routes: crossOriginRoutes(options.corsOrigins ?? []),
       context,
       logger,
       metrics,
