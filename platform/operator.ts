@@ -211,9 +211,10 @@ function rollupPart(args: { days?: Period | null; undated?: boolean | null }): R
   return { days, undated: args.undated ?? days === null };
 }
 
+/** What a rebuild's audit record names: `2023-01-01..2023-01-31`, `every day`, with `+ undated` when it covered records without a day. */
 function partLabel(part: RollupPart): string {
-  const days = part.days ? `${part.days.from ?? ''}..${part.days.to ?? ''}` : 'all days';
-  return part.undated && part.days ? `${days}+undated` : part.undated ? days : `${days} (dated)`;
+  const days = part.days ? `${part.days.from ?? ''}..${part.days.to ?? ''}` : 'every day';
+  return part.undated ? `${days} + undated` : days;
 }
 
 /** The resolvers of the operator fields operatorSdl declares, to merge into the subgraph's. */

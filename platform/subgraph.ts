@@ -166,14 +166,15 @@ export async function databaseReadiness(database: DatabaseHandle<unknown>, migra
 type FieldResolver = (root: unknown, args: unknown, ctx: SubgraphContext<unknown, unknown>, info: unknown) => unknown;
 
 /**
- * The definition's resolvers, each mutation field followed by new loaders:
+ * The definition's resolvers and the operator fields' (platform/operator.ts),
+ * each mutation field followed by new loaders:
  * whatever the request reads next (the mutation's own result, or a later
  * mutation's) shows the write instead of what the loaders cached before it.
  */
 function withFreshLoadersAfterWrites<DB, Loaders>(definition: SubgraphDefinition<DB, Loaders>): object {
   const own = definition.resolvers as Record<string, Record<string, unknown>>;
   const operator = operatorResolvers(definition);
-  const resolvers = { ...own, ...operator, Mutation: { ...own.Mutation, ...operator.Mutation } };
+  const resolvers = own.Mutation || operator.Mutation ? { ...own, ...operator, Mutation: { ...own.Mutation, ...operator.Mutation } } : own;
   if (!resolvers.Mutation) return resolvers;
   const mutation = Object.fromEntries(
     Object.entries(resolvers.Mutation).map(([field, resolve]) => [
