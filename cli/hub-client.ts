@@ -34,6 +34,9 @@ export class HubRequestError extends Error {
   }
 }
 
+/** How long a request may wait for its answer before it counts as lost (and is sent again). */
+const ANSWER_TIMEOUT_MS = 120_000;
+
 const TRANSIENT_CODES = new Set(['SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_TIMEOUT', 'HTTP_502', 'HTTP_503', 'HTTP_504', 'NO_CONNECTION']);
 
 export interface CallOptions {
@@ -55,10 +58,12 @@ async function post(hub: HubConnection, body: string, options: CallOptions): Pro
         ...(options.requestId ? { 'x-request-id': options.requestId } : {}),
       },
       body,
-      signal: options.signal,
+      // The gateway answers within its request deadline (15 s by default); this only ends a connection that hangs.
+      signal: AbortSignal.any([AbortSignal.timeout(ANSWER_TIMEOUT_MS), ...(options.signal ? [options.signal] : [])]),
     });
   } catch (error) {
     if (options.signal?.aborted) throw new HubRequestError('interrupted', 'ABORTED', false);
+    if ((error as Error).name === 'TimeoutError') throw new HubRequestError(`no answer from ${hub.url} within ${ANSWER_TIMEOUT_MS / 1000} s`, 'NO_CONNECTION', true);
     const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
     throw new HubRequestError(`no answer from ${hub.url} (${cause})`, 'NO_CONNECTION', true);
   }
