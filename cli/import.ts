@@ -7,7 +7,8 @@
 //   is first checked (mode CHECK), and every problem of the whole file is
 //   listed before anything is written.
 // - Then the chunks are written in order, each in one transaction: a chunk is
-//   written whole or not at all. A row that turns bad between the check and
+//   written whole or not at all (a chunk the gateway finds too large goes in
+//   halves, each its own request). A row that turns bad between the check and
 //   its write (another caller used its requestId meanwhile) stops the import
 //   at its chunk: the chunks before it stay written, nothing after it is.
 // - Every row is idempotent by its requestId column: running the same file
@@ -99,8 +100,11 @@ export async function runImport(run: ImportRun): Promise<ImportOutcome> {
         const line = rows[0]?.line ?? 1;
         return { rows: rows.length, written: 0, alreadyPresent: 0, problems: [{ line, field: null, code: 'BAD_USER_INPUT', message: 'is larger than the hub takes in one request (GATEWAY_BODY_LIMIT)' }] };
       }
+      // Each half is its own request (and transaction); in WRITE, a half with a problem stops the rest.
       const half = Math.ceil(rows.length / 2);
-      const [a, b] = [await send(mode, header, rows.slice(0, half)), await send(mode, header, rows.slice(half))];
+      const a = await send(mode, header, rows.slice(0, half));
+      if (mode === 'WRITE' && a.problems.length) return a;
+      const b = await send(mode, header, rows.slice(half));
       return { rows: a.rows + b.rows, written: a.written + b.written, alreadyPresent: a.alreadyPresent + b.alreadyPresent, problems: [...a.problems, ...b.problems] };
     }
   };
