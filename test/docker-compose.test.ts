@@ -3,8 +3,8 @@
 // port, database URL and health check, a database for each in the init
 // script, the gateway pointed at each; the compiled entry points run as the
 // user `node`; secrets given at run time from .env (never a value in the
-// file), the gateway working from such an .env with a static public key as
-// with a JWKS URL; and the image's build context, computed from .dockerignore
+// file, each service only its own), the gateway working from such an .env
+// with a static public key as with a JWKS URL; and the image's build context, computed from .dockerignore
 // with a port of Docker's own matcher (@balena/dockerignore), holding no key,
 // env file or local data, whatever files the project holds.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -35,12 +35,10 @@ function interpolate(value: string, env: Record<string, string>): string {
   });
 }
 
-/** A service's environment as docker-compose gives it, from an .env holding `dotenv`: its env_file, then its `environment`. */
+/** A service's environment as docker-compose gives it from an .env holding `dotenv` (its `environment`, interpolated). */
 function serviceEnvironment(name: string, dotenv: Record<string, string>): Record<string, string> {
   const service = compose.services[name];
-  const fromFile = service.env_file ? dotenv : {};
-  const listed = Object.fromEntries(Object.entries<string>(service.environment ?? {}).map(([key, value]) => [key, interpolate(String(value), dotenv)]));
-  return { ...fromFile, ...listed };
+  return Object.fromEntries(Object.entries<string>(service.environment ?? {}).map(([key, value]) => [key, interpolate(String(value), dotenv)]));
 }
 
 /** An .env as `npm run keys` writes it, plus the lines given. */
@@ -82,7 +80,7 @@ describe('docker-compose.yml', () => {
     expect(gateway.healthcheck.test.join(' ')).toContain('localhost:4000/ready');
   });
 
-  test('secrets come from .env at run time: no value is written in the file; the subgraphs get the public key alone, the gateway .env', () => {
+  test('secrets come from .env at run time: no value is written in the file; each service gets only what it needs', () => {
     const text = readFileSync(path.join(root, 'docker-compose.yml'), 'utf8');
     // Every secret a service is given is `${NAME:?...}`: compose refuses to start without it, and the file has no value of its own.
     for (const [service, { environment }] of Object.entries<{ environment?: Record<string, string> }>(compose.services)) {
@@ -94,23 +92,24 @@ describe('docker-compose.yml', () => {
       }
     }
     expect(text).not.toMatch(/BEGIN (PRIVATE|PUBLIC) KEY-----(\\n|\n)[A-Za-z0-9+/]{20}|postgres:postgres@|POSTGRES_PASSWORD: postgres/);
+    // No service gets .env whole: each gets the variables listed for it.
+    for (const service of Object.values<{ env_file?: unknown }>(compose.services)) expect(service.env_file).toBeUndefined();
     for (const s of subgraphs) {
-      const service = compose.services[s.name];
-      expect(service.environment.HUB_IDENTITY_PUBLIC_KEY).toMatch(/^\$\{HUB_IDENTITY_PUBLIC_KEY:\?/);
-      expect(service.environment.HUB_IDENTITY_PRIVATE_KEY).toBeUndefined();
-      expect(service.env_file).toBeUndefined();
-      expect(serviceEnvironment(s.name, env).HUB_IDENTITY_PRIVATE_KEY).toBeUndefined();
+      const environment = serviceEnvironment(s.name, env);
+      expect(compose.services[s.name].environment.HUB_IDENTITY_PUBLIC_KEY).toMatch(/^\$\{HUB_IDENTITY_PUBLIC_KEY:\?/);
+      expect(environment.HUB_IDENTITY_PRIVATE_KEY).toBeUndefined();
+      expect(Object.keys(environment).filter((key) => key.startsWith('AUTH_'))).toEqual([]);
     }
     const gateway = compose.services.gateway;
-    expect(gateway.env_file).toBe('.env');
     expect(gateway.environment.HUB_IDENTITY_PRIVATE_KEY).toMatch(/^\$\{HUB_IDENTITY_PRIVATE_KEY:\?/);
+    expect(JSON.stringify(serviceEnvironment('gateway', env))).not.toContain(env.POSTGRES_PASSWORD);
     expect(compose.services.postgres.environment.POSTGRES_PASSWORD).toMatch(/^\$\{POSTGRES_PASSWORD:\?/);
     // Without .env, docker compose refuses to start, saying what to run.
     expect(() => serviceEnvironment('judicial', {})).toThrow(/run npm run keys/);
   });
 
   test('every variable a service sets is one the code reads', () => {
-    const known = new Set(['GATEWAY_PORT', 'SEED_SCALE', 'HUB_IDENTITY_PUBLIC_KEY', 'HUB_IDENTITY_PRIVATE_KEY', ...subgraphs.flatMap((s) => ['PORT', 'DATABASE_URL', 'URL'].map((v) => `${envPrefix(s.name)}_${v}`))]);
+    const known = new Set(['GATEWAY_PORT', 'SEED_SCALE', 'HUB_IDENTITY_PUBLIC_KEY', 'HUB_IDENTITY_PRIVATE_KEY', 'AUTH_JWKS_URL', 'AUTH_PUBLIC_KEY', 'AUTH_ALGORITHM', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'GATEWAY_CORS_ORIGINS', ...subgraphs.flatMap((s) => ['PORT', 'DATABASE_URL', 'URL'].map((v) => `${envPrefix(s.name)}_${v}`))]);
     for (const [name, service] of Object.entries<{ environment?: Record<string, string> }>(compose.services)) {
       if (name === 'postgres') continue;
       for (const variable of Object.keys(service.environment ?? {})) expect({ service: name, variable, known: known.has(variable) }).toEqual({ service: name, variable, known: true });
