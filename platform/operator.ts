@@ -16,7 +16,7 @@ import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { hasScope } from './access';
 import { forbidden } from './errors';
-import { importRows, type CsvImporter, type CsvRow, type ImportMode } from './import';
+import { importRows, MAX_ROWS_PER_REQUEST, type CsvImporter, type CsvRow, type ImportMode } from './import';
 import { checkPeriod, type Period } from './period';
 import { checkRollup, rebuildRollup, rollupSpan, type Rollup, type RollupPart } from './rollups';
 import type { Viewer } from './viewer';
@@ -149,7 +149,7 @@ export function operatorSdl(source: OperatorSource): string {
   CSV file, each held to the create mutation's checks and idempotent by its
   requestId column, each audited. Needs ${importer.scope}; rows outside the
   caller's regions are refused. Columns: ${importer.columns.join(', ')}.
-  At most 1000 rows a request: a file goes in chunks.
+  At most ${MAX_ROWS_PER_REQUEST} rows a request: a file goes in chunks.
   """
   ${importer.field}(header: [String!]!, rows: [ImportRow!]!, mode: ImportMode!): ImportReport!`);
   }
