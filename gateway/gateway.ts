@@ -15,6 +15,7 @@ import { createServiceMetrics } from '../platform/metrics';
 import { SUPERGRAPH_PATH } from '../schema/registry';
 import { authConfigFromEnv, createAuthenticator, type AuthConfig } from './auth';
 import { createContextFactory, type GatewayContext } from './context';
+import { corsOriginsFromEnv, crossOriginRoutes } from './cors';
 import { createSubgraphCallMetrics, HubDataSource, SUBGRAPH_CALL_DEFAULTS, type SubgraphCallSettings } from './data-source';
 import { explorerRoutes, type ExplorerOptions } from './explorer';
 import { createResponseCaching } from './response-cache';
@@ -76,6 +77,8 @@ export interface GatewayOptions {
   safelist?: string[];
   /** Where the explorer's build and sources are (gateway/explorer.ts; default web/dist and web/). */
   explorer?: Pick<ExplorerOptions, 'buildDir' | 'webDir'>;
+  /** Origins whose browser pages may call /graphql (GATEWAY_CORS_ORIGINS; none by default): gateway/cors.ts. */
+  corsOrigins?: string[];
 }
 
 const onOff = (name: string, fallback: 'on' | 'off'): boolean => {
@@ -122,6 +125,7 @@ export function gatewayOptionsFromEnv(): GatewayOptions {
     usageFlushMs: intFromEnv('USAGE_FLUSH_MS', USAGE_FLUSH_DEFAULT_MS, 100),
     usageRetentionDays: usageStoreOptionsFromEnv().retentionDays,
     safelist: safelistFromEnv(),
+    corsOrigins: corsOriginsFromEnv(),
   };
 }
 
@@ -222,7 +226,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       logger,
       metrics,
       shutdownGraceMs: options.shutdownGraceMs ?? SHUTDOWN_GRACE_DEFAULT_MS,
-      routes: explorerRoutes({ introspection: options.limits?.introspection ?? defaultIntrospection(), auth: options.auth ?? authConfigFromEnv(), logger, ...options.explorer }),
+      // Cross-origin rules first: they answer preflights before anything else sees them.
+      routes: (app) => {
+        crossOriginRoutes(options.corsOrigins ?? [])(app);
+        explorerRoutes({ introspection: options.limits?.introspection ?? defaultIntrospection(), auth: options.auth ?? authConfigFromEnv(), logger, ...options.explorer })(app);
+      },
       // Ready once the supergraph is loaded (it is, by now). A subgraph that is
       // down does not make the gateway unready: it still answers the rest.
       readiness: async () => ({

@@ -20,7 +20,8 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, wr
 import path from 'node:path';
 import { createClient } from '@keyv/redis';
 import { intFromEnv, stringFromEnv } from '../platform/config';
-import { displayPath, PROJECT_ROOT } from '../platform/shared-sdl';
+import { PROJECT_ROOT } from '../platform/paths';
+import { displayPath } from '../platform/shared-sdl';
 import { DEFAULT_REDIS_PREFIX } from './response-cache';
 
 /** One (client, operation, coordinate) on one day. */

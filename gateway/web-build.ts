@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringFromEnv } from '../platform/config';
+import { PROJECT_ROOT } from '../platform/paths';
 
-export const PROJECT_ROOT = path.join(__dirname, '..');
 /** The front end's sources. */
 export const WEB_DIR = path.join(PROJECT_ROOT, 'web');
 /** Where the build goes and where the gateway serves it from (WEB_BUILD_DIR). */

@@ -7,8 +7,9 @@ import { generateKeyPairSync } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringFromEnv } from './config';
+import { PROJECT_ROOT } from './paths';
 
-export const DEV_KEYS_DIR = path.resolve(stringFromEnv('DEV_KEYS_DIR') ?? path.join(__dirname, '..', '.data', 'dev-keys'));
+export const DEV_KEYS_DIR = path.resolve(stringFromEnv('DEV_KEYS_DIR') ?? path.join(PROJECT_ROOT, '.data', 'dev-keys'));
 
 export type DevKeyPurpose = 'token' | 'identity';
 

@@ -1,10 +1,13 @@
-// Bulk import from spreadsheets: a CSV file into one subgraph through the same
-// validation as its create mutation. Every bad row is reported with its line
-// number and reason; a file with any bad row writes nothing, unless the
-// caller asks for the good rows only. The rows written go in one transaction,
-// each idempotent by its requestId column, each with its audit record.
-import { readFileSync } from 'node:fs';
-import { parse } from 'csv-parse/sync';
+// Bulk import from spreadsheets: the rows of a CSV file into one subgraph
+// through the same validation and the same write as its create mutation.
+// `npm run import` (cli/import.ts) reads the file and sends its rows in
+// chunks through the gateway to the subgraph's import mutation
+// (platform/operator.ts), which calls importRows here with the caller's
+// identity: the write scope, the caller's regions, audit records under the
+// caller's name. Every bad row is reported with its line and reason; a chunk
+// with any bad row writes nothing unless the good rows only are asked for.
+// The rows a request writes go in one transaction, each idempotent by its
+// requestId column, each with its audit record.
 import { GraphQLError } from 'graphql';
 import type { Kysely, Transaction } from 'kysely';
 import { badUserInput } from './errors';
@@ -13,6 +16,12 @@ import { createInTransaction, inputHash, type CreateRequest, type WriteContext }
 
 /** How one subgraph turns CSV rows into creates: defined beside its mutations, sharing their checks. */
 export interface CsvImporter<DB, Input extends { requestId: string }> {
+  /** The mutation that imports rows through the hub, e.g. importMediationCases (platform/operator.ts). */
+  field: string;
+  /** What one row is, for the mutation's description, e.g. "mediation case records". */
+  rowsAre: string;
+  /** The write scope an import needs: the create mutation's. */
+  scope: string;
   /** The create mutation a row stands for, e.g. recordEducationEvent. */
   operation: string;
   recordType: string;
@@ -22,7 +31,7 @@ export interface CsvImporter<DB, Input extends { requestId: string }> {
   optional: readonly string[];
   /** A row as the mutation's input; throws BAD_USER_INPUT naming the column. */
   parse(row: Record<string, string>): Input;
-  /** The mutation's own checks (input and database); throws BAD_USER_INPUT naming the field. */
+  /** The mutation's own checks (input and database) and the caller's regions; throws BAD_USER_INPUT naming the field, or FORBIDDEN. */
   validate(db: Kysely<DB>, input: Input, viewer: Viewer): Promise<void>;
   /** Writes one checked input; returns the record id. */
   write(trx: Transaction<DB>, input: Input): Promise<string>;
@@ -31,7 +40,10 @@ export interface CsvImporter<DB, Input extends { requestId: string }> {
 export interface RowProblem {
   /** The line of the file (the header is line 1). */
   line: number;
+  /** The column at fault, when one is. */
   field: string | null;
+  /** BAD_USER_INPUT, FORBIDDEN (outside the caller's regions) or CONFLICT (a requestId used before with other input). */
+  code: string;
   message: string;
 }
 
@@ -44,11 +56,28 @@ export interface ImportReport {
   problems: RowProblem[];
 }
 
+/** One row of a file: its line (the header is line 1) and its cells in the header's order. */
+export interface CsvRow {
+  line: number;
+  cells: string[];
+}
+
+/** CHECK: check every row, write nothing. WRITE: write every row, or none when any is bad. WRITE_GOOD_ROWS: write the good rows. */
+export type ImportMode = 'CHECK' | 'WRITE' | 'WRITE_GOOD_ROWS';
+
+/** The most rows one request takes: a chunk is written in one transaction, within the gateway's call timeout. */
+export const MAX_ROWS_PER_REQUEST = 1000;
+
 function problemOf(line: number, error: unknown): RowProblem {
   if (error instanceof GraphQLError && (error.extensions.code === 'BAD_USER_INPUT' || error.extensions.code === 'CONFLICT' || error.extensions.code === 'FORBIDDEN')) {
-    return { line, field: (error.extensions.field as string | undefined) ?? null, message: error.message };
+    return { line, field: (error.extensions.field as string | undefined) ?? null, code: error.extensions.code, message: error.message };
   }
   throw error;
+}
+
+/** A row whose requestId an earlier row of the same file has: the message the import gives for it, wherever it is found. */
+export function duplicateRequestId(line: number, requestId: string, earlierLine: number): RowProblem {
+  return { line, field: 'requestId', code: 'BAD_USER_INPUT', message: `requestId: ${requestId} is also on line ${earlierLine}` };
 }
 
 /**
@@ -70,38 +99,41 @@ export function listCell(cell: string): string[] {
   return cell.split(';').map((item) => item.trim()).filter(Boolean);
 }
 
-export async function importCsv<DB, Input extends { requestId: string }>(
+/**
+ * Checks rows of a file against the importer's header and rules and, unless
+ * `mode` is CHECK, writes them in one transaction: all of them (WRITE, only
+ * when none is bad) or the good ones (WRITE_GOOD_ROWS).
+ */
+export async function importRows<DB, Input extends { requestId: string }>(
   ctx: WriteContext<DB>,
   importer: CsvImporter<DB, Input>,
-  text: string,
-  options: { goodRowsOnly?: boolean } = {},
+  headerCells: readonly string[],
+  rows: readonly CsvRow[],
+  mode: ImportMode,
 ): Promise<ImportReport> {
-  // With `info`, each record carries the file line it ends on, so a quoted cell spanning lines keeps line numbers true.
-  const parsed = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, info: true }) as unknown as { record: string[]; info: { lines: number } }[];
-  const records = parsed.map((p) => p.record);
-  if (records.length === 0) return { rows: 0, written: 0, alreadyPresent: 0, problems: [{ line: 1, field: null, message: 'the file is empty: a header row is needed' }] };
-  const header = records[0].map((cell) => cell.trim());
+  if (rows.length > MAX_ROWS_PER_REQUEST) throw badUserInput('rows', `at most ${MAX_ROWS_PER_REQUEST} rows per request, not ${rows.length}: send the file in chunks`);
+  const header = headerCells.map((cell) => cell.trim());
+  if (header.length === 0) return { rows: rows.length, written: 0, alreadyPresent: 0, problems: [{ line: 1, field: null, code: 'BAD_USER_INPUT', message: 'the file is empty: a header row is needed' }] };
   const missing = importer.columns.filter((column) => !importer.optional.includes(column) && !header.includes(column));
   const unknown = header.filter((column) => !importer.columns.includes(column));
   if (missing.length || unknown.length) {
     const message = [missing.length ? `missing columns: ${missing.join(', ')}` : '', unknown.length ? `unknown columns: ${unknown.join(', ')}` : ''].filter(Boolean).join('; ');
-    return { rows: records.length - 1, written: 0, alreadyPresent: 0, problems: [{ line: 1, field: null, message: `header: ${message} (expected ${importer.columns.join(',')})` }] };
+    return { rows: rows.length, written: 0, alreadyPresent: 0, problems: [{ line: 1, field: null, code: 'BAD_USER_INPUT', message: `header: ${message} (expected ${importer.columns.join(',')})` }] };
   }
   const problems: RowProblem[] = [];
   const good: { line: number; input: Input }[] = [];
   const seen = new Map<string, number>();
-  for (let i = 1; i < records.length; i++) {
-    const line = parsed[i].info.lines;
-    if (records[i].length !== header.length) {
-      problems.push({ line, field: null, message: `has ${records[i].length} cells, the header ${header.length}` });
+  for (const { line, cells } of rows) {
+    if (cells.length !== header.length) {
+      problems.push({ line, field: null, code: 'BAD_USER_INPUT', message: `has ${cells.length} cells, the header ${header.length}` });
       continue;
     }
-    const row = Object.fromEntries(header.map((column, c) => [column, records[i][c].trim()]));
+    const row = Object.fromEntries(header.map((column, c) => [column, cells[c].trim()]));
     try {
       const input = importer.parse(row);
       const earlier = seen.get(input.requestId);
       if (earlier !== undefined) {
-        problems.push({ line, field: 'requestId', message: `requestId: ${input.requestId} is also on line ${earlier}` });
+        problems.push(duplicateRequestId(line, input.requestId, earlier));
         continue;
       }
       seen.set(input.requestId, line);
@@ -119,18 +151,19 @@ export async function importCsv<DB, Input extends { requestId: string }>(
     const hash = earlier.get(row.input.requestId);
     if (hash === undefined) toWrite.push(row);
     else if (hash === inputHash(row.input)) alreadyPresent++;
-    else problems.push({ line: row.line, field: 'requestId', message: `requestId: ${row.input.requestId} was used before with other input` });
+    else problems.push({ line: row.line, field: 'requestId', code: 'CONFLICT', message: `requestId: ${row.input.requestId} was used before with other input` });
   }
   problems.sort((a, b) => a.line - b.line);
-  const rows = records.length - 1;
-  if (problems.length && !options.goodRowsOnly) return { rows, written: 0, alreadyPresent: 0, problems };
+  if (mode === 'CHECK' || (problems.length && mode === 'WRITE')) return { rows: rows.length, written: 0, alreadyPresent, problems };
   await ctx.db.transaction().execute(async (trx) => {
+    // A row that another request claimed since the check above (the same file sent twice at once) is
+    // found by its claim and not written again (createInTransaction), though it is counted here as written.
     for (const { input } of toWrite) {
       const request: CreateRequest = { operation: importer.operation, requestId: input.requestId, input, recordType: importer.recordType, fields: Object.keys(input) };
       await createInTransaction(trx, ctx, request, (t) => importer.write(t, input));
     }
   });
-  return { rows, written: toWrite.length, alreadyPresent, problems };
+  return { rows: rows.length, written: toWrite.length, alreadyPresent, problems };
 }
 
 async function earlierRequests(db: Kysely<unknown>, operation: string, requestIds: string[]): Promise<Map<string, string>> {
@@ -143,8 +176,4 @@ async function earlierRequests(db: Kysely<unknown>, operation: string, requestId
     .where('request_id', 'in', requestIds)
     .execute();
   return new Map(rows.map((row) => [row.request_id as string, row.input_hash as string]));
-}
-
-export function readCsvFile(file: string): string {
-  return readFileSync(file, 'utf8');
 }

@@ -57,13 +57,36 @@ const ANCESTORS_FUNCTION = sql`
 
 const id = (name: string) => sql.id(name);
 
+/**
+ * Which totals an operator's check or rebuild covers, so that a large table
+ * can be done part by part (each part within a request's time): the days
+ * within `days` (every day when absent) and, when `undated`, the totals of
+ * records without a day. The parts of a roll-up's rows by day are disjoint.
+ */
+export interface RollupPart {
+  days?: Period | null;
+  undated: boolean;
+}
+
+/** The condition keeping the rows of `part` by their day column; none when the part is everything. */
+function partCondition(column: string, part: RollupPart | undefined): RawBuilder<unknown> | null {
+  if (!part || (!part.days && part.undated)) return null;
+  const day = id(column);
+  const dated = [sql`${day} is not null`];
+  if (part.days?.from != null) dated.push(sql`${day} >= ${part.days.from}`);
+  if (part.days?.to != null) dated.push(sql`${day} <= ${part.days.to}`);
+  const within = sql`(${sql.join(dated, sql` and `)})`;
+  return part.undated ? sql`(${within} or ${day} is null)` : within;
+}
+
 /** The SELECT of the signed contributions of `rows` (a transition table or the source itself), summed per region and day. */
-function contributions(rollup: Rollup, parts: { rows: string; sign: 1 | -1 }[]): RawBuilder<unknown> {
+function contributions(rollup: Rollup, parts: { rows: string; sign: 1 | -1 }[], part?: RollupPart): RawBuilder<unknown> {
   const names = Object.keys(rollup.measures);
+  const condition = partCondition(rollup.dayColumn, part);
   const selects = parts.map(({ rows, sign }) =>
     sql`select ${id(rollup.regionColumn)} as region_code, ${id(rollup.dayColumn)} as day, ${sql.join(
       names.map((name) => sql`${sql.raw(String(sign))} * coalesce(${sql.raw(rollup.measures[name].value)}, 0) as ${id(name)}`),
-    )} from ${id(rows)}`,
+    )} from ${id(rows)}${condition ? sql` where ${condition}` : sql``}`,
   );
   return sql`
     select a.code, c.day, ${sql.join(names.map((name) => sql`sum(c.${id(name)})`))}
@@ -74,11 +97,11 @@ function contributions(rollup: Rollup, parts: { rows: string; sign: 1 | -1 }[]):
 }
 
 /** INSERT … ON CONFLICT adding the contributions to the running totals (in code order, so concurrent writers lock rows in one order). */
-function addContributions(rollup: Rollup, parts: { rows: string; sign: 1 | -1 }[]): RawBuilder<unknown> {
+function addContributions(rollup: Rollup, parts: { rows: string; sign: 1 | -1 }[], part?: RollupPart): RawBuilder<unknown> {
   const names = Object.keys(rollup.measures);
   return sql`
     insert into ${id(rollup.table)} as r (region_code, day, ${sql.join(names.map(id))})
-    ${contributions(rollup, parts)}
+    ${contributions(rollup, parts, part)}
     on conflict (region_code, day) do update set ${sql.join(
       names.map((name) => sql`${id(name)} = r.${id(name)} + excluded.${id(name)}`),
     )}`;
@@ -154,24 +177,30 @@ export interface RollupDifference {
   fromRecords: Record<string, number>;
 }
 
-/** Compares every running total with its records' sums (reads the whole table); at most `limit` differences, and their count. */
+/**
+ * Compares every running total (of `part`, or all) with its records' sums
+ * (reads the whole table, or the part); at most `limit` differences, and their count.
+ */
 export async function checkRollup(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   db: Kysely<any>,
   rollup: Rollup,
   limit = 20,
+  part?: RollupPart,
 ): Promise<{ count: number; differences: RollupDifference[] }> {
   const names = Object.keys(rollup.measures);
   const differs = sql.join(
     names.map((name) => sql`coalesce(s.${id(name)}, 0) <> coalesce(f.${id(name)}, 0)`),
     sql` or `,
   );
+  const stored = partCondition('day', part);
   const { rows } = await sql<Record<string, unknown>>`
-    with f (code, day, ${sql.join(names.map(id))}) as (${contributions(rollup, [{ rows: rollup.source, sign: 1 }])})
+    with f (code, day, ${sql.join(names.map(id))}) as (${contributions(rollup, [{ rows: rollup.source, sign: 1 }], part)}),
+      s as (select * from ${id(rollup.table)}${stored ? sql` where ${stored}` : sql``})
     select coalesce(s.region_code, f.code) as region_code, coalesce(s.day, f.day)::text as day,
       count(*) over () as __count,
       ${sql.join(names.map((name) => sql`coalesce(s.${id(name)}, 0) as ${id(`stored_${name}`)}, coalesce(f.${id(name)}, 0) as ${id(`records_${name}`)}`))}
-    from ${id(rollup.table)} s full join f on s.region_code = f.code and s.day is not distinct from f.day
+    from s full join f on s.region_code = f.code and s.day is not distinct from f.day
     where ${differs}
     order by 1, 2
     limit ${limit}`.execute(db);
@@ -188,19 +217,39 @@ export async function checkRollup(
 }
 
 /**
- * Recomputes a roll-up from its records in one transaction. Writers to the
- * records wait for it (SHARE lock on the source); readers do not.
+ * Recomputes a roll-up (or the totals of `part`) from its records in one
+ * transaction: `db` may be a transaction already. Writers to the records wait
+ * for it (SHARE lock on the source); readers do not. Returns the number of
+ * region-days written.
  */
 export async function rebuildRollup(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   db: Kysely<any>,
   rollup: Rollup,
-): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  part?: RollupPart,
+): Promise<number> {
+  const rebuild = async (trx: typeof db): Promise<number> => {
     await sql`lock table ${id(rollup.source)} in share mode`.execute(trx);
-    await sql`delete from ${id(rollup.table)}`.execute(trx);
-    await addContributions(rollup, [{ rows: rollup.source, sign: 1 }]).execute(trx);
-  });
+    const stored = partCondition('day', part);
+    await sql`delete from ${id(rollup.table)}${stored ? sql` where ${stored}` : sql``}`.execute(trx);
+    const inserted = await addContributions(rollup, [{ rows: rollup.source, sign: 1 }], part).execute(trx);
+    return Number(inserted.numAffectedRows ?? 0);
+  };
+  return db.isTransaction ? rebuild(db) : db.transaction().execute(rebuild);
+}
+
+/** The first and last day holding totals or records (nulls when there are none): the span an operator goes through part by part. */
+export async function rollupSpan(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  db: Kysely<any>,
+  rollup: Rollup,
+): Promise<{ firstDay: string | null; lastDay: string | null }> {
+  const { rows } = await sql<{ first_day: string | null; last_day: string | null }>`
+    select min(day)::text as first_day, max(day)::text as last_day from (
+      select min(day) as day from ${id(rollup.table)} union all select max(day) from ${id(rollup.table)}
+      union all select min(${id(rollup.dayColumn)}) from ${id(rollup.source)} union all select max(${id(rollup.dayColumn)}) from ${id(rollup.source)}
+    ) ends`.execute(db);
+  return { firstDay: rows[0]?.first_day ?? null, lastDay: rows[0]?.last_day ?? null };
 }
 
 /**

@@ -11,6 +11,7 @@
 // its line and column.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { PROJECT_ROOT } from './paths';
 import {
   Kind,
   parse,
@@ -23,7 +24,6 @@ import {
   type ValueNode,
 } from 'graphql';
 
-export const PROJECT_ROOT = path.join(__dirname, '..');
 export const SHARED_SDL_PATH = path.join(__dirname, 'shared.graphql');
 
 /** A path as errors show it: relative to the project when inside it. */

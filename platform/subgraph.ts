@@ -18,10 +18,11 @@ import { createErrorFormatter, unauthenticated } from './errors';
 import { requestRecordPlugin, serveGraphQL, type Readiness, type RunningServer } from './http';
 import { createLogger, type Logger } from './log';
 import { createServiceMetrics, registerDatabaseMetrics } from './metrics';
+import { operatorResolvers, subgraphSdl } from './operator';
 import { requestLogMigration } from './writes';
 import type { Rollup } from './rollups';
 import { DateScalar } from './scalars';
-import { loadSubgraphTypeDefs } from './shared-sdl';
+import { loadSubgraphTypeDefs, subgraphTypeDefs } from './shared-sdl';
 import { seedMarkerMigration, seedOnce, type Seeder } from './seed';
 import { createIdentityVerifier, identityKeysFromEnv, IDENTITY_HEADER } from './identity';
 import type { Viewer } from './viewer';
@@ -171,12 +172,15 @@ export async function databaseReadiness(database: DatabaseHandle<unknown>, migra
 type FieldResolver = (root: unknown, args: unknown, ctx: SubgraphContext<unknown, unknown>, info: unknown) => unknown;
 
 /**
- * The definition's resolvers, each mutation field followed by new loaders:
+ * The definition's resolvers and the operator fields' (platform/operator.ts),
+ * each mutation field followed by new loaders:
  * whatever the request reads next (the mutation's own result, or a later
  * mutation's) shows the write instead of what the loaders cached before it.
  */
 function withFreshLoadersAfterWrites<DB, Loaders>(definition: SubgraphDefinition<DB, Loaders>): object {
-  const resolvers = definition.resolvers as Record<string, Record<string, unknown>>;
+  const own = definition.resolvers as Record<string, Record<string, unknown>>;
+  const operator = operatorResolvers(definition);
+  const resolvers = own.Mutation || operator.Mutation ? { ...own, ...operator, Mutation: { ...own.Mutation, ...operator.Mutation } } : own;
   if (!resolvers.Mutation) return resolvers;
   const mutation = Object.fromEntries(
     Object.entries(resolvers.Mutation).map(([field, resolve]) => [
@@ -222,7 +226,8 @@ export async function startSubgraph<DB, Loaders>(
     if (seeded) progress(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
     const schema = buildSubgraphSchema({
-      typeDefs: loadTypeDefs(definition.directory),
+      // schema.graphql, the operator fields the platform gives it, and the shared definitions both use.
+      typeDefs: subgraphTypeDefs(subgraphSdl(definition), path.join(definition.directory, 'schema.graphql')),
       resolvers: { Date: DateScalar, ...withFreshLoadersAfterWrites(definition) } as GraphQLResolverMap<unknown>,
     });
     apollo = new ApolloServer<SubgraphContext<DB, Loaders>>({

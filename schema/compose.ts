@@ -17,6 +17,7 @@ import path from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { CriticalityLevel, diff, type Change } from '@graphql-inspector/core';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { operatorSdl } from '../platform/operator';
 import { displayPath, subgraphTypeDefs } from '../platform/shared-sdl';
 import type { UsageStore } from '../gateway/usage-store';
 import { apiSchemaOf, placesOf, registryBreaks, SUPERGRAPH_PATH, type ContractBreak, type OperationBreak, type Place } from './registry';
@@ -83,7 +84,8 @@ export function graphSources(proposal?: { subgraph: string; sdl: string; file: s
       name: s.name,
       url: `http://localhost:${s.defaultPort}/graphql`,
       file: displayPath(own ? proposal.file : path.join(s.directory, 'schema.graphql')),
-      sdl: own ? proposal.sdl : s.sdl,
+      // A proposal is the agency's schema.graphql: the platform's operator fields come with it, as on disk.
+      sdl: own ? proposal.sdl + operatorSdl(s.definition) : s.sdl,
     };
   });
 }

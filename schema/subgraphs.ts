@@ -1,7 +1,8 @@
 // The subgraphs that make up the graph: every folder under subgraphs/ with a
 // schema.graphql and a subgraph.ts. Adding an agency is adding a folder.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { subgraphSdl } from '../platform/operator';
 import type { SubgraphDefinition } from '../platform/subgraph';
 
 export const SUBGRAPHS_DIR = path.join(__dirname, '..', 'subgraphs');
@@ -10,6 +11,7 @@ export interface SubgraphInfo {
   name: string;
   defaultPort: number;
   directory: string;
+  /** Its schema.graphql with the operator fields the platform adds (platform/operator.ts). */
   sdl: string;
   /** The subgraph's definition module (`subgraph.ts`), as the platform starts it. */
   definition: SubgraphDefinition<unknown, unknown>;
@@ -28,7 +30,7 @@ export function listSubgraphs(): SubgraphInfo[] {
         name: definition.name,
         defaultPort: definition.defaultPort,
         directory,
-        sdl: readFileSync(path.join(directory, 'schema.graphql'), 'utf8'),
+        sdl: subgraphSdl(definition),
         definition,
       };
     });

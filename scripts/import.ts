@@ -1,63 +1,97 @@
-// `npm run import -- <subgraph> <file.csv> [--good-rows-only] [--as NAME]`:
-// loads a CSV file into one subgraph's database through the same validation
-// as its create mutation (see platform/import.ts). Uses the subgraph's
-// database settings (<PREFIX>_DATABASE_URL, or PGlite under PGLITE_DATA_DIR).
-// Exit code: 0 when every row is in, 1 when any row was refused, 2 on usage.
-import { userInfo } from 'node:os';
-import path from 'node:path';
+// `npm run import -- <subgraph> <file.csv> [--good-rows-only] [--url URL] [--chunk-rows N]`:
+// loads a CSV file into one agency's data through the running hub, with the
+// operator's token in HUB_TOKEN (cli/import.ts says what it guarantees).
+// Problems go to stderr as `line N: <reason>`, the summary to stdout; a
+// progress bar on stderr while a long file is checked and written.
+// Exit code: 0 when every row is in, 1 when any row was refused, 2 on usage,
+// 3 when the hub refused or failed a request, or the import was interrupted.
 import { parseArgs } from 'node:util';
-import { bumpSharedDataVersion } from '../gateway/response-cache';
-import { stringFromEnv } from '../platform/config';
-import { importCsv, readCsvFile } from '../platform/import';
-import { openSubgraphDatabase } from '../platform/subgraph';
+import { Presets, SingleBar } from 'cli-progress';
+import { fileSize } from '../cli/csv-chunks';
+import { hubConnectionFromEnv } from '../cli/hub-client';
+import { DEFAULT_CHUNK, runImport, type ImportProgress } from '../cli/import';
 import { listSubgraphs } from '../schema/subgraphs';
 
+/** Files from this size on show a progress bar (when stderr is a terminal). */
+const PROGRESS_FROM_BYTES = 64 * 1024;
+
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: { 'good-rows-only': { type: 'boolean', default: false }, as: { type: 'string' } },
-  });
-  const [name, file] = positionals;
-  const subgraphs = listSubgraphs();
-  const definition = subgraphs.find((s) => s.name === name)?.definition;
-  if (!definition?.importer || !file) {
-    console.error(`usage: npm run import -- <${subgraphs.map((s) => s.name).join('|')}> <file.csv> [--good-rows-only] [--as NAME]`);
-    return 2;
-  }
-  let database;
+  const subgraphs = listSubgraphs().filter((s) => s.definition.importer);
+  const usage = `usage: npm run import -- <${subgraphs.map((s) => s.name).join('|')}> <file.csv> [--good-rows-only] [--url URL] [--chunk-rows N]
+  HUB_TOKEN   your token, with the agency's write scope (development: HUB_TOKEN=$(npm run -s token -- --agency judicial --scopes judicial:write))
+  HUB_URL     the gateway (default http://localhost:$GATEWAY_PORT/graphql, port 4000)`;
+  let parsed;
   try {
-    database = await openSubgraphDatabase(definition);
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: { 'good-rows-only': { type: 'boolean', default: false }, url: { type: 'string' }, 'chunk-rows': { type: 'string' } },
+    });
   } catch (error) {
-    console.error((error as Error).message);
+    console.error(`${(error as Error).message}\n${usage}`);
     return 2;
   }
-  try {
-    const subject = values.as ?? `import:${userInfo().username}`;
-    const report = await importCsv(
-      { db: database.db, viewer: { subject, agency: definition.name, scopes: [], regions: [] }, requestId: `import:${path.basename(file)}:${Date.now()}` },
-      definition.importer,
-      readCsvFile(file),
-      { goodRowsOnly: values['good-rows-only'] },
-    );
-    for (const problem of report.problems) console.error(`line ${problem.line}: ${problem.message}`);
-    const refused = report.problems.length;
-    console.log(
-      `${report.rows} rows: ${report.written} written, ${report.alreadyPresent} already present, ${refused} refused` +
-        (refused && !values['good-rows-only'] ? ' (nothing written: fix the rows or pass --good-rows-only)' : ''),
-    );
-    // Cached responses at the gateways may hold figures the import changed (gateway/response-cache.ts).
-    const redisUrl = stringFromEnv('REDIS_URL');
-    if (report.written > 0 && redisUrl) await bumpSharedDataVersion(redisUrl, stringFromEnv('REDIS_PREFIX'));
-    return refused ? 1 : 0;
-  } finally {
-    await database.close();
+  const { values, positionals } = parsed;
+  const [name, file] = positionals;
+  const importer = subgraphs.find((s) => s.name === name)?.definition.importer;
+  const chunkRows = values['chunk-rows'] === undefined ? DEFAULT_CHUNK.rows : Number(values['chunk-rows']);
+  if (!importer || !file || positionals.length > 2 || !Number.isInteger(chunkRows) || chunkRows < 1 || chunkRows > 1000) {
+    console.error(usage);
+    return 2;
   }
+  const hub = hubConnectionFromEnv(values.url);
+  if (!hub.token) {
+    console.error(`HUB_TOKEN is not set: the import runs as you, with your token.\n${usage}`);
+    return 2;
+  }
+  let size: number;
+  try {
+    size = fileSize(file);
+  } catch (error) {
+    console.error(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    return 2;
+  }
+
+  const bar = size >= PROGRESS_FROM_BYTES && process.stderr.isTTY ? new SingleBar({ format: '{phase} |{bar}| {percentage}% | {rows} rows', stream: process.stderr, hideCursor: true }, Presets.shades_classic) : undefined;
+  let phase: ImportProgress['phase'] | undefined;
+  const onProgress = (progress: ImportProgress): void => {
+    if (!bar) return;
+    const label = progress.phase === 'check' ? 'checking' : 'writing ';
+    if (progress.phase !== phase) {
+      if (phase) bar.stop();
+      bar.start(size, 0, { phase: label, rows: 0 });
+      phase = progress.phase;
+    }
+    bar.update(progress.bytesRead, { phase: label, rows: progress.rows });
+  };
+
+  // Ctrl-C: stop after the request in flight (a second one ends at once). Rows written stay written; a rerun skips them.
+  const interrupt = new AbortController();
+  process.once('SIGINT', () => {
+    interrupt.abort();
+    process.once('SIGINT', () => process.exit(130));
+  });
+
+  const outcome = await runImport({ hub, field: importer.field, file, goodRowsOnly: values['good-rows-only'], chunk: { rows: chunkRows }, onProgress, signal: interrupt.signal });
+  bar?.stop();
+  for (const problem of outcome.problems) console.error(`line ${problem.line}: ${problem.message}`);
+  const refused = outcome.problems.length;
+  if (outcome.stopped) {
+    const where = outcome.stopped.atLine === null ? '' : ` at the chunk from line ${outcome.stopped.atLine}`;
+    console.error(`stopped${where}: ${outcome.stopped.reason} (${outcome.stopped.code})`);
+    if (outcome.written > 0 || outcome.stopped.code !== 'FORBIDDEN') {
+      console.error('Run the same command again once the cause is fixed: rows already in are recognised by their requestId and not written twice.');
+    }
+  }
+  const nothing = refused && !values['good-rows-only'] && outcome.written === 0 ? ' (nothing written: fix the rows or pass --good-rows-only)' : '';
+  console.log(`${outcome.rows} rows: ${outcome.written} written, ${outcome.alreadyPresent} already present, ${refused} refused${nothing}`);
+  console.log(`request ids (logs, audit records): ${outcome.runId}-*`);
+  return outcome.stopped ? 3 : refused ? 1 : 0;
 }
 
 main().then(
   (code) => process.exit(code),
   (error: Error) => {
     console.error(error.message);
-    process.exit(1);
+    process.exit(3);
   },
 );

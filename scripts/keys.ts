@@ -1,9 +1,47 @@
-// `npm run keys`: prints a new Ed25519 key pair for the identity the gateway
-// forwards to subgraphs, as one-line .env entries (docker-compose reads .env):
-// HUB_IDENTITY_PRIVATE_KEY for the gateway, HUB_IDENTITY_PUBLIC_KEY for every service.
-import { newEd25519KeyPair } from '../platform/dev-keys';
+// `npm run keys [-- --file PATH] [--replace] [--print]`: new secrets for a
+// deployment (platform/hub-secrets.ts), written into .env (mode 0600, beside
+// docker-compose.yml) without overwriting a variable it already has, or with
+// --print only printed, one `NAME="value"` line each and nothing else.
+// Exit code: 0 written or printed, 1 when .env already has one of them, 2 on usage.
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { envLine, ExistingVariablesError, writeEnvFile } from '../platform/env-file';
+import { newHubSecrets } from '../platform/hub-secrets';
+import { PROJECT_ROOT } from '../platform/paths';
 
-const { privateKey, publicKey } = newEd25519KeyPair();
-const oneLine = (pem: string): string => pem.trim().replace(/\n/g, '\\n');
-console.log(`HUB_IDENTITY_PRIVATE_KEY="${oneLine(privateKey)}"`);
-console.log(`HUB_IDENTITY_PUBLIC_KEY="${oneLine(publicKey)}"`);
+const usage = `usage: npm run keys [-- --file PATH] [--replace]
+       npm run -s keys -- --print   (the lines only, on stdout: -s keeps npm's own lines out)
+  --file      the file to add them to (default: .env in the project, which docker-compose reads)
+  --replace   write new values over those the file has (rotating the keys)`;
+
+function main(): number {
+  let values;
+  try {
+    ({ values } = parseArgs({ options: { 'file': { type: 'string' }, replace: { type: 'boolean', default: false }, print: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } } }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${usage}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  const secrets = newHubSecrets();
+  if (values.print) {
+    process.stdout.write(Object.entries(secrets).map(([name, value]) => `${envLine(name, value)}\n`).join(''));
+    return 0;
+  }
+  const file = path.resolve(values.file ?? path.join(PROJECT_ROOT, '.env'));
+  try {
+    const change = writeEnvFile(file, secrets, { replace: values.replace });
+    if (change.wasOpen) console.error(`${file} was readable by others: it is now readable by its owner only (0600).`);
+    console.error(`${file}: ${[change.added.length ? `added ${change.added.join(', ')}` : '', change.replaced.length ? `replaced ${change.replaced.join(', ')}` : ''].filter(Boolean).join('; ')}`);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof ExistingVariablesError)) throw error;
+    console.error(error.message);
+    return 1;
+  }
+}
+
+process.exitCode = main();

@@ -3,24 +3,23 @@
 // shows it, every figure moved at once, its audit record), each rejection
 // with its code and field and nothing written, the write scope and regions,
 // requestId idempotency (also two identical requests at once), a failure in
-// the middle of the write, and the CSV import (importCsv and `npm run import`).
-import { readFileSync } from 'node:fs';
+// the middle of the write, and the CSV import through the hub (`npm run import`).
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { findBreakingChanges } from 'graphql';
 import { contractSchema } from '../schema/registry';
 import { Supergraph } from '@apollo/federation-internals';
 import { sql, type Insertable, type Kysely } from 'kysely';
-import { importCsv } from '../platform/import';
 import { today } from '../platform/validation';
 import { migrateToLatest, openDatabase } from '../platform/database';
-import { platformMigrations, startSubgraph } from '../platform/subgraph';
-import type { Viewer } from '../platform/viewer';
+import { platformMigrations } from '../platform/subgraph';
 import { SUPERGRAPH_PATH } from '../schema/compose';
 import type { EducationDatabase, EducationEventTable } from '../subgraphs/education/database';
 import { EVENTS_AT_SCALE_1 } from '../subgraphs/education/seed';
 import education from '../subgraphs/education/subgraph';
-import { checkEventInput, educationEventImporter, insertEvent } from '../subgraphs/education/writes';
-import { createTestDatabase, IDENTITY_KEYS, npmRun, signToken, startHub, type DatabaseKind, type GraphQLResponse, type Hub, type TokenClaims } from './harness';
+import { checkEventInput, insertEvent } from '../subgraphs/education/writes';
+import { importThroughHub, npmRun, operatorEnv, signToken, startHub, type DatabaseKind, type GraphQLResponse, type Hub, type TokenClaims } from './harness';
 
 const SCALE = 0.05;
 const FIXTURES = path.join(__dirname, 'fixtures', 'education');
@@ -327,16 +326,26 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('recordEducationEvent on %s'
     expect(await counts()).toEqual({ events: before.events + 1, audits: before.audits + 1, requests: before.requests + 1 });
   });
 
-  describe('CSV import (importCsv, the same checks and write as the mutation)', () => {
-    const importer: Viewer = { subject: 'csv-importer', agency: 'education', scopes: [], regions: [] };
-    const run = (file: string, options: { goodRowsOnly?: boolean } = {}, viewer = importer) =>
-      importCsv({ db, viewer, requestId: `import-test-${database}` }, educationEventImporter, readFileSync(file, 'utf8'), options);
-    const run2 = (text: string) => importCsv({ db, viewer: importer, requestId: 'import-test' }, educationEventImporter, text);
+  describe('CSV import through the hub (npm run import): the same checks and write as the mutation', () => {
+    const IMPORTER: TokenClaims = { sub: 'csv-importer', agency: 'education', scope: 'education:write' };
+    let dir: string;
+    beforeAll(() => {
+      dir = mkdtempSync(path.join(tmpdir(), 'education-import-'));
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const run = (file: string, options: { goodRowsOnly?: boolean; runId?: string } = {}, claims = IMPORTER) => importThroughHub(hub, claims, 'education', file, options);
+    /** A file of these lines in the suite's folder. */
+    const csv = (name: string, text: string) => {
+      const file = path.join(dir, name);
+      writeFileSync(file, text);
+      return file;
+    };
 
-    test('a good file imports every row; importing it again writes nothing more', async () => {
+    test('a good file imports every row, audited under the caller; importing it again writes nothing more', async () => {
       const before = await counts();
       const township = await hub.query(`{ region(code: "${TOWNSHIP}") { educationEvents(first: 0) { totalCount } educationStats { attendees } } }`);
-      expect(await run(GOOD_CSV)).toEqual({ rows: 3, written: 3, alreadyPresent: 0, problems: [] });
+      const runId = `${database}-import-good`;
+      expect(await run(GOOD_CSV, { runId })).toEqual({ rows: 3, written: 3, alreadyPresent: 0, problems: [], runId });
       expect(await counts()).toEqual({ events: before.events + 3, audits: before.audits + 3, requests: before.requests + 3 });
       // Two of the three are in Yeken Town, at once in its figures.
       const after = await hub.query(`{ region(code: "${TOWNSHIP}") { educationEvents(first: 0) { totalCount } educationStats { attendees } } }`);
@@ -355,99 +364,84 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('recordEducationEvent on %s'
         languages: ['Uyghur', 'Mandarin'],
         organiser: { id: 'JO-652922101' },
       });
-      const audits = await (db as Kysely<any>).selectFrom('hub_audit').select(['subject', 'action', 'record_type', 'request_id']).where('subject', '=', 'csv-importer').execute();
-      expect(audits).toEqual(Array(3).fill({ subject: 'csv-importer', action: 'WRITE', record_type: 'EducationEvent', request_id: `import-test-${database}` }));
+      const audits = await (db as Kysely<any>).selectFrom('hub_audit').select(['subject', 'agency', 'action', 'record_type', 'request_id']).where('subject', '=', 'csv-importer').execute();
+      expect(audits).toEqual(Array(3).fill({ subject: 'csv-importer', agency: 'education', action: 'WRITE', record_type: 'EducationEvent', request_id: `${runId}-write-1` }));
 
-      expect(await run(GOOD_CSV)).toEqual({ rows: 3, written: 0, alreadyPresent: 3, problems: [] });
+      expect(await run(GOOD_CSV, { runId })).toEqual({ rows: 3, written: 0, alreadyPresent: 3, problems: [], runId });
       expect(await counts()).toEqual({ events: before.events + 3, audits: before.audits + 3, requests: before.requests + 3 });
     });
 
     const BAD_ROWS = [
-      { line: 3, field: 'theme', message: expect.stringMatching(/^theme: "POETRY" is not one of/) },
-      { line: 4, field: 'attendees', message: expect.stringMatching(/^attendees: must be a whole number of 0 or more/) },
-      { line: 5, field: 'heldOn', message: expect.stringMatching(/^heldOn: must not be in the future/) },
-      { line: 6, field: 'campaignId', message: 'campaignId: no campaign has the id CAMP-1999-NONE' },
-      { line: 7, field: 'regionCode', message: 'regionCode: must be a township or village, not a county' },
-      { line: 8, field: 'requestId', message: 'requestId: csv-bad-ok-1 is also on line 2' },
-      { line: 9, field: 'languages', message: 'languages: must name at least one language' },
-      { line: 10, field: 'organiserOfficeId', message: expect.stringMatching(/^organiserOfficeId: JO-652922100 is not the office of the event's township/) },
-      { line: 11, field: null, message: 'has 4 cells, the header 10' },
+      { line: 3, field: 'theme', code: 'BAD_USER_INPUT', message: expect.stringMatching(/^theme: "POETRY" is not one of/) },
+      { line: 4, field: 'attendees', code: 'BAD_USER_INPUT', message: expect.stringMatching(/^attendees: must be a whole number of 0 or more/) },
+      { line: 5, field: 'heldOn', code: 'BAD_USER_INPUT', message: expect.stringMatching(/^heldOn: must not be in the future/) },
+      { line: 6, field: 'campaignId', code: 'BAD_USER_INPUT', message: 'campaignId: no campaign has the id CAMP-1999-NONE' },
+      { line: 7, field: 'regionCode', code: 'BAD_USER_INPUT', message: 'regionCode: must be a township or village, not a county' },
+      { line: 8, field: 'requestId', code: 'BAD_USER_INPUT', message: 'requestId: csv-bad-ok-1 is also on line 2' },
+      { line: 9, field: 'languages', code: 'BAD_USER_INPUT', message: 'languages: must name at least one language' },
+      { line: 10, field: 'organiserOfficeId', code: 'BAD_USER_INPUT', message: expect.stringMatching(/^organiserOfficeId: JO-652922100 is not the office of the event's township/) },
+      { line: 11, field: null, code: 'BAD_USER_INPUT', message: 'has 4 cells, the header 10' },
     ];
 
     test('a file with bad rows reports each with its line and reason, and writes nothing', async () => {
       const before = await counts();
-      expect(await run(BAD_CSV)).toEqual({ rows: 11, written: 0, alreadyPresent: 0, problems: BAD_ROWS });
+      expect(await run(BAD_CSV)).toMatchObject({ rows: 11, written: 0, alreadyPresent: 0, problems: BAD_ROWS });
       expect(await counts()).toEqual(before);
     });
 
     test('with goodRowsOnly, only the good rows are written (and again, nothing more)', async () => {
       const before = await counts();
-      expect(await run(BAD_CSV, { goodRowsOnly: true })).toEqual({ rows: 11, written: 2, alreadyPresent: 0, problems: BAD_ROWS });
+      expect(await run(BAD_CSV, { goodRowsOnly: true })).toMatchObject({ rows: 11, written: 2, alreadyPresent: 0, problems: BAD_ROWS });
       expect(await counts()).toEqual({ events: before.events + 2, audits: before.audits + 2, requests: before.requests + 2 });
       const written = await db.selectFrom('education_event').select(['title', 'region_code']).where('title', 'in', ['Constitution Day lecture in Mingzhu Village', 'Rule of law into the villages: online session for Qarqi Township']).execute();
       expect(written).toHaveLength(2);
-      expect(await run(BAD_CSV, { goodRowsOnly: true })).toEqual({ rows: 11, written: 0, alreadyPresent: 2, problems: BAD_ROWS });
+      expect(await run(BAD_CSV, { goodRowsOnly: true })).toMatchObject({ rows: 11, written: 0, alreadyPresent: 2, problems: BAD_ROWS });
       expect(await counts()).toEqual({ events: before.events + 2, audits: before.audits + 2, requests: before.requests + 2 });
     });
 
-    test('a requestId the mutation used with other input, a wrong header, rows outside the importing regions', async () => {
+    test('a requestId the mutation used with other input, a wrong header, rows outside the caller\'s regions, a caller without the write scope', async () => {
       const before = await counts();
       const header = 'requestId,title,theme,format,heldOn,regionCode,attendees,languages,organiserOfficeId,campaignId';
-      const reused = `${header}\nhappy-1,Another lecture,CIVIL_CODE,LECTURE,2022-05-13,${VILLAGE},10,Uyghur,,\n`;
+      const reused = csv('reused.csv', `${header}\nhappy-1,Another lecture,CIVIL_CODE,LECTURE,2022-05-13,${VILLAGE},10,Uyghur,,\n`);
       // The mutation and the import share requestIds (one operation): happy-1 was recorded by the mutation.
-      expect((await run2(reused)).problems).toEqual([{ line: 2, field: 'requestId', message: 'requestId: happy-1 was used before with other input' }]);
-      expect((await run2('requestId,title,when\nx,y,z\n')).problems).toEqual([
-        { line: 1, field: null, message: expect.stringMatching(/^header: missing columns: theme, format, heldOn, regionCode, attendees, languages; unknown columns: when/) },
+      expect((await run(reused)).problems).toEqual([{ line: 2, field: 'requestId', code: 'CONFLICT', message: 'requestId: happy-1 was used before with other input' }]);
+      expect((await run(csv('header.csv', 'requestId,title,when\nx,y,z\n'))).problems).toEqual([
+        { line: 1, field: null, code: 'BAD_USER_INPUT', message: expect.stringMatching(/^header: missing columns: theme, format, heldOn, regionCode, attendees, languages; unknown columns: when/) },
       ]);
-      const outside = await run(GOOD_CSV, {}, { ...importer, regions: ['652800'] });
+      const outside = await run(GOOD_CSV, {}, { ...IMPORTER, regions: ['652800'] });
       // Already present rows are checked again: outside the importer's regions they are refused.
-      expect(outside.problems.map((p) => [p.line, p.message])).toEqual([
-        [2, 'regionCode: 652922100201 lies outside the regions of the import'],
-        [3, 'regionCode: 652922100 lies outside the regions of the import'],
-        [4, 'regionCode: 652922101201 lies outside the regions of the import'],
+      expect(outside.problems.map((p) => [p.line, p.code, p.message])).toEqual([
+        [2, 'FORBIDDEN', 'regionCode: 652922100201 lies outside the regions of the import'],
+        [3, 'FORBIDDEN', 'regionCode: 652922100 lies outside the regions of the import'],
+        [4, 'FORBIDDEN', 'regionCode: 652922101201 lies outside the regions of the import'],
       ]);
+      const unscoped = await run(GOOD_CSV, {}, { sub: 'reader', agency: 'education', scope: 'analyst' });
+      expect(unscoped).toMatchObject({ written: 0, problems: [], stopped: { code: 'FORBIDDEN' } });
       expect(await counts()).toEqual(before);
     });
-  });
-});
 
-describe('npm run import on PostgreSQL', () => {
-  const npmImport = (file: string, env: Record<string, string>, ...flags: string[]) => npmRun('import', ['education', file, ...flags], { ...process.env, ...env });
+    if (database === 'pglite') {
+      test('npm run import against the running hub: loads a good file (exit 0; again: nothing more), refuses a bad one whole (exit 1, each bad line on stderr)', async () => {
+        const env = await operatorEnv(hub, { ...IMPORTER, sub: 'import-clerk' });
+        // The good file under requestIds of its own, not imported yet.
+        const fresh = csv('events-cli.csv', readFileSync(GOOD_CSV, 'utf8').replace(/^csv-good-/gm, 'cli-good-'));
+        const before = await counts();
+        const good = await npmRun('import', ['education', fresh], env);
+        expect({ code: good.code, stdout: good.stdout.trim().split('\n')[0], stderr: good.stderr }).toEqual({ code: 0, stdout: '3 rows: 3 written, 0 already present, 0 refused', stderr: '' });
+        expect(await counts()).toEqual({ events: before.events + 3, audits: before.audits + 3, requests: before.requests + 3 });
+        const recorded = await (db as Kysely<any>).selectFrom('hub_audit').innerJoin('education_event', 'education_event.id', 'hub_audit.record_id').select(['title', 'subject']).where('subject', '=', 'import-clerk').orderBy('education_event.id').execute();
+        expect(recorded).toEqual(['Civil Code lecture in Lvzhou Village', 'Anti-fraud bazaar stall, Yeken Town', 'Family law door-to-door visits in Shuimo Village'].map((title) => ({ title, subject: 'import-clerk' })));
 
-  test('loads a good file (exit 0; again: nothing more), refuses a bad one whole (exit 1, each bad line on stderr)', async () => {
-    const database = await createTestDatabase('education_import');
-    try {
-      // A seeded education database, as a running hub leaves it.
-      const subgraph = await startSubgraph(education, { port: 0, databaseUrl: database.url, seedScale: 0.01, identityPublicKey: IDENTITY_KEYS.publicKey });
-      const db = subgraph.database.db as Kysely<EducationDatabase>;
-      const count = async () => Number((await db.selectFrom('education_event').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-      const audits = async () => Number((await sql<{ n: number }>`select count(*) as n from hub_audit where action = 'WRITE'`.execute(db)).rows[0].n);
-      const seeded = await count();
-      const env = { EDUCATION_DATABASE_URL: database.url };
-      try {
-        const good = await npmImport(GOOD_CSV, env, '--as', 'import-clerk');
-        expect({ code: good.code, stdout: good.stdout.trim(), stderr: good.stderr }).toEqual({ code: 0, stdout: '3 rows: 3 written, 0 already present, 0 refused', stderr: '' });
-        expect(await count()).toBe(seeded + 3);
-        expect(await audits()).toBe(3);
-        const titles = await db.selectFrom('education_event').select(['id', 'title']).where('id', '>', `EE-${String(Math.round(EVENTS_AT_SCALE_1 * 0.01)).padStart(8, '0')}`).orderBy('id').execute();
-        expect(titles.map((t) => t.title)).toEqual(['Civil Code lecture in Lvzhou Village', 'Anti-fraud bazaar stall, Yeken Town', 'Family law door-to-door visits in Shuimo Village']);
+        const again = await npmRun('import', ['education', fresh], env);
+        expect({ code: again.code, stdout: again.stdout.trim().split('\n')[0] }).toEqual({ code: 0, stdout: '3 rows: 0 written, 3 already present, 0 refused' });
 
-        const again = await npmImport(GOOD_CSV, env);
-        expect({ code: again.code, stdout: again.stdout.trim() }).toEqual({ code: 0, stdout: '3 rows: 0 written, 3 already present, 0 refused' });
-        expect(await count()).toBe(seeded + 3);
-
-        const bad = await npmImport(BAD_CSV, env);
+        const bad = await npmRun('import', ['education', BAD_CSV], env);
         expect(bad.code).toBe(1);
-        expect(bad.stdout.trim()).toBe('11 rows: 0 written, 0 already present, 9 refused (nothing written: fix the rows or pass --good-rows-only)');
+        expect(bad.stdout.trim().split('\n')[0]).toBe('11 rows: 0 written, 0 already present, 9 refused (nothing written: fix the rows or pass --good-rows-only)');
         expect(bad.stderr.trim().split('\n').map((line) => line.replace(/:.*/, ''))).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11].map((n) => `line ${n}`));
         expect(bad.stderr).toContain('line 6: campaignId: no campaign has the id CAMP-1999-NONE');
-        expect(await count()).toBe(seeded + 3);
-        expect(await audits()).toBe(3);
-      } finally {
-        await subgraph.stop();
-      }
-    } finally {
-      await database.drop();
+        expect(await counts()).toEqual({ events: before.events + 3, audits: before.audits + 3, requests: before.requests + 3 });
+      });
     }
   });
 });

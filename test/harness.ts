@@ -13,6 +13,7 @@ import { ANONYMOUS, type Viewer } from '../platform/viewer';
 import { startSubgraph, type RunningSubgraph } from '../platform/subgraph';
 import { listSubgraphs } from '../schema/subgraphs';
 import { newEd25519KeyPair } from '../platform/dev-keys';
+import { runImport, type ImportOutcome, type ImportRun } from '../cli/import';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -142,8 +143,8 @@ export interface HubOptions {
   caller?: TokenClaims;
   /**
    * Gateway options beyond ports and keys. Response caching is off unless a
-   * test turns it on (test/response-cache.test.ts): other tests write through
-   * `importCsv` straight into a database, which the gateway's cache cannot see.
+   * test turns it on (test/response-cache.test.ts): other tests write straight
+   * into a database (SQL), which the gateway's cache cannot see.
    */
   gateway?: Partial<GatewayOptions>;
 }
@@ -262,4 +263,20 @@ export function npmRun(script: string, args: string[], env: NodeJS.ProcessEnv, t
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
     });
   });
+}
+
+/**
+ * `npm run import`'s runner (cli/import.ts) in this process: the file's rows
+ * through the hub's gateway to the subgraph's import mutation, with a token
+ * signed for `claims`.
+ */
+export async function importThroughHub(hub: Hub, claims: TokenClaims, subgraph: string, file: string, options: Partial<ImportRun> = {}): Promise<ImportOutcome> {
+  const importer = listSubgraphs().find((s) => s.name === subgraph)?.definition.importer;
+  if (!importer) throw new Error(`${subgraph} has no importer`);
+  return runImport({ hub: { url: hub.gateway.url, token: await signToken(claims, { expiresIn: '30m' }) }, field: importer.field, file, ...options });
+}
+
+/** The environment an operator's command (`npm run import`, `npm run rollups`) runs with against the hub, as `claims`. */
+export async function operatorEnv(hub: Hub, claims: TokenClaims): Promise<NodeJS.ProcessEnv> {
+  return { ...process.env, HUB_URL: hub.gateway.url, HUB_TOKEN: await signToken(claims, { expiresIn: '30m' }) };
 }

@@ -4,17 +4,15 @@
 // field and nothing written (rows and audit records counted in the real
 // database), requestId idempotency (also two identical requests at once),
 // life-cycle conflicts, figures that show a write at once, the audit record of
-// each write, the CSV import (importCsv and `npm run import`), and a database
+// each write, the CSV import through the hub (`npm run import`), and a database
 // connection lost in the middle of a write.
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
-import { importCsv, readCsvFile } from '../platform/import';
+import { runImport } from '../cli/import';
 import { identityCheckCharacter } from '../platform/people';
 import { today } from '../platform/validation';
-import type { Viewer } from '../platform/viewer';
-import { mediationCaseImporter } from '../subgraphs/judicial/import';
-import { IDENTITY_KEYS, npmRun, startHub, TEST_POSTGRES_URL, type DatabaseKind, type GraphQLResponse, type Hub, type TokenClaims } from './harness';
+import { importThroughHub, npmRun, operatorEnv, startHub, TEST_POSTGRES_URL, type DatabaseKind, type GraphQLResponse, type Hub, type TokenClaims } from './harness';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'judicial');
 
@@ -454,17 +452,17 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('judicial writes on %s', (da
     expect(data!.after).toEqual({ brand: null, township: { judicialStats: { branded: 0 } } });
   });
 
-  describe('CSV import of mediation cases', () => {
-    const importer = mediationCaseImporter;
-    const viewer: Viewer = { subject: 'csv-importer', agency: 'judicial', scopes: ['judicial:write'], regions: [] };
-    const load = (file: string, options: { goodRowsOnly?: boolean } = {}, who: Viewer = viewer) =>
-      importCsv({ db, viewer: who, requestId: `${database}-import-${file}` }, importer, readCsvFile(path.join(FIXTURES, file)), options);
+  describe('CSV import of mediation cases, through the hub (npm run import)', () => {
+    const IMPORTER: TokenClaims = { sub: 'csv-importer', agency: 'judicial', scope: 'judicial:write' };
+    const load = (file: string, options: { goodRowsOnly?: boolean; runId?: string } = {}, who: TokenClaims = IMPORTER) =>
+      importThroughHub(hub, who, 'judicial', path.join(FIXTURES, file), options);
 
-    test('a good file imports every row; importing it again writes nothing more', async () => {
+    test('a good file imports every row, visible at once and audited under the caller; importing it again writes nothing more', async () => {
       const before = await figures();
       const start = await snapshot();
-      const report = await load('mediation-cases-good.csv');
-      expect(report).toEqual({ rows: 3, written: 3, alreadyPresent: 0, problems: [] });
+      const runId = `${database}-import-good`;
+      const report = await load('mediation-cases-good.csv', { runId });
+      expect(report).toEqual({ rows: 3, written: 3, alreadyPresent: 0, problems: [], runId });
       const after = await snapshot();
       expect(after.cases).toBe(start.cases + 3);
       expect(after.requests).toBe(start.requests + 3);
@@ -485,11 +483,12 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('judicial writes on %s', (da
           { name: 'Zhang Min', idNumber: '652922200101010037', phone: null },
         ]],
       ]);
-      const audits = await db.selectFrom('hub_audit').selectAll().where('request_id', '=', `${database}-import-mediation-cases-good.csv`).execute();
-      expect(audits.map((a) => [a.subject, a.action, a.record_type]).sort()).toEqual(Array(3).fill(['csv-importer', 'WRITE', 'MediationCase']));
+      // Each write's audit record names the caller and the request it came in (the import's x-request-id).
+      const audits = await db.selectFrom('hub_audit').selectAll().where('request_id', 'like', `${runId}-write-%`).execute();
+      expect(audits.map((a) => [a.subject, a.agency, a.action, a.record_type]).sort()).toEqual(Array(3).fill(['csv-importer', 'judicial', 'WRITE', 'MediationCase']));
       expect(audits.map((a) => a.record_id).sort()).toEqual(imported.map((c) => String(c.id)).sort());
 
-      expect(await load('mediation-cases-good.csv')).toEqual({ rows: 3, written: 0, alreadyPresent: 3, problems: [] });
+      expect(await load('mediation-cases-good.csv', { runId: `${database}-import-again` })).toEqual({ rows: 3, written: 0, alreadyPresent: 3, problems: [], runId: `${database}-import-again` });
       expect(await snapshot()).toEqual(after);
 
       // The mutation and the import share the requestIds of one operation: the same case sent as a mutation is the imported one.
@@ -516,6 +515,7 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('judicial writes on %s', (da
       const before = await snapshot();
       const report = await load('mediation-cases-bad.csv');
       expect(report).toMatchObject({ rows: 11, written: 0, alreadyPresent: 0 });
+      expect(report.stopped).toBeUndefined();
       expect(report.problems.map((p) => ({ line: p.line, field: p.field }))).toEqual(BAD_ROWS.map(({ line, field }) => ({ line, field })));
       report.problems.forEach((problem, i) => expect(problem.message).toMatch(BAD_ROWS[i].message));
       expect(await snapshot()).toEqual(before);
@@ -534,24 +534,35 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('judicial writes on %s', (da
       expect(written.map((r) => r.request_id)).toEqual(['csv-bad-ok-1', 'csv-bad-ok-2']);
     });
 
-    test('an importer limited to some regions refuses rows outside them (FORBIDDEN rows), and writes nothing', async () => {
+    test('a caller limited to some regions has rows outside them refused (FORBIDDEN), and nothing written', async () => {
       const before = await snapshot();
-      const report = await load('mediation-cases-cli.csv', {}, { ...viewer, regions: ['652901'] });
+      const report = await load('mediation-cases-cli.csv', {}, { ...IMPORTER, regions: ['652901'] });
       expect(report.written).toBe(0);
-      expect(report.problems.map((p) => p.line)).toEqual([2, 3]);
+      expect(report.problems.map((p) => [p.line, p.code])).toEqual([[2, 'FORBIDDEN'], [3, 'FORBIDDEN']]);
       expect(report.problems[0].message).toMatch(/outside the regions/);
       expect(await snapshot()).toEqual(before);
     });
 
-    if (database === 'postgres') {
-      test('npm run import loads a file into the PostgreSQL database; its exit code says whether every row is in', async () => {
-        const env: NodeJS.ProcessEnv = { ...process.env, JUDICIAL_DATABASE_URL: hub.databaseUrls.judicial, HUB_IDENTITY_PUBLIC_KEY: IDENTITY_KEYS.publicKey };
-        delete env.PGLITE_DATA_DIR;
+    test('a caller without judicial:write (another agency, anonymous) imports nothing: FORBIDDEN at the first request', async () => {
+      const before = await snapshot();
+      for (const who of [OTHER_AGENCY, READER]) {
+        const report = await load('mediation-cases-cli.csv', {}, who);
+        expect(report).toMatchObject({ written: 0, problems: [], stopped: { code: 'FORBIDDEN', reason: 'importing needs the scope judicial:write' } });
+      }
+      const anonymous = await runImport({ hub: { url: hub.gateway.url }, field: 'importMediationCases', file: path.join(FIXTURES, 'mediation-cases-cli.csv') });
+      expect(anonymous.stopped?.code).toBe('FORBIDDEN');
+      expect(await snapshot()).toEqual(before);
+    });
+
+    if (database === 'pglite') {
+      test('npm run import against the running hub: exit code 1 and every error with its line for a bad file (nothing written), 0 once every row is in', async () => {
+        const env = await operatorEnv(hub, IMPORTER);
         const before = await figures('652922100203');
         const start = await snapshot();
 
         const refused = await npmRun('import', ['judicial', path.join(FIXTURES, 'mediation-cases-bad.csv')], env);
         expect(refused.code).toBe(1);
+        expect(refused.stderr.trim().split('\n')).toEqual(BAD_ROWS.map(({ line }) => expect.stringMatching(new RegExp(`^line ${line}: `))));
         expect(refused.stderr).toMatch(/^line 3: receivedOn: must not be in the future/m);
         expect(refused.stderr).toMatch(/^line 12: has 6 cells/m);
         expect(refused.stdout).toMatch(/11 rows: 0 written, 0 already present, 9 refused \(nothing written/);
@@ -563,9 +574,14 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('judicial writes on %s', (da
         const after = await figures('652922100203');
         expect(after.village.mediationCases.totalCount).toBe(before.village.mediationCases.totalCount + 2);
         expect(after.county.judicialStats.mediationCases).toBe(before.county.judicialStats.mediationCases + 2);
-        const audits = await db.selectFrom('hub_audit').select(['subject', 'action']).where('request_id', 'like', 'import:mediation-cases-cli.csv:%').execute();
-        expect(audits).toHaveLength(2);
-        expect(audits.every((a) => a.action === 'WRITE' && String(a.subject).startsWith('import:'))).toBe(true);
+        const runId = /request ids \(logs, audit records\): (\S+)-\*/.exec(loaded.stdout)![1];
+        const audits = await db.selectFrom('hub_audit').select(['subject', 'action']).where('request_id', 'like', `${runId}-%`).execute();
+        expect(audits).toEqual([{ subject: 'csv-importer', action: 'WRITE' }, { subject: 'csv-importer', action: 'WRITE' }]);
+
+        const again = await npmRun('import', ['judicial', path.join(FIXTURES, 'mediation-cases-cli.csv')], env);
+        expect(again).toMatchObject({ code: 0, stdout: expect.stringContaining('2 rows: 0 written, 2 already present, 0 refused') });
+        const unset = await npmRun('import', ['judicial', path.join(FIXTURES, 'mediation-cases-cli.csv')], { ...env, HUB_TOKEN: '' });
+        expect(unset).toMatchObject({ code: 2, stderr: expect.stringContaining('HUB_TOKEN is not set') });
       });
     }
   });

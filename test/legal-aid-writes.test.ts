@@ -5,18 +5,16 @@
 // after), requestId idempotency (also two identical requests at once), write
 // scope and regions, life cycle CONFLICTs (also two changes at once), figures
 // that follow a write at once, the audit trail, a write failing in the middle,
-// and the CSV import (importCsv, and `npm run import` as a command).
+// and the CSV import through the hub (`npm run import`).
 import { today } from '../platform/validation';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { sql, type Kysely } from 'kysely';
-import { importCsv } from '../platform/import';
 import { identityCheckCharacter } from '../platform/people';
 import { regionDirectory } from '../platform/region-directory';
-import { applicationImporter } from '../subgraphs/legal-aid/import';
 import type { LegalAidDatabase } from '../subgraphs/legal-aid/database';
-import { createTestDatabase, npmRun, startHub, type DatabaseKind, type GraphQLResponse, type Hub, type TokenClaims } from './harness';
+import { importThroughHub, npmRun, operatorEnv, startHub, type DatabaseKind, type GraphQLResponse, type Hub, type TokenClaims } from './harness';
 
 const WENSU = '652922';
 const directory = regionDirectory();
@@ -489,18 +487,26 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('legal aid writes on %s', (d
     expect(await counts()).toEqual({ cases: before.cases + 1, requests: before.requests + 1, audit: before.audit + 2 });
   });
 
-  describe('CSV import (importCsv)', () => {
-    const ctx = () => ({
-      db: db(),
-      viewer: { subject: 'csv-importer', agency: 'legal-aid', scopes: [], regions: [] },
-      requestId: `import-${database}`,
+  describe('CSV import through the hub (npm run import)', () => {
+    const IMPORTER: TokenClaims = { sub: 'csv-importer', agency: 'legal-aid', scope: 'legal-aid:write' };
+    let dir: string;
+    beforeAll(() => {
+      dir = mkdtempSync(path.join(tmpdir(), 'legal-aid-import-'));
     });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const load = (file: string, options: { goodRowsOnly?: boolean; runId?: string } = {}, claims = IMPORTER) => importThroughHub(hub, claims, 'legal-aid', file, options);
+    const csv = (name: string, text: string) => {
+      const file = path.join(dir, name);
+      writeFileSync(file, text);
+      return file;
+    };
 
-    test('a good file imports every row; importing it again writes nothing more', async () => {
+    test('a good file imports every row, audited under the caller; importing it again writes nothing more', async () => {
       const before = await counts();
       const township = await figures(TOWNSHIP);
-      const report = await importCsv(ctx(), applicationImporter, readFileSync(GOOD_CSV, 'utf8'));
-      expect(report).toEqual({ rows: 3, written: 3, alreadyPresent: 0, problems: [] });
+      const runId = `${database}-import-good`;
+      const report = await load(GOOD_CSV, { runId });
+      expect(report).toEqual({ rows: 3, written: 3, alreadyPresent: 0, problems: [], runId });
       const imported = await counts();
       expect(imported).toEqual({ cases: before.cases + 3, requests: before.requests + 3, audit: before.audit + 3 });
       // Through the read API: the cases, and the figures.
@@ -519,106 +525,99 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('legal aid writes on %s', (d
       const audit = await anyDb().selectFrom('hub_audit').selectAll().where('subject', '=', 'csv-importer').execute();
       expect(audit).toHaveLength(3);
       for (const record of audit) {
-        expect(record).toMatchObject({ action: 'WRITE', record_type: 'LegalAidCase', request_id: `import-${database}` });
+        expect(record).toMatchObject({ agency: 'legal-aid', action: 'WRITE', record_type: 'LegalAidCase', request_id: `${runId}-write-1` });
       }
 
       // (Reading the applicants above left READ audit records: counted from here.)
       const beforeAgain = await counts();
-      const again = await importCsv(ctx(), applicationImporter, readFileSync(GOOD_CSV, 'utf8'));
-      expect(again).toEqual({ rows: 3, written: 0, alreadyPresent: 3, problems: [] });
+      const again = await load(GOOD_CSV, { runId });
+      expect(again).toEqual({ rows: 3, written: 0, alreadyPresent: 3, problems: [], runId });
       expect(await counts()).toEqual(beforeAgain);
     });
 
     const MIXED_PROBLEMS = [
-      { line: 3, field: 'regionCode', message: expect.stringMatching(/^regionCode: must be a village or township, not a county/) },
-      { line: 4, field: 'appliedOn', message: expect.stringMatching(/^appliedOn: must not be in the future/) },
-      { line: 6, field: 'applicantIdNumber', message: expect.stringMatching(/^applicantIdNumber: is not a valid/) },
-      { line: 7, field: 'category', message: expect.stringMatching(/^category: must be one of .*BURGLARY/) },
-      { line: 8, field: 'requestId', message: 'requestId: csv-mixed-4 is also on line 5' },
-      { line: 9, field: 'requestId', message: expect.stringMatching(/^requestId: must not be empty/) },
-      { line: 10, field: null, message: 'has 4 cells, the header 8' },
-      { line: 11, field: 'referredByOfficeId', message: expect.stringMatching(/^referredByOfficeId: no judicial office has the id JO-652922999/) },
-      { line: 12, field: 'appliedOn', message: expect.stringMatching(/^appliedOn: must be a real date/) },
-      { line: 13, field: 'applicantName', message: 'applicantName: must not be empty' },
+      { line: 3, field: 'regionCode', code: 'BAD_USER_INPUT', message: expect.stringMatching(/^regionCode: must be a village or township, not a county/) },
+      { line: 4, field: 'appliedOn', code: 'BAD_USER_INPUT', message: expect.stringMatching(/^appliedOn: must not be in the future/) },
+      { line: 6, field: 'applicantIdNumber', code: 'BAD_USER_INPUT', message: expect.stringMatching(/^applicantIdNumber: is not a valid/) },
+      { line: 7, field: 'category', code: 'BAD_USER_INPUT', message: expect.stringMatching(/^category: must be one of .*BURGLARY/) },
+      { line: 8, field: 'requestId', code: 'BAD_USER_INPUT', message: 'requestId: csv-mixed-4 is also on line 5' },
+      { line: 9, field: 'requestId', code: 'BAD_USER_INPUT', message: expect.stringMatching(/^requestId: must not be empty/) },
+      { line: 10, field: null, code: 'BAD_USER_INPUT', message: 'has 4 cells, the header 8' },
+      { line: 11, field: 'referredByOfficeId', code: 'BAD_USER_INPUT', message: expect.stringMatching(/^referredByOfficeId: no judicial office has the id JO-652922999/) },
+      { line: 12, field: 'appliedOn', code: 'BAD_USER_INPUT', message: expect.stringMatching(/^appliedOn: must be a real date/) },
+      { line: 13, field: 'applicantName', code: 'BAD_USER_INPUT', message: 'applicantName: must not be empty' },
     ];
 
-    test('rows outside the importing regions are refused, as by the other agencies\' imports', async () => {
+    test('rows outside the caller\'s regions are refused, as by the other agencies\' imports; a caller without legal-aid:write imports nothing', async () => {
       const before = await counts();
-      const report = await importCsv({ ...ctx(), viewer: { ...ctx().viewer, regions: ['652800'] } }, applicationImporter, readFileSync(GOOD_CSV, 'utf8'));
+      const report = await load(GOOD_CSV, {}, { ...IMPORTER, regions: ['652800'] });
       expect(report.written).toBe(0);
-      expect(report.problems.map((p) => [p.line, p.message])).toEqual([
-        [2, 'regionCode: 652922100201 lies outside the regions of the import'],
-        [3, 'regionCode: 652922101 lies outside the regions of the import'],
-        [4, 'regionCode: 652922101202 lies outside the regions of the import'],
+      expect(report.problems.map((p) => [p.line, p.code, p.message])).toEqual([
+        [2, 'FORBIDDEN', 'regionCode: 652922100201 lies outside the regions of the import'],
+        [3, 'FORBIDDEN', 'regionCode: 652922101 lies outside the regions of the import'],
+        [4, 'FORBIDDEN', 'regionCode: 652922101202 lies outside the regions of the import'],
       ]);
+      const unscoped = await load(GOOD_CSV, {}, { sub: 'judge', agency: 'judicial', scope: 'judicial:write legal-aid:cases' });
+      expect(unscoped).toMatchObject({ written: 0, problems: [], stopped: { code: 'FORBIDDEN', reason: 'importing needs the scope legal-aid:write' } });
       expect(await counts()).toEqual(before);
     });
 
     test('a file with bad rows reports each with its line and reason, and writes nothing', async () => {
       const before = await counts();
-      const report = await importCsv(ctx(), applicationImporter, readFileSync(MIXED_CSV, 'utf8'));
-      expect(report).toEqual({ rows: 12, written: 0, alreadyPresent: 0, problems: MIXED_PROBLEMS });
+      const report = await load(MIXED_CSV);
+      expect(report).toMatchObject({ rows: 12, written: 0, alreadyPresent: 0, problems: MIXED_PROBLEMS });
+      expect(report.stopped).toBeUndefined();
       expect(await counts()).toEqual(before);
     });
 
     test('with goodRowsOnly only the good rows are written; a requestId used before with other input is a bad row', async () => {
       const before = await counts();
-      const report = await importCsv(ctx(), applicationImporter, readFileSync(MIXED_CSV, 'utf8'), { goodRowsOnly: true });
-      expect(report).toEqual({ rows: 12, written: 2, alreadyPresent: 0, problems: MIXED_PROBLEMS });
+      const report = await load(MIXED_CSV, { goodRowsOnly: true });
+      expect(report).toMatchObject({ rows: 12, written: 2, alreadyPresent: 0, problems: MIXED_PROBLEMS });
       expect(await counts()).toEqual({ cases: before.cases + 2, requests: before.requests + 2, audit: before.audit + 2 });
       const names = await db().selectFrom('legal_aid_case').select(sql<string>`applicant->>'name'`.as('name')).where(sql<boolean>`applicant->>'name' like 'Synthetic Mixed%'`).execute();
       expect(names.map((r) => r.name).sort()).toEqual(['Synthetic Mixed Four', 'Synthetic Mixed One']);
 
       // The mutation and the import share requestIds: the same application is already in, other input is refused.
       const header = readFileSync(GOOD_CSV, 'utf8').split('\n')[0];
-      const reused = [header, 'csv-mixed-1,652922100202,PERSONAL_INJURY,2023-04-01,Synthetic Mixed One,652922199001014561,,', 'csv-mixed-4,652922101203,OTHER,2023-04-05,Synthetic Mixed Four,,13900000004,JO-652922100'].join('\n');
-      const second = await importCsv(ctx(), applicationImporter, reused, { goodRowsOnly: true });
-      expect(second).toEqual({ rows: 2, written: 0, alreadyPresent: 1, problems: [{ line: 3, field: 'requestId', message: 'requestId: csv-mixed-4 was used before with other input' }] });
+      const reused = csv('reused.csv', [header, 'csv-mixed-1,652922100202,PERSONAL_INJURY,2023-04-01,Synthetic Mixed One,652922199001014561,,', 'csv-mixed-4,652922101203,OTHER,2023-04-05,Synthetic Mixed Four,,13900000004,JO-652922100'].join('\n'));
+      const second = await load(reused, { goodRowsOnly: true });
+      expect(second).toMatchObject({ rows: 2, written: 0, alreadyPresent: 1, problems: [{ line: 3, field: 'requestId', code: 'CONFLICT', message: 'requestId: csv-mixed-4 was used before with other input' }] });
       const sameAsRow = await apply({ requestId: 'csv-mixed-1', regionCode: '652922100202', category: 'PERSONAL_INJURY', appliedOn: '2023-04-01', applicant: { name: 'Synthetic Mixed One', idNumber: '652922199001014561' } }, BRIEF);
       expect(ok(sameAsRow).applyForLegalAid.status).toBe('APPLIED');
       expect(await counts()).toEqual({ cases: before.cases + 2, requests: before.requests + 2, audit: before.audit + 2 });
     });
-  });
-});
 
-describe('npm run import', () => {
-  let database: { url: string; drop(): Promise<void> };
-  beforeAll(async () => {
-    database = await createTestDatabase('legal_aid_import');
-  });
-  afterAll(() => database?.drop());
+    if (database === 'pglite') {
+      test('npm run import against the running hub: a file with bad rows exits 1 and writes nothing, or only the good rows when asked', async () => {
+        const env = await operatorEnv(hub, IMPORTER);
+        // The files under requestIds of their own, not imported yet.
+        const fresh = (file: string) => csv(`cli-${path.basename(file)}`, readFileSync(file, 'utf8').replace(/^csv-/gm, 'cli-'));
+        const [good, mixed] = [fresh(GOOD_CSV), fresh(MIXED_CSV)];
+        const storedNames = async () => {
+          const rows = await anyDb().selectFrom('hub_request').innerJoin('legal_aid_case', (join) => join.on(sql`legal_aid_case.id::text`, '=', sql.ref('hub_request.record_id')))
+            .select(sql<string>`applicant->>'name'`.as('name')).where('request_id', 'like', 'cli-%').orderBy('legal_aid_case.id').execute();
+          return rows.map((r) => r.name);
+        };
+        const loaded = await npmRun('import', ['legal-aid', good], env);
+        expect(loaded).toMatchObject({ code: 0, stdout: expect.stringContaining('3 rows: 3 written, 0 already present, 0 refused') });
+        expect(await storedNames()).toEqual(['Synthetic Importer One', 'Synthetic Importer Two', 'Synthetic Importer, Three']);
 
-  const runImport = (...args: string[]) => npmRun('import', ['legal-aid', ...args], { ...process.env, LEGAL_AID_DATABASE_URL: database.url });
+        const again = await npmRun('import', ['legal-aid', good], env);
+        expect(again).toMatchObject({ code: 0, stdout: expect.stringContaining('3 rows: 0 written, 3 already present, 0 refused') });
 
-  async function storedNames(): Promise<string[]> {
-    const client = new pg.Client({ connectionString: database.url });
-    await client.connect();
-    try {
-      const { rows } = await client.query<{ name: string }>(`select applicant->>'name' as name from legal_aid_case order by id`);
-      return rows.map((r) => r.name);
-    } finally {
-      await client.end();
+        const refused = await npmRun('import', ['legal-aid', mixed], env);
+        expect(refused.code).toBe(1);
+        expect(refused.stdout).toContain('12 rows: 0 written, 0 already present, 10 refused (nothing written');
+        expect(refused.stderr).toContain('line 3: regionCode: must be a village or township, not a county');
+        expect(refused.stderr).toContain('line 10: has 4 cells, the header 8');
+        expect(await storedNames()).toHaveLength(3);
+
+        const goodRows = await npmRun('import', ['legal-aid', mixed, '--good-rows-only'], env);
+        expect(goodRows.code).toBe(1);
+        expect(goodRows.stdout).toContain('12 rows: 2 written, 0 already present, 10 refused');
+        expect(await storedNames()).toEqual(['Synthetic Importer One', 'Synthetic Importer Two', 'Synthetic Importer, Three', 'Synthetic Mixed One', 'Synthetic Mixed Four']);
+      }, 180_000);
     }
-  }
-
-  test('loads a file into a PostgreSQL database; a file with bad rows exits 1 and writes nothing, or only the good rows when asked', async () => {
-    const good = await runImport(GOOD_CSV);
-    expect(good).toMatchObject({ code: 0, stdout: expect.stringContaining('3 rows: 3 written, 0 already present, 0 refused') });
-    expect(await storedNames()).toEqual(['Synthetic Importer One', 'Synthetic Importer Two', 'Synthetic Importer, Three']);
-
-    const again = await runImport(GOOD_CSV);
-    expect(again).toMatchObject({ code: 0, stdout: expect.stringContaining('3 rows: 0 written, 3 already present, 0 refused') });
-
-    const mixed = await runImport(MIXED_CSV);
-    expect(mixed.code).toBe(1);
-    expect(mixed.stdout).toContain('12 rows: 0 written, 0 already present, 10 refused (nothing written');
-    expect(mixed.stderr).toContain('line 3: regionCode: must be a village or township, not a county');
-    expect(mixed.stderr).toContain('line 10: has 4 cells, the header 8');
-    expect(await storedNames()).toHaveLength(3);
-
-    const goodRows = await runImport(MIXED_CSV, '--good-rows-only');
-    expect(goodRows.code).toBe(1);
-    expect(goodRows.stdout).toContain('12 rows: 2 written, 0 already present, 10 refused');
-    expect(await storedNames()).toEqual(['Synthetic Importer One', 'Synthetic Importer Two', 'Synthetic Importer, Three', 'Synthetic Mixed One', 'Synthetic Mixed Four']);
-  }, 180_000);
+  });
 });

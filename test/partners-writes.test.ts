@@ -5,17 +5,16 @@
 // before and after), requestId idempotency (also two identical requests at
 // once), the project life cycle, write scopes and regions, the audit record,
 // figures of the read API after each write, a failure in the middle of a
-// write, and the CSV import (importCsv and `npm run import`).
+// write, and the CSV import through the hub (`npm run import`).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
-import { importCsv, type ImportReport } from '../platform/import';
 import { regionDirectory } from '../platform/region-directory';
 import { today } from '../platform/validation';
-import type { Viewer } from '../platform/viewer';
 import type { PartnersDatabase } from '../subgraphs/partners/database';
-import { projectImporter } from '../subgraphs/partners/writes';
-import { npmRun, signToken, startHub, TEST_POSTGRES_URL, type DatabaseKind, type GraphQLResponse, type Hub } from './harness';
+import { importThroughHub, npmRun, operatorEnv, signToken, startHub, TEST_POSTGRES_URL, type DatabaseKind, type GraphQLResponse, type Hub, type TokenClaims } from './harness';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'partners');
 
@@ -586,9 +585,20 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('partners writes on %s', (da
 
   describe('CSV import (registerProject rows)', () => {
     const HEADER = 'requestId,partnerId,villageCode,title,budgetYuan,startedOn';
-    const importer: Viewer = { subject: 'csv-importer', agency: 'partners', scopes: [], regions: [] };
-    const run = (text: string, options: { goodRowsOnly?: boolean } = {}, viewer = importer): Promise<ImportReport> =>
-      importCsv({ db, viewer, requestId: `import-test-${database}` }, projectImporter, text, options);
+    const IMPORTER: TokenClaims = { sub: 'csv-importer', agency: 'partners', scope: 'partners:write' };
+    let dir: string;
+    let files = 0;
+    beforeAll(() => {
+      dir = mkdtempSync(path.join(tmpdir(), 'partners-import-'));
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    /** The text as a file, through the hub (`npm run import`'s runner) as `claims`; what it reports, less its request ids. */
+    const run = async (text: string, options: { goodRowsOnly?: boolean } = {}, claims = IMPORTER) => {
+      const file = path.join(dir, `rows-${++files}.csv`);
+      writeFileSync(file, text);
+      const { runId: _runId, ...outcome } = await importThroughHub(hub, claims, 'partners', file, options);
+      return outcome;
+    };
 
     test('a good file imports every row; importing it again writes nothing more', async () => {
       const ids = [requestId('csv'), requestId('csv'), requestId('csv')];
@@ -670,7 +680,7 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('partners writes on %s', (da
     test('a header with a missing or unknown column is refused at line 1', async () => {
       const before = await snapshot();
       const report = await run(`requestId,partnerId,villageCode,title,budget\n${requestId('csv')},${f.partnerId},${f.village},Road,1000`);
-      expect(report.problems).toEqual([{ line: 1, field: null, message: expect.stringMatching(/missing columns: budgetYuan; unknown columns: budget/) }]);
+      expect(report.problems).toEqual([{ line: 1, field: null, code: 'BAD_USER_INPUT', message: expect.stringMatching(/missing columns: budgetYuan; unknown columns: budget/) }]);
       expect(report.written).toBe(0);
       expect(await snapshot()).toEqual(before);
     });
@@ -682,7 +692,7 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('partners writes on %s', (da
       const before = await snapshot();
       expect(await run(`${HEADER}\n${row}`)).toEqual({ rows: 1, written: 0, alreadyPresent: 1, problems: [] });
       const other = await run(`${HEADER}\n${row.replace('Shared Request', 'Other Title')}`);
-      expect(other.problems).toEqual([{ line: 2, field: 'requestId', message: expect.stringMatching(/used before with other input/) }]);
+      expect(other.problems).toEqual([{ line: 2, field: 'requestId', code: 'CONFLICT', message: expect.stringMatching(/used before with other input/) }]);
       expect(await snapshot()).toEqual(before);
       expect((await requests([same.requestId]))[0].record_id).toBe(created.id);
       // And the other way round: the mutation finds the imported row's request and writes nothing.
@@ -695,18 +705,21 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('partners writes on %s', (da
       expect(expectOk(resent).registerProject.id).toBe(imported);
     });
 
-    test('an import limited to regions refuses rows outside them', async () => {
-      const limited: Viewer = { ...importer, regions: [f.otherPrefecture] };
+    test('a caller limited to regions has rows outside them refused; a caller without partners:write imports nothing', async () => {
+      const limited: TokenClaims = { ...IMPORTER, regions: [f.otherPrefecture] };
       const before = await snapshot();
-      const report = await run(`${HEADER}\n${requestId('csv')},${f.partnerId},${f.village},Out Of Region,1000,`, {}, limited);
-      expect(report.problems).toEqual([{ line: 2, field: null, message: expect.stringMatching(/outside the regions/) }]);
+      const row = `${HEADER}\n${requestId('csv')},${f.partnerId},${f.village},Out Of Region,1000,`;
+      const report = await run(row, {}, limited);
+      expect(report.problems).toEqual([{ line: 2, field: null, code: 'FORBIDDEN', message: expect.stringMatching(/outside the regions/) }]);
+      expect(await run(row, {}, { sub: 'viewer', agency: 'partners', scope: 'analyst' })).toMatchObject({ written: 0, problems: [], stopped: { code: 'FORBIDDEN' } });
       expect(await snapshot()).toEqual(before);
     });
 
-    (database === 'postgres' ? test : test.skip)(
-      '`npm run import` loads a file into the subgraph\'s PostgreSQL database; a file with bad rows exits 1 and writes nothing',
+    (database === 'pglite' ? test : test.skip)(
+      '`npm run import` against the running hub loads a file; a file with bad rows exits 1 and writes nothing',
       async () => {
-        const command = (file: string) => npmRun('import', ['partners', path.join(FIXTURES, file)], { ...process.env, PARTNERS_DATABASE_URL: hub.databaseUrls.partners });
+        const env = await operatorEnv(hub, IMPORTER);
+        const command = (file: string) => npmRun('import', ['partners', path.join(FIXTURES, file)], env);
 
         const before = await snapshot();
         const bad = await command('projects-bad.csv');

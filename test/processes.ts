@@ -56,18 +56,23 @@ export function serviceEnv(extra: Record<string, string | undefined> = {}): Node
 
 /**
  * Starts `gateway` or a subgraph by name (or, with `script`, a plain Node
- * script that sends the same `ready` message), from the project or from the
- * copy at `root`; resolves once it is ready, or rejects when it fails to start.
+ * script with `args` that sends the same `ready` message: a test fixture, or
+ * the compiled entry points), from the project or from the copy at `root`;
+ * resolves once it is ready, or rejects when it fails to start.
  */
-export function startServiceProcess(name: string, env: NodeJS.ProcessEnv, options: { script?: string; startTimeoutMs?: number; root?: string } = {}): Promise<ServiceProcess> {
+export function startServiceProcess(
+  name: string,
+  env: NodeJS.ProcessEnv,
+  options: { script?: string; args?: string[]; cwd?: string; startTimeoutMs?: number; root?: string } = {},
+): Promise<ServiceProcess> {
   const startTimeoutMs = options.startTimeoutMs ?? 120_000;
   const root = options.root ?? ROOT;
   const [entry, args] = options.script
-    ? [options.script, []]
+    ? [options.script, options.args ?? []]
     : name === 'gateway'
       ? [path.join(root, 'gateway', 'main.ts'), []]
       : [path.join(root, 'scripts', 'start-subgraph.ts'), [name]];
-  const child = fork(entry, args, { cwd: root, env, execArgv: options.script ? [] : ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const child = fork(entry, args, { cwd: options.cwd ?? root, env, execArgv: options.script ? [] : ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   const logs: Record<string, unknown>[] = [];
   let stderr = '';
   createInterface({ input: child.stdout! }).on('line', (line) => {

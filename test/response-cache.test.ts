@@ -1,15 +1,15 @@
 // Response caching at the gateway (issue 8), correctness only: public
 // aggregates are served from the cache; case records and personal data never
-// are, so no caller sees another's; a write through the hub invalidates the
-// cached scorecard; and the wide list (workload 3 of `npm run bench`) sends as
+// are, so no caller sees another's; a write through the hub (a mutation, an
+// import) invalidates the cached scorecard; and the wide list (workload 3 of `npm run bench`) sends as
 // many SQL statements for 100 offices as for 10.
 import { createHash } from 'node:crypto';
 import { QueryPlanner } from '@apollo/query-planner';
 import { SCORECARD, SCORECARD_VARIABLES, WIDE_LIST, wideListVariables } from '../bench/workloads';
+import path from 'node:path';
 import { createClient } from '@keyv/redis';
 import { startGateway, type RunningGateway } from '../gateway/gateway';
-import { postGraphQL, redisAnswers, signToken, startHub, TEST_REDIS_URL as REDIS_URL, testGatewayKeys, type Hub, type TokenClaims } from './harness';
-
+import { importThroughHub, postGraphQL, redisAnswers, signToken, startHub, TEST_REDIS_URL as REDIS_URL, testGatewayKeys, type Hub, type TokenClaims } from './harness';
 
 
 const COUNTY = '652922';
@@ -98,6 +98,20 @@ describe('response caching at the gateway', () => {
     const delta = flipped === 'STANDARDIZED' ? 1 : -1;
     expect(standardizedIn(after)).toBe(standardizedIn(before) + delta);
     expect(after.judicialStats.standardized).toBe(before.judicialStats.standardized + delta);
+  });
+
+  test('an import through the hub (npm run import) invalidates the cached scorecard', async () => {
+    const read = async () => {
+      const { data, errors } = await hub.query(SCORECARD, { code: '652900' });
+      expect(errors).toBeUndefined();
+      return data!.region;
+    };
+    const before = await read();
+    expect(await read()).toEqual(before); // cached now
+    const report = await importThroughHub(hub, WRITER, 'judicial', path.join(__dirname, 'fixtures', 'judicial', 'mediation-cases-cli.csv'));
+    expect(report).toMatchObject({ written: 2, problems: [] });
+    const after = await read();
+    expect(after.judicialStats.mediationCases).toBe(before.judicialStats.mediationCases + 2);
   });
 });
 

@@ -5,14 +5,16 @@
 // another region, another day and other figures, after deletes, after
 // concurrent writers (PostgreSQL), after a rolled-back change, and after a
 // TRUNCATE. A change made with the triggers off is found by the check and
-// repaired by the rebuild, also through `npm run rollups` (PostgreSQL).
+// repaired by the rebuild, also month by month through the gateway, as
+// `npm run rollups` does it, and by the command itself.
 import { sql, type Kysely } from 'kysely';
-import { envPrefix } from '../platform/config';
+import { runRollups } from '../cli/rollups';
+import { startGateway, type RunningGateway } from '../gateway/gateway';
 import { regionRange } from '../platform/region-codes';
 import { checkRollup, rebuildRollup, rollupTotals, type Rollup } from '../platform/rollups';
 import { startSubgraph, type RunningSubgraph } from '../platform/subgraph';
 import { listSubgraphs } from '../schema/subgraphs';
-import { createTestDatabase, IDENTITY_KEYS, npmRun, type DatabaseKind } from './harness';
+import { createTestDatabase, IDENTITY_KEYS, npmRun, signToken, testGatewayKeys, type DatabaseKind, type TokenClaims } from './harness';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyDB = Kysely<any>;
@@ -103,6 +105,8 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('roll-ups on %s', (kind) => 
 
   describe.each(CASES)('$name', ({ definition, rollup }) => {
     let subgraph: RunningSubgraph<unknown>;
+    let gateway: RunningGateway;
+    const OPERATOR: TokenClaims = { sub: 'operator', scope: `${definition.name}:rollups` };
     let drop: (() => Promise<void>) | undefined;
     let databaseUrl: string | undefined;
     let db: AnyDB;
@@ -119,8 +123,11 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('roll-ups on %s', (kind) => 
       subgraph = await startSubgraph(definition, { port: 0, databaseUrl, seedScale: 0.05, identityPublicKey: IDENTITY_KEYS.publicKey });
       db = subgraph.database.db as AnyDB;
       codes = await sampleCodes(db, rollup);
+      // The operator's commands go through a gateway (the other subgraphs are not needed for them).
+      gateway = await startGateway({ port: 0, ...testGatewayKeys(), responseCache: false, subgraphUrls: { [definition.name]: subgraph.url } });
     });
     afterAll(async () => {
+      await gateway?.stop();
       await subgraph?.stop();
       await drop?.();
     });
@@ -194,11 +201,41 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('roll-ups on %s', (kind) => 
       await expectTotalsAgree(db, rollup, codes);
     });
 
-    if (kind === 'postgres') {
+    test(`${rollup.table}: through the gateway, month by month, the check finds what the whole check finds and the rebuild repairs it (audited)`, async () => {
+      await changeBehindTriggers(40);
+      const whole = await checkRollup(db, rollup);
+      expect(whole.count).toBeGreaterThan(0);
+      const hub = { url: gateway.url, token: await signToken(OPERATOR) };
+      const [checked] = await runRollups({ hub, action: 'check', subgraph: definition.name, runId: `${kind}-check` });
+      expect(checked).toMatchObject({ table: rollup.table, source: rollup.source, differing: whole.count });
+      expect(checked.parts).toBeGreaterThan(12);
+      expect(checked.differences.length).toBe(Math.min(20, whole.count));
+      for (const d of checked.differences) expect(d.figures.some((f) => f.stored !== f.fromRecords)).toBe(true);
+
+      const [rebuilt] = await runRollups({ hub, action: 'rebuild', subgraph: definition.name, runId: `${kind}-rebuild` });
+      expect(rebuilt).toMatchObject({ table: rollup.table, parts: checked.parts });
+      expect(await checkRollup(db, rollup)).toEqual({ count: 0, differences: [] });
+      await expectTotalsAgree(db, rollup, codes);
+      const audits = await db.selectFrom('hub_audit').select(['subject', 'action', 'record_type']).where('request_id', 'like', `${kind}-rebuild-%`).execute();
+      expect(audits).toHaveLength(checked.parts);
+      expect(new Set(audits.map((a) => JSON.stringify(a)))).toEqual(new Set([JSON.stringify({ subject: 'operator', action: 'WRITE', record_type: 'Rollup' })]));
+    });
+
+    test(`${rollup.table}: the check needs ${definition.name}:rollups; the rebuild also a token for every region`, async () => {
+      const as = async (claims: TokenClaims) => ({ url: gateway.url, token: await signToken(claims) });
+      const refused = (run: Promise<unknown>) => expect(run).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      await refused(runRollups({ hub: await as({ sub: 'writer', scope: `${definition.name}:write` }), action: 'check', subgraph: definition.name }));
+      await refused(runRollups({ hub: { url: gateway.url }, action: 'rebuild', subgraph: definition.name }));
+      const regional = await as({ ...OPERATOR, regions: ['652900'] });
+      await expect(runRollups({ hub: regional, action: 'check', subgraph: definition.name })).resolves.toHaveLength(1);
+      await refused(runRollups({ hub: regional, action: 'rebuild', subgraph: definition.name }));
+    });
+
+    if (kind === 'pglite' && definition.name === 'judicial') {
       test(`${rollup.table}: npm run rollups -- check finds a difference (exit 1), rebuild repairs it (exit 0)`, async () => {
-        await changeBehindTriggers(40);
-        const run = (action: string) =>
-          npmRun('rollups', [action, definition.name], { ...process.env, [`${envPrefix(definition.name)}_DATABASE_URL`]: databaseUrl });
+        await changeBehindTriggers(60);
+        const env = { ...process.env, HUB_URL: gateway.url, HUB_TOKEN: await signToken(OPERATOR) };
+        const run = (action: string) => npmRun('rollups', [action, definition.name], env);
         const checked = await run('check');
         expect(checked.code).toBe(1);
         expect(checked.stdout).toMatch(new RegExp(`${rollup.table}: \\d+ region-days differ from ${rollup.source}`));
@@ -206,6 +243,8 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('roll-ups on %s', (kind) => 
         expect(rebuilt).toMatchObject({ code: 0, stdout: expect.stringContaining(`${rollup.table}: rebuilt from ${rollup.source}`) });
         const again = await run('check');
         expect(again).toMatchObject({ code: 0, stdout: expect.stringContaining(`${rollup.table}: agrees with ${rollup.source}`) });
+        const refused = await npmRun('rollups', ['rebuild', definition.name], { ...env, HUB_TOKEN: await signToken({ sub: 'clerk', scope: 'judicial:write' }) });
+        expect(refused).toMatchObject({ code: 3, stderr: expect.stringContaining('(FORBIDDEN)') });
       });
     }
 

@@ -149,6 +149,9 @@ function wholeNumberCell(column: EventField, cell: string): number {
  * campaignId may be left empty (or left out). The same checks and write as the mutation.
  */
 export const educationEventImporter: CsvImporter<EducationDatabase, CheckedEvent> = {
+  field: 'importEducationEvents',
+  rowsAre: 'law publicity events (recordEducationEvent)',
+  scope: WRITE_SCOPE,
   operation: RECORD_EVENT,
   recordType: EVENT_RECORD_TYPE,
   columns: ['requestId', 'title', 'theme', 'format', 'heldOn', 'regionCode', 'attendees', 'languages', 'organiserOfficeId', 'campaignId'],
@@ -172,7 +175,7 @@ export const educationEventImporter: CsvImporter<EducationDatabase, CheckedEvent
   },
   async validate(db: Kysely<EducationDatabase>, input: CheckedEvent, viewer: Viewer) {
     const event = input;
-    // The import command runs as a local operator (no token scopes); a caller limited to regions stays within them.
+    // The importing caller's write scope is checked once per request (platform/operator.ts); its regions here, per row.
     if (!inViewerRegions(viewer, event.regionCode)) throw forbidden(`regionCode: ${event.regionCode} lies outside the regions of the import`);
     await checkEventReferences(db, event, csvColumn);
   },

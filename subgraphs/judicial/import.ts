@@ -1,5 +1,5 @@
-// `npm run import -- judicial <file.csv>`: mediation case records from a
-// spreadsheet, one recordMediationCase per row, through the same checks and
+// `npm run import -- judicial <file.csv>` (through the gateway, the mutation
+// importMediationCases): mediation case records from a spreadsheet, one recordMediationCase per row, through the same checks and
 // the same insert as the mutation (writes.ts). Columns:
 //
 //   requestId,officeId,regionCode,category,receivedOn,partyNames,partyIdNumbers,partyPhones
@@ -11,6 +11,7 @@
 import { inViewerRegions } from '../../platform/access';
 import { badUserInput, forbidden } from '../../platform/errors';
 import { inColumn, type CsvImporter } from '../../platform/import';
+import { WRITE_SCOPE } from './access';
 import type { JudicialDatabase } from './database';
 import type { MediationCategory } from './generated/resolvers-types';
 import { checkMediationCaseInput, checkMediationCaseOffice, insertMediationCase, MEDIATION_CATEGORIES, type MediationCaseInput } from './writes';
@@ -35,6 +36,9 @@ function items(cell: string | undefined): string[] {
 }
 
 export const mediationCaseImporter: CsvImporter<JudicialDatabase, MediationCaseInput> = {
+  field: 'importMediationCases',
+  rowsAre: 'mediation case records (recordMediationCase)',
+  scope: WRITE_SCOPE,
   operation: 'recordMediationCase',
   recordType: 'MediationCase',
   columns: MEDIATION_CASE_COLUMNS,
@@ -70,8 +74,7 @@ export const mediationCaseImporter: CsvImporter<JudicialDatabase, MediationCaseI
     } catch (error) {
       throw byColumn(error);
     }
-    // The command runs with the database's own credentials (no token, all regions); a caller of
-    // importCsv with a narrower viewer imports only rows within its regions.
+    // The importing caller's write scope is checked once per request (platform/operator.ts); its regions here, per row.
     if (!inViewerRegions(viewer, input.regionCode)) throw forbidden(`regionCode: ${input.regionCode} lies outside the regions the import may write`);
   },
   write: (trx, input) => insertMediationCase(trx, input),

@@ -1,5 +1,5 @@
-// `npm run import -- legal-aid <file.csv>`: applications for legal aid from a
-// spreadsheet, each row held to applyForLegalAid's rules (writes.ts: the same
+// `npm run import -- legal-aid <file.csv>` (through the gateway, the mutation
+// importLegalAidApplications): applications for legal aid from a spreadsheet, each row held to applyForLegalAid's rules (writes.ts: the same
 // checks and the same insert, case number included). Columns:
 //   requestId,regionCode,category,appliedOn,applicantName,applicantIdNumber,applicantPhone,referredByOfficeId
 // (the last three may be left empty or left out). A problem is reported with
@@ -7,6 +7,7 @@
 import { inViewerRegions } from '../../platform/access';
 import { badUserInput, forbidden } from '../../platform/errors';
 import { inColumn, type CsvImporter } from '../../platform/import';
+import { WRITE_SCOPE } from './access';
 import type { LegalAidDatabase } from './database';
 import type { LegalAidApplicationInput } from './generated/resolvers-types';
 import { APPLY_OPERATION, CATEGORIES, checkApplication, insertApplication, isCategory } from './writes';
@@ -39,6 +40,9 @@ function cell(row: Record<string, string>, column: string): string | undefined {
 }
 
 export const applicationImporter: CsvImporter<LegalAidDatabase, LegalAidApplicationInput> = {
+  field: 'importLegalAidApplications',
+  rowsAre: 'applications for legal aid (applyForLegalAid)',
+  scope: WRITE_SCOPE,
   operation: APPLY_OPERATION,
   recordType: 'LegalAidCase',
   columns: ['requestId', 'regionCode', 'category', 'appliedOn', 'applicantName', 'applicantIdNumber', 'applicantPhone', 'referredByOfficeId'],
@@ -60,7 +64,7 @@ export const applicationImporter: CsvImporter<LegalAidDatabase, LegalAidApplicat
   // Everything is checked without the database: codes and office ids against the shared region directory.
   async validate(_db, input, viewer) {
     checkRow(input);
-    // The import command runs as a local operator (no token, all regions); a caller limited to regions stays within them.
+    // The importing caller's write scope is checked once per request (platform/operator.ts); its regions here, per row.
     if (!inViewerRegions(viewer, input.regionCode)) throw forbidden(`regionCode: ${input.regionCode} lies outside the regions of the import`);
   },
   write: (trx, input) => insertApplication(trx, checkApplication(input)),

@@ -212,13 +212,16 @@ function parseBudget(cell: string): number {
 }
 
 /**
- * `npm run import -- partners projects.csv`: one registerProject per row.
- * Columns: requestId,partnerId,villageCode,title,budgetYuan,startedOn
- * (startedOn may be empty or left out). The write scope is not asked for:
- * the command runs with the database's own credentials; a viewer limited to
- * regions (importCsv called with one) may import only projects within them.
+ * `npm run import -- partners projects.csv` (through the gateway, the mutation
+ * importProjects): one registerProject per row. Columns:
+ * requestId,partnerId,villageCode,title,budgetYuan,startedOn (startedOn may
+ * be empty or left out). The caller's write scope is checked once per request
+ * (platform/operator.ts); its regions here, per row.
  */
 export const projectImporter: CsvImporter<PartnersDatabase, ProjectInput> = {
+  field: 'importProjects',
+  rowsAre: 'projects of rural revitalization partners (registerProject)',
+  scope: WRITE_SCOPE,
   operation: 'registerProject',
   recordType: PROJECT_RECORD,
   columns: CSV_COLUMNS,
