@@ -188,6 +188,19 @@ export async function checkRollup(
 }
 
 /**
+ * Adds every record's contributions to the running totals, in the caller's
+ * transaction: builds an empty roll-up after a bulk load that bypassed its
+ * triggers (platform/seed.ts).
+ */
+export async function fillRollup(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  db: Kysely<any>,
+  rollup: Rollup,
+): Promise<void> {
+  await addContributions(rollup, [{ rows: rollup.source, sign: 1 }]).execute(db);
+}
+
+/**
  * Recomputes a roll-up from its records in one transaction. Writers to the
  * records wait for it (SHARE lock on the source); readers do not.
  */
@@ -199,7 +212,7 @@ export async function rebuildRollup(
   await db.transaction().execute(async (trx) => {
     await sql`lock table ${id(rollup.source)} in share mode`.execute(trx);
     await sql`delete from ${id(rollup.table)}`.execute(trx);
-    await addContributions(rollup, [{ rows: rollup.source, sign: 1 }]).execute(trx);
+    await fillRollup(trx, rollup);
   });
 }
 

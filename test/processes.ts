@@ -34,6 +34,8 @@ export function serviceEnv(extra: Record<string, string | undefined> = {}): Node
     ...process.env,
     LOG_LEVEL: 'info',
     SEED_SCALE: '0.01',
+    // Never the project's own data folder (.data/pglite): a test that keeps data gives its own folder.
+    PGLITE_DATA_DIR: 'memory',
     HUB_IDENTITY_PRIVATE_KEY: IDENTITY_KEYS.privateKey,
     HUB_IDENTITY_PUBLIC_KEY: IDENTITY_KEYS.publicKey,
     AUTH_PUBLIC_KEY: TOKEN_KEYS.publicKey,
