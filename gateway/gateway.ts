@@ -20,6 +20,7 @@ import { warmQueryPlans } from './warm-plans';
 import { limitSettingsFromEnv, requestLimits, type LimitSettings } from './limits';
 import { subgraphUrlFromEnv } from './subgraph-urls';
 import { inlineSupergraph, supergraphFile } from './supergraph';
+import { createStartupGate, startupWaitForFromEnv, type StartupWaitFor } from './startup-gate';
 
 /** The whole request's time at the gateway; every subgraph call ends within it. */
 export const REQUEST_TIMEOUT_DEFAULT_MS = 15_000;
@@ -54,6 +55,8 @@ export interface GatewayOptions {
   redisUrl?: string;
   /** Start of every Redis key (REDIS_PREFIX, default `hub`). */
   redisPrefix?: string;
+  /** The subgraphs that must have started before the gateway first reports ready (default all; GATEWAY_STARTUP_WAIT_FOR). */
+  startupWaitFor?: StartupWaitFor;
 }
 
 export function subgraphCallSettingsFromEnv(): SubgraphCallSettings {
@@ -88,6 +91,7 @@ export function gatewayOptionsFromEnv(): GatewayOptions {
     responseCache: (stringFromEnv('RESPONSE_CACHE') ?? 'on') !== 'off',
     redisUrl: stringFromEnv('REDIS_URL'),
     redisPrefix: stringFromEnv('REDIS_PREFIX'),
+    startupWaitFor: startupWaitForFromEnv(),
   };
 }
 
@@ -154,6 +158,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     for (const source of dataSources.values()) source.shutdown();
   };
   const warmedPlans = await warmQueryPlans(gateway, logger);
+  const startupGate = createStartupGate(() => dataSources.values(), options.startupWaitFor);
   let server: RunningServer;
   try {
     server = await serveGraphQL(apollo, {
@@ -163,10 +168,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       logger,
       metrics,
       shutdownGraceMs: options.shutdownGraceMs ?? SHUTDOWN_GRACE_DEFAULT_MS,
-      // Ready once the supergraph is loaded (it is, by now). A subgraph that is
+      // Ready once the supergraph is loaded (it is, by now) and every subgraph
+      // has started (gateway/startup-gate.ts). After that, a subgraph that is
       // down does not make the gateway unready: it still answers the rest.
       readiness: async () => ({
-        ready: true,
+        ...(await startupGate.check().then(({ open, waitingFor }) => ({ ready: open, ...(open ? {} : { waitingFor }) }))),
         supergraph: supergraph.state(),
         warmedPlans,
         subgraphs: Object.fromEntries(

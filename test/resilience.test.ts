@@ -122,6 +122,8 @@ describe('one agency down is not the hub down (real processes)', () => {
         LEGAL_AID_URL: legalAid.url,
         EDUCATION_URL: nowhere,
         PARTNERS_URL: nowhere,
+        // Two agencies are not running at all: ready once the two that run have started.
+        GATEWAY_STARTUP_WAIT_FOR: 'judicial,legal-aid',
         GATEWAY_SUBGRAPH_TIMEOUT_MS: String(SUBGRAPH_TIMEOUT_MS),
         GATEWAY_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
         GATEWAY_SUBGRAPH_RETRY_BACKOFF_MS: '20',
