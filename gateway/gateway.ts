@@ -20,7 +20,7 @@ import { warmQueryPlans } from './warm-plans';
 import { limitSettingsFromEnv, requestLimits, type LimitSettings } from './limits';
 import { subgraphUrlFromEnv } from './subgraph-urls';
 import { inlineSupergraph, supergraphFile } from './supergraph';
-import { createStartupGate, startupWaitForFromEnv, type StartupWaitFor } from './startup-gate';
+import { createStartupGate, startupReadiness, startupWaitForFromEnv, type StartupWaitFor } from './startup-gate';
 
 /** The whole request's time at the gateway; every subgraph call ends within it. */
 export const REQUEST_TIMEOUT_DEFAULT_MS = 15_000;
@@ -172,7 +172,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       // has started (gateway/startup-gate.ts). After that, a subgraph that is
       // down does not make the gateway unready: it still answers the rest.
       readiness: async () => ({
-        ...(await startupGate.check().then(({ open, waitingFor }) => ({ ready: open, ...(open ? {} : { waitingFor }) }))),
+        ...startupReadiness(await startupGate.check()),
         supergraph: supergraph.state(),
         warmedPlans,
         subgraphs: Object.fromEntries(

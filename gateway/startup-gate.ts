@@ -71,3 +71,8 @@ export function createStartupGate(subgraphs: () => Iterable<{ name: string; url:
     },
   };
 }
+
+/** The gate's part of GET /ready: `ready`, and while closed what it waits for. */
+export function startupReadiness(state: StartupGateState): { ready: boolean; waitingFor?: string[] } {
+  return state.open ? { ready: true } : { ready: false, waitingFor: state.waitingFor };
+}

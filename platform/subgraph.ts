@@ -14,6 +14,7 @@ import type { CsvImporter } from './import';
 import { createReadAudit, type AuditedRead } from './audit';
 import { envPrefix, intFromEnv, pgliteRootFromEnv, seedScaleFromEnv, SHUTDOWN_GRACE_DEFAULT_MS, shutdownGraceFromEnv, stringFromEnv } from './config';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './database';
+import { isCluster } from './pglite-cluster';
 import { subgraphCacheHints } from './cache-hints';
 import { createErrorFormatter, unauthenticated } from './errors';
 import { requestRecordPlugin, serveGraphQL, type Readiness, type RunningServer } from './http';
@@ -103,13 +104,19 @@ export function startOptionsFromEnv(definition: { name: string; defaultPort: num
 /**
  * For operator commands (`npm run import`, `npm run rollups`): the subgraph's
  * database from its settings, migrated to the latest schema. Refuses to open
- * an in-memory PGlite, which would vanish with the command.
+ * an in-memory PGlite, which would vanish with the command, a PGlite folder
+ * with no database yet, and one a running process holds.
  */
 export async function openSubgraphDatabase(definition: SubgraphDefinition<unknown, unknown>): Promise<DatabaseHandle<unknown>> {
   const options = startOptionsFromEnv(definition);
   if (!options.databaseUrl && !options.pgliteDataDir) {
     throw new Error(`PGLITE_DATA_DIR is memory: an in-memory database would vanish with this command; set ${envPrefix(definition.name)}_DATABASE_URL, or PGLITE_DATA_DIR to a folder`);
   }
+  // A command must not create the folder the hub would then find and seed on top of what the command wrote.
+  if (!options.databaseUrl && options.pgliteDataDir && !isCluster(options.pgliteDataDir)) {
+    throw new Error(`no database in ${options.pgliteDataDir} yet: start the subgraph once (npm start) to create and seed it`);
+  }
+  // A folder a running subgraph holds is refused, naming it (platform/data-lock.ts).
   const database = await openDatabase<unknown>({ url: options.databaseUrl, pgliteDataDir: options.pgliteDataDir });
   try {
     await migrateToLatest(database.db as Kysely<unknown>, subgraphMigrations(definition));
