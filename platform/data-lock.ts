@@ -16,10 +16,13 @@
 // holder to name. On one host a pid says at once whether the holder lives.
 //
 // The lock file is created atomically with its content (hard link of a
-// written temporary file), so a reader never sees it half written. Taking
+// written temporary file), so a reader never sees it half written (on a file
+// system without hard links it is created exclusively, then written, and a
+// reader finding it empty looks again). Taking
 // over a stale lock is serialized by a second, short-lived file
 // (`<folder>.lock.takeover`), so that two processes finding the same stale
 // lock cannot both take it.
+import { randomBytes } from 'node:crypto';
 import { closeSync, linkSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -110,24 +113,53 @@ function readHolder(file: string): { text: string; holder: LockHolder | null } |
   }
 }
 
-/** Creates `file` holding `text` unless it exists: written to a temporary file first, then hard-linked in one step. */
-function createExclusive(file: string, text: string): boolean {
-  const temporary = `${file}.${process.pid}.${Date.now().toString(36)}.tmp`;
-  const fd = openSync(temporary, 'wx', 0o644);
+function writeNew(file: string, text: string): void {
+  const fd = openSync(file, 'wx', 0o644);
   try {
     writeSync(fd, text);
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Creates `file` holding `text` unless it exists: written to a temporary file
+ * first, then hard-linked in one step. On a file system without hard links,
+ * created exclusively and then written (a reader may see it empty for a moment).
+ */
+function createExclusive(file: string, text: string): boolean {
+  const temporary = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  writeNew(temporary, text);
   try {
     linkSync(temporary, file);
     return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EOPNOTSUPP') throw error;
   } finally {
     unlinkSync(temporary);
   }
+  try {
+    writeNew(file, text);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+}
+
+/** Milliseconds since a file was last written; undefined when it is gone. */
+function ageOf(file: string): number | undefined {
+  try {
+    return Date.now() - statSync(file).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 function removeQuietly(file: string): void {
@@ -142,12 +174,8 @@ function removeQuietly(file: string): void {
 function removeStale(file: string, staleText: string): boolean {
   const guard = `${file}.takeover`;
   if (!createExclusive(guard, String(process.pid))) {
-    let age = 0;
-    try {
-      age = Date.now() - statSync(guard).mtimeMs;
-    } catch {
-      return true; // gone meanwhile: try again
-    }
+    const age = ageOf(guard);
+    if (age === undefined) return true; // gone meanwhile: try again
     if (age < TAKEOVER_GUARD_STALE_MS) return false;
     removeQuietly(guard);
     return true;
@@ -189,6 +217,12 @@ export function lockDataFolder(folder: string): DataLock {
     const found = readHolder(file);
     if (found === null) continue; // released meanwhile
     if (found.holder === null) {
+      // Being written (a file system without hard links): look again shortly.
+      const age = ageOf(file);
+      if (attempt < 9 && (age === undefined || age < 2_000)) {
+        sleepSync(50);
+        continue;
+      }
       // Not a lock this code wrote (or damaged): nothing tells whether its writer lives.
       throw new Error(`${folder} is locked by ${file}, which does not name its holder; remove that file if no process uses the folder`);
     }

@@ -5,7 +5,7 @@
 // ready only once its subgraphs have started. Real processes on temporary
 // folders and free ports, never the project's own .data.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, hostname } from 'node:os';
 import path from 'node:path';
 import { DataFolderLockedError, lockDataFolder, processStartOf } from '../platform/data-lock';
@@ -35,11 +35,19 @@ function isRunning(pid: number): boolean {
   }
 }
 
-/** The pids of a process's children. */
-function childrenOf(pid: number): Promise<number[]> {
-  return new Promise((resolve) => {
-    execFile('ps', ['-o', 'pid=', '--ppid', String(pid)], (_error, stdout) => resolve(stdout.split('\n').map(Number).filter(Boolean)));
-  });
+/** The pids of a process's children (Linux /proc). */
+function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // After the command name: state, then the parent's pid.
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) children.push(Number(entry));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return children;
 }
 
 /** Runs test/fixtures/lock-holder.ts: tries to lock `folder`, holds it for holdMs. */
@@ -266,7 +274,7 @@ describe('npm start (real processes)', () => {
 
   /** SIGKILLs the launcher; every service it started must be gone within 5 s. */
   async function killLauncher(launcher: Launcher): Promise<void> {
-    const services = await childrenOf(launcher.child.pid!);
+    const services = childrenOf(launcher.child.pid!);
     expect(services.length).toBeGreaterThan(0);
     launcher.child.kill('SIGKILL');
     try {
