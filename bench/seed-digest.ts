@@ -69,7 +69,8 @@ export async function seededDigest(definition: SubgraphDefinition<unknown, unkno
   }
   let database: DatabaseHandle<unknown> | undefined;
   try {
-    database = await openDatabase<unknown>({ url });
+    // Dropping the database afterwards ends its connections: nothing to report then.
+    database = await openDatabase<unknown>({ url, onPoolError: () => undefined });
     await migrateToLatest(database.db, subgraphMigrations(definition));
     await seedOnce(database, definition, { scale, progress: () => undefined });
     return await databaseDigest(database.db);
