@@ -47,15 +47,17 @@ export async function prepareSubgraphDatabase<DB>(
   const seededIn = () => `seeded in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (${cpuSecondsSince(startCpu)} CPU-s)`;
   let database: DatabaseHandle<DB> | undefined;
   try {
-    if (dataDir && !isCluster(dataDir)) {
+    const newFolder = dataDir !== undefined && !isCluster(dataDir);
+    if (newFolder) {
       progress('a new data folder: creating and seeding its database');
       await prepareInWorker(definition, dataDir, scale, progress);
       progress(seededIn());
     }
     database = await open();
     const applied = await migrateToLatest(database.db as Kysely<unknown>, migrations);
-    progress(applied.length ? `migrated: ${applied.join(', ')}` : 'schema up to date');
-    if (dataDir && !(await isSeeded(database.db as Kysely<unknown>, definition.name))) {
+    if (newFolder) {
+      // Migrated and seeded by the worker just now.
+    } else if (dataDir && !(await isSeeded(database.db as Kysely<unknown>, definition.name))) {
       // A folder whose first seeding was cut short (its transaction never committed): seed it now, in the worker.
       await database.close();
       database = undefined;
@@ -63,8 +65,9 @@ export async function prepareSubgraphDatabase<DB>(
       await prepareInWorker(definition, dataDir, scale, progress);
       progress(seededIn());
       database = await open();
-    } else if (await seedOnce(database, definition, { scale, progress })) {
-      progress(seededIn());
+    } else {
+      progress(applied.length ? `migrated: ${applied.join(', ')}` : 'schema up to date');
+      if (await seedOnce(database, definition, { scale, progress })) progress(seededIn());
     }
   } catch (error) {
     await database?.close();
