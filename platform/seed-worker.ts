@@ -11,12 +11,15 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import type { Kysely } from 'kysely';
 import { migrateToLatest, openDatabase } from './database';
 import type { Progress } from './log';
+import { pgliteWasmModule, usePgliteWasmModule, type WasmModule } from './pglite-cluster';
 import { seedOnce } from './seed';
 import { subgraphMigrations } from './migrations';
 import type { SubgraphDefinition } from './subgraph';
 
 interface SeedWorkerData {
   kind: 'hub-seed-worker';
+  /** PostgreSQL's WebAssembly as the main thread compiled it: its compiled code is shared. */
+  wasm: WasmModule;
   /** The subgraph's folder (its `subgraph` module default-exports its definition). */
   directory: string;
   dataDir: string;
@@ -29,6 +32,7 @@ type SeedWorkerMessage = { type: 'progress'; message: string } | { type: 'done';
 const HEARTBEAT_MS = 2_000;
 
 async function runInWorker(data: SeedWorkerData): Promise<void> {
+  usePgliteWasmModule(data.wasm);
   const post = (message: SeedWorkerMessage): void => parentPort!.postMessage(message);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const definition = (require(path.join(data.directory, 'subgraph')) as { default: SubgraphDefinition<unknown, unknown> }).default;
@@ -49,13 +53,13 @@ async function runInWorker(data: SeedWorkerData): Promise<void> {
  * `progress` what it does, and at least every 2 s that it is still at it. The
  * caller holds the folder's lock and has it closed.
  */
-export function prepareInWorker(
+export async function prepareInWorker(
   definition: Pick<SubgraphDefinition<unknown, unknown>, 'directory'>,
   dataDir: string,
   scale: number,
   progress: Progress,
 ): Promise<{ migrated: string[]; seeded: boolean }> {
-  const data: SeedWorkerData = { kind: 'hub-seed-worker', directory: definition.directory, dataDir, scale };
+  const data: SeedWorkerData = { kind: 'hub-seed-worker', directory: definition.directory, dataDir, scale, wasm: await pgliteWasmModule() };
   // Run from TypeScript sources (tsx), the worker needs tsx's loader too; compiled, it is plain JavaScript.
   const worker = __filename.endsWith('.ts')
     ? new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(__filename)});`, { eval: true, workerData: data })
