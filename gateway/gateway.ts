@@ -29,6 +29,7 @@ import { createUsageRecorder } from './usage';
 import { openUsageStore, usageStoreOptionsFromEnv } from './usage-store';
 import { buildManifest } from '../schema/manifest';
 import { registeredFiles } from '../schema/registry';
+import { createStartupGate, startupReadiness, startupWaitForFromEnv, type StartupWaitFor } from './startup-gate';
 
 /** The whole request's time at the gateway; every subgraph call ends within it. */
 export const REQUEST_TIMEOUT_DEFAULT_MS = 15_000;
@@ -79,6 +80,8 @@ export interface GatewayOptions {
   explorer?: Pick<ExplorerOptions, 'buildDir' | 'webDir'>;
   /** Origins whose browser pages may call /graphql (GATEWAY_CORS_ORIGINS; none by default): gateway/cors.ts. */
   corsOrigins?: string[];
+  /** The subgraphs that must have started before the gateway first reports ready (default all; GATEWAY_STARTUP_WAIT_FOR). */
+  startupWaitFor?: StartupWaitFor;
 }
 
 const onOff = (name: string, fallback: 'on' | 'off'): boolean => {
@@ -126,6 +129,7 @@ export function gatewayOptionsFromEnv(): GatewayOptions {
     usageRetentionDays: usageStoreOptionsFromEnv().retentionDays,
     safelist: safelistFromEnv(),
     corsOrigins: corsOriginsFromEnv(),
+    startupWaitFor: startupWaitForFromEnv(),
   };
 }
 
@@ -217,6 +221,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     for (const source of dataSources.values()) source.shutdown();
   };
   const warmedPlans = await warmQueryPlans(gateway, logger, persisted.bodies);
+  const startupGate = createStartupGate(() => dataSources.values(), options.startupWaitFor);
   let server: RunningServer;
   try {
     server = await serveGraphQL(apollo, {
@@ -231,10 +236,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
         crossOriginRoutes(options.corsOrigins ?? [])(app);
         explorerRoutes({ introspection: options.limits?.introspection ?? defaultIntrospection(), auth: options.auth ?? authConfigFromEnv(), logger, ...options.explorer })(app);
       },
-      // Ready once the supergraph is loaded (it is, by now). A subgraph that is
+      // Ready once the supergraph is loaded (it is, by now) and every subgraph
+      // has started (gateway/startup-gate.ts). After that, a subgraph that is
       // down does not make the gateway unready: it still answers the rest.
       readiness: async () => ({
-        ready: true,
+        ...startupReadiness(await startupGate.check()),
         supergraph: supergraph.state(),
         warmedPlans,
         persistedOperations: { count: persisted.size, safelist: options.safelist ?? [] },

@@ -1,5 +1,7 @@
 // Reading configuration from environment variables, with working defaults.
 // Every variable read here is listed in README.md.
+import path from 'node:path';
+import { PROJECT_ROOT } from './paths';
 
 /** `legal-aid` -> `LEGAL_AID`: the prefix of a subgraph's own variables. */
 export function envPrefix(subgraphName: string): string {
@@ -49,4 +51,18 @@ export const SHUTDOWN_GRACE_DEFAULT_MS = 8_000;
 /** SHUTDOWN_GRACE_MS: the same for the gateway and every subgraph. */
 export function shutdownGraceFromEnv(): number {
   return intFromEnv('SHUTDOWN_GRACE_MS', SHUTDOWN_GRACE_DEFAULT_MS, 0);
+}
+
+/** Where the embedded databases keep their data unless PGLITE_DATA_DIR says otherwise: `.data/pglite` in the project (git-ignored). */
+export const DEFAULT_PGLITE_ROOT = path.join(PROJECT_ROOT, '.data', 'pglite');
+
+/**
+ * PGLITE_DATA_DIR: the folder holding one PGlite data folder per subgraph
+ * (default DEFAULT_PGLITE_ROOT); `memory` keeps every database in memory
+ * (undefined here), gone when its process stops.
+ */
+export function pgliteRootFromEnv(): string | undefined {
+  const raw = stringFromEnv('PGLITE_DATA_DIR');
+  if (raw === 'memory') return undefined;
+  return path.resolve(raw ?? DEFAULT_PGLITE_ROOT);
 }

@@ -1,10 +1,14 @@
 // The database factory: PostgreSQL (kysely's Postgres dialect over `pg`) when a
 // URL is given, PGlite (PostgreSQL compiled to WebAssembly, in process)
 // otherwise. One SQL dialect everywhere; the same migrations run on both.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { Kysely, Migrator, PostgresDialect, type Migration } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
-import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { types as pgliteTypes, type PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { lockDataFolder } from './data-lock';
+import { folderPGlite, memoryPGlite } from './pglite-cluster';
 
 /** Type OIDs whose text form the hub keeps or converts the same way on both drivers. */
 const INT8 = 20;
@@ -32,6 +36,8 @@ export interface DatabaseHandle<DB> {
   /** SQL statements sent since the database was opened (for tests and benchmarks). */
   statementCount(): number;
   poolStats(): PoolStats;
+  /** PGlite itself (kind 'pglite'): for what kysely does not do, such as COPY from a blob. */
+  pglite?: PGlite;
   close(): Promise<void>;
 }
 
@@ -40,6 +46,14 @@ export interface DatabaseOptions {
   url?: string;
   /** Where PGlite keeps its files; in memory when absent. */
   pgliteDataDir?: string;
+  /**
+   * Take the folder's lock (platform/data-lock.ts), so that no other process
+   * opens it while this one has it (default true). False only where this
+   * process holds it already (a worker thread of the holder).
+   */
+  lockDataDir?: boolean;
+  /** Told what takes time in opening (a new PGlite folder). */
+  progress?: (message: string) => void;
   /** Most connections in the PostgreSQL pool. */
   poolSize?: number;
   /** Where an idle pooled connection's error is reported (default: stderr). */
@@ -89,13 +103,25 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Databa
       close: () => db.destroy(),
     };
   }
-  const pglite = await PGlite.create(options.pgliteDataDir ?? 'memory://', {
-    parsers: {
-      [pgliteTypes.INT8]: toNumber,
-      [pgliteTypes.NUMERIC]: toNumber,
-      [pgliteTypes.DATE]: keepText,
-    },
-  });
+  const dataDir = options.pgliteDataDir ? path.resolve(options.pgliteDataDir) : undefined;
+  // Before PGlite touches the folder: a second process on it would corrupt it.
+  const lock = dataDir && options.lockDataDir !== false ? lockDataFolder(dataDir) : undefined;
+  let pglite: PGlite;
+  try {
+    const pgliteOptions = {
+      parsers: {
+        [pgliteTypes.INT8]: toNumber,
+        [pgliteTypes.NUMERIC]: toNumber,
+        [pgliteTypes.DATE]: keepText,
+      },
+    };
+    if (dataDir) mkdirSync(path.dirname(dataDir), { recursive: true });
+    // A new cluster is a copy of a fresh one, not initdb again (platform/pglite-cluster.ts).
+    pglite = dataDir ? await folderPGlite(dataDir, pgliteOptions, options.progress) : await memoryPGlite(pgliteOptions);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const dialect = new ObservedPGliteDialect(pglite);
   const db = new Kysely<DB>({ dialect, log });
   return {
@@ -106,7 +132,14 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Databa
       const busy = dialect.driver?.connection !== undefined;
       return { total: 1, idle: busy ? 0 : 1, waiting: dialect.driver?.queue?.length ?? 0 };
     },
-    close: () => db.destroy(),
+    pglite,
+    close: async () => {
+      try {
+        await db.destroy();
+      } finally {
+        lock?.release();
+      }
+    },
   };
 }
 

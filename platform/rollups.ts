@@ -10,7 +10,9 @@
 // tables, so a bulk insert of 5,000 rows is one roll-up statement), in the
 // same transaction as the change. Every way of writing (the mutations, `npm
 // run import`, the seeds, an operator's SQL) keeps the totals exact, and a
-// rolled-back change leaves them as they were.
+// rolled-back change leaves them as they were. (The seed on PGlite loads with
+// the triggers off and builds each roll-up once with fillRollup, in its own
+// transaction: platform/seed.ts.)
 //
 // A load that bypasses triggers (`session_replication_role = replica`, a
 // logical replication subscriber, `ALTER TABLE … DISABLE TRIGGER`) leaves the
@@ -214,6 +216,19 @@ export async function checkRollup(
       fromRecords: pick(row, 'records'),
     })),
   };
+}
+
+/**
+ * Adds every record's contributions to the running totals, in the caller's
+ * transaction: builds an empty roll-up after a bulk load that bypassed its
+ * triggers (platform/seed.ts).
+ */
+export async function fillRollup(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  db: Kysely<any>,
+  rollup: Rollup,
+): Promise<void> {
+  await addContributions(rollup, [{ rows: rollup.source, sign: 1 }]).execute(db);
 }
 
 /**

@@ -3,36 +3,58 @@
 // there is one (IPC), tracing when an OTLP endpoint is configured, and a clean
 // stop on SIGTERM or SIGINT: no new connections, requests in flight finish
 // within SHUTDOWN_GRACE_MS, the database pool closes, spans are flushed, exit 0.
+// When the launcher dies (its IPC channel closes, or standard output's reader
+// is gone), the service stops logging and exits within LAUNCHER_GONE_EXIT_MS:
+// a hub is not left running without the terminal that started it.
 import { shutdownGraceFromEnv } from './config';
-import { createLogger, type Logger } from './log';
+import { createLogger, stdoutDestination, type Logger, type Progress } from './log';
 import { startTracing } from './tracing';
 
 export interface StartedService {
   url: string;
-  /** Drains requests in flight (within the service's grace period) and closes everything. */
-  stop(): Promise<void>;
+  /** Drains requests in flight (at most `graceMs`, default the service's grace period) and closes everything. */
+  stop(graceMs?: number): Promise<void>;
 }
 
-export type ServiceMessage = { type: 'progress'; message: string } | { type: 'ready'; url: string } | { type: 'failed'; message: string };
+export type ServiceMessage = { type: 'progress'; message: string; heartbeat?: boolean } | { type: 'ready'; url: string } | { type: 'failed'; message: string };
 
 function tell(message: ServiceMessage): void {
   process.send?.(message);
 }
 
-export function progressLogger(logger: Logger): (message: string) => void {
-  return (message) => {
+/** A service whose launcher has gone exits within this time, whatever it was doing. */
+export const LAUNCHER_GONE_EXIT_MS = 4_000;
+/** ...after letting requests in flight finish for at most this long. */
+const LAUNCHER_GONE_GRACE_MS = 2_000;
+
+export function progressLogger(logger: Logger): Progress {
+  return (message, options) => {
     logger.info(message);
-    tell({ type: 'progress', message });
+    tell({ type: 'progress', message, ...(options?.heartbeat ? { heartbeat: true } : {}) });
   };
 }
 
 export async function runServiceProcess(
   name: string,
-  start: (progress: (message: string) => void, logger: Logger) => Promise<StartedService>,
+  start: (progress: Progress, logger: Logger) => Promise<StartedService>,
 ): Promise<void> {
-  const logger = createLogger(name);
-  const progress = progressLogger(logger);
   let service: StartedService;
+  let stop: ((why: string, graceMs?: number) => Promise<void>) | undefined;
+  let launcherGone = false;
+  const onLauncherGone = (why: string): void => {
+    if (launcherGone) return;
+    launcherGone = true;
+    // Nobody reads the output any more: writing it could only fail.
+    logger.level = 'silent';
+    setTimeout(() => process.exit(1), LAUNCHER_GONE_EXIT_MS);
+    // Still starting (seeding, say): nothing to drain, and the seed's transaction was never committed.
+    if (!stop) process.exit(1);
+    else void stop(why, LAUNCHER_GONE_GRACE_MS);
+  };
+  const logger = createLogger(name, { destination: stdoutDestination(() => onLauncherGone('standard output closed')) });
+  const progress = progressLogger(logger);
+  // From the start: a launcher killed while this service seeds must not leave it seeding for nobody.
+  if (process.connected) process.on('disconnect', () => onLauncherGone('launcher gone'));
   let tracing: Awaited<ReturnType<typeof startTracing>> = null;
   try {
     // Before the service starts, so that its first request is traced.
@@ -50,8 +72,9 @@ export async function runServiceProcess(
   }
   logger.info({ url: service.url }, 'ready');
   tell({ type: 'ready', url: service.url });
+  const started = service;
   let stopping = false;
-  const stop = async (signal: string): Promise<void> => {
+  stop = async (signal: string, graceMs?: number): Promise<void> => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping: no new connections, finishing requests in flight');
@@ -59,9 +82,9 @@ export async function runServiceProcess(
     setTimeout(() => {
       logger.error('stopping did not finish in time');
       process.exit(1);
-    }, shutdownGraceFromEnv() + 5_000);
+    }, (graceMs ?? shutdownGraceFromEnv()) + 5_000);
     try {
-      await service.stop();
+      await started.stop(graceMs);
       await tracing?.shutdown();
       logger.info('stopped');
       process.exit(0);
@@ -70,8 +93,7 @@ export async function runServiceProcess(
       process.exit(1);
     }
   };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
-  // The launcher went away: stop rather than linger as an orphan.
-  process.on('disconnect', () => void stop('launcher gone'));
+  process.on('SIGTERM', () => void stop?.('SIGTERM'));
+  process.on('SIGINT', () => void stop?.('SIGINT'));
+  if (launcherGone) void stop('launcher gone', LAUNCHER_GONE_GRACE_MS);
 }

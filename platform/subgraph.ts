@@ -10,20 +10,21 @@ import type DataLoader from 'dataloader';
 import type { DocumentNode } from 'graphql';
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { CsvImporter } from './import';
-import { auditMigration, createReadAudit, type AuditedRead } from './audit';
-import { envPrefix, intFromEnv, seedScaleFromEnv, SHUTDOWN_GRACE_DEFAULT_MS, shutdownGraceFromEnv, stringFromEnv } from './config';
-import { migrateToLatest, openDatabase, type DatabaseHandle } from './database';
+import { createReadAudit, type AuditedRead } from './audit';
+import { envPrefix, intFromEnv, pgliteRootFromEnv, seedScaleFromEnv, SHUTDOWN_GRACE_DEFAULT_MS, shutdownGraceFromEnv, stringFromEnv } from './config';
+import type { DatabaseHandle } from './database';
 import { subgraphCacheHints } from './cache-hints';
 import { createErrorFormatter, unauthenticated } from './errors';
 import { requestRecordPlugin, serveGraphQL, type Readiness, type RunningServer } from './http';
-import { createLogger, type Logger } from './log';
+import { createLogger, type Logger, type Progress } from './log';
 import { createServiceMetrics, registerDatabaseMetrics } from './metrics';
 import { operatorResolvers, subgraphSdl } from './operator';
-import { requestLogMigration } from './writes';
 import type { Rollup } from './rollups';
 import { DateScalar } from './scalars';
 import { loadSubgraphTypeDefs, subgraphTypeDefs } from './shared-sdl';
-import { seedMarkerMigration, seedOnce, type Seeder } from './seed';
+import type { Seeder } from './seed';
+import { subgraphMigrations } from './migrations';
+import { prepareSubgraphDatabase } from './subgraph-database';
 import { createIdentityVerifier, identityKeysFromEnv, IDENTITY_HEADER } from './identity';
 import type { Viewer } from './viewer';
 
@@ -58,12 +59,8 @@ export interface SubgraphDefinition<DB, Loaders> {
   createLoaders(db: Kysely<DB>, viewer: Viewer): Loaders;
 }
 
-/** The platform's own tables in every subgraph's database: seed marker, audit trail, request log. */
-export const platformMigrations: Record<string, Migration> = {
-  '0000-hub-seed-marker': seedMarkerMigration,
-  '0000-hub-audit': auditMigration,
-  '0000-hub-request-log': requestLogMigration,
-};
+// Where they were first defined; platform/migrations.ts holds them so that the seed worker need not load Apollo.
+export { platformMigrations, subgraphMigrations } from './migrations';
 
 /** The subgraph's schema.graphql with the shared definitions it uses (platform/shared.graphql). */
 export function loadTypeDefs(directory: string): DocumentNode {
@@ -77,7 +74,7 @@ export interface StartOptions {
   /** Where PGlite keeps its files; in memory when absent. */
   pgliteDataDir?: string;
   seedScale?: number;
-  progress?: (message: string) => void;
+  progress?: Progress;
   /** PEM public key of the gateway's identity signature (default: HUB_IDENTITY_PUBLIC_KEY or the development key). */
   identityPublicKey?: string;
   /** How long stopping waits for requests in flight (default 8 s). */
@@ -93,41 +90,16 @@ export const READY_TIMEOUT_DEFAULT_MS = 2_000;
 /** Start options from the environment: `<PREFIX>_PORT`, `<PREFIX>_DATABASE_URL`, `PGLITE_DATA_DIR`, `SEED_SCALE`, `SHUTDOWN_GRACE_MS`, `READY_TIMEOUT_MS`. */
 export function startOptionsFromEnv(definition: { name: string; defaultPort: number }): StartOptions {
   const prefix = envPrefix(definition.name);
-  const pgliteRoot = stringFromEnv('PGLITE_DATA_DIR');
+  const pgliteRoot = pgliteRootFromEnv();
   return {
     port: intFromEnv(`${prefix}_PORT`, definition.defaultPort, 0, 65535),
     databaseUrl: stringFromEnv(`${prefix}_DATABASE_URL`),
-    pgliteDataDir: pgliteRoot ? path.resolve(pgliteRoot, definition.name) : undefined,
+    pgliteDataDir: pgliteRoot ? path.join(pgliteRoot, definition.name) : undefined,
     seedScale: seedScaleFromEnv(),
     identityPublicKey: identityKeysFromEnv().publicKey,
     shutdownGraceMs: shutdownGraceFromEnv(),
     readyTimeoutMs: intFromEnv('READY_TIMEOUT_MS', READY_TIMEOUT_DEFAULT_MS, 1),
   };
-}
-
-/** Every migration of a subgraph's database: the platform's own tables first, then the subgraph's. */
-export function subgraphMigrations(definition: Pick<SubgraphDefinition<unknown, unknown>, 'migrations'>): Record<string, Migration> {
-  return { ...platformMigrations, ...definition.migrations };
-}
-
-/**
- * For operator commands (`npm run import`, `npm run rollups`): the subgraph's
- * database from its settings, migrated to the latest schema. Refuses to open
- * an in-memory PGlite, which would vanish with the command.
- */
-export async function openSubgraphDatabase(definition: SubgraphDefinition<unknown, unknown>): Promise<DatabaseHandle<unknown>> {
-  const options = startOptionsFromEnv(definition);
-  if (!options.databaseUrl && !options.pgliteDataDir) {
-    throw new Error(`set ${envPrefix(definition.name)}_DATABASE_URL (or PGLITE_DATA_DIR): an in-memory database would vanish with this command`);
-  }
-  const database = await openDatabase<unknown>({ url: options.databaseUrl, pgliteDataDir: options.pgliteDataDir });
-  try {
-    await migrateToLatest(database.db as Kysely<unknown>, subgraphMigrations(definition));
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
-  return database;
 }
 
 export interface RunningSubgraph<DB> {
@@ -206,25 +178,16 @@ export async function startSubgraph<DB, Loaders>(
 ): Promise<RunningSubgraph<DB>> {
   const progress = options.progress ?? (() => undefined);
   const logger = options.logger ?? createLogger(definition.name);
-  progress(options.databaseUrl ? 'connecting to PostgreSQL' : `starting PGlite (${options.pgliteDataDir ?? 'in memory'})`);
-  const database = await openDatabase<DB>({
-    url: options.databaseUrl,
-    pgliteDataDir: options.pgliteDataDir,
-    onPoolError: (error) => logger.error({ reason: error.message }, 'database pool error'),
-  });
   const migrations = subgraphMigrations(definition);
+  const database = await prepareSubgraphDatabase<DB>(
+    definition,
+    migrations,
+    { ...options, onPoolError: (error) => logger.error({ reason: error.message }, 'database pool error') },
+    progress,
+  );
   let server: RunningServer | undefined;
   let apollo: ApolloServer<SubgraphContext<DB, Loaders>> | undefined;
   try {
-    const applied = await migrateToLatest(database.db as Kysely<unknown>, migrations);
-    progress(applied.length ? `migrated: ${applied.join(', ')}` : 'schema up to date');
-    const started = Date.now();
-    const seeded = await seedOnce(database.db, definition.name, definition.seed, {
-      scale: options.seedScale ?? 1,
-      progress,
-    });
-    if (seeded) progress(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-
     const schema = buildSubgraphSchema({
       // schema.graphql, the operator fields the platform gives it, and the shared definitions both use.
       typeDefs: subgraphTypeDefs(subgraphSdl(definition), path.join(definition.directory, 'schema.graphql')),

@@ -4,6 +4,7 @@
 // learns the URL over IPC (as `npm start` does). A process whose test process
 // goes away stops by itself (the IPC channel closes).
 import { fork, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { ServiceMessage } from '../platform/service-process';
@@ -34,6 +35,8 @@ export function serviceEnv(extra: Record<string, string | undefined> = {}): Node
     ...process.env,
     LOG_LEVEL: 'info',
     SEED_SCALE: '0.01',
+    // Never the project's own data folder (.data/pglite): a test that keeps data gives its own folder.
+    PGLITE_DATA_DIR: 'memory',
     HUB_IDENTITY_PRIVATE_KEY: IDENTITY_KEYS.privateKey,
     HUB_IDENTITY_PUBLIC_KEY: IDENTITY_KEYS.publicKey,
     AUTH_PUBLIC_KEY: TOKEN_KEYS.publicKey,
@@ -178,4 +181,14 @@ export async function scrape(service: { base: string }): Promise<Map<string, num
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
   return parsePrometheus(await response.text());
+}
+
+/** A TCP port free on loopback now (for a service that must come back on the same port). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }

@@ -11,10 +11,9 @@
 // - a stop while a request is in flight: SIGTERM to gateway and subgraph while
 //   the subgraph's query waits on a lock.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createServer } from 'node:net';
 import pg from 'pg';
 import { createTestDatabase, postGraphQL, signToken, TEST_POSTGRES_URL, type GraphQLResponse } from './harness';
-import { eventually, killProcess, logLinesOf, metricValue, scrape, serviceEnv, startServiceProcess, type ServiceProcess } from './processes';
+import { eventually, freePort, killProcess, logLinesOf, metricValue, scrape, serviceEnv, startServiceProcess, type ServiceProcess } from './processes';
 
 const SUBGRAPH_TIMEOUT_MS = 3000;
 const REQUEST_TIMEOUT_MS = 8000;
@@ -60,15 +59,6 @@ function expectLegalAidMissing(response: GraphQLResponse<StreamData>, codes: str
     expect(Object.keys(error.extensions!).sort()).toEqual(['agency', 'code']);
   }
   expect(JSON.stringify(response.errors)).not.toMatch(LEAKS);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 
@@ -122,6 +112,8 @@ describe('one agency down is not the hub down (real processes)', () => {
         LEGAL_AID_URL: legalAid.url,
         EDUCATION_URL: nowhere,
         PARTNERS_URL: nowhere,
+        // Two agencies are not running at all: ready once the two that run have started.
+        GATEWAY_STARTUP_WAIT_FOR: 'judicial,legal-aid',
         GATEWAY_SUBGRAPH_TIMEOUT_MS: String(SUBGRAPH_TIMEOUT_MS),
         GATEWAY_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
         GATEWAY_SUBGRAPH_RETRY_BACKOFF_MS: '20',

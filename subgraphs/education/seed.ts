@@ -8,7 +8,7 @@ import type { Insertable, Transaction } from 'kysely';
 import { createRandom, hashString, randomDate, type Random } from '../../platform/random';
 import { judicialOfficeId } from '../../platform/region-codes';
 import { regionDirectory, type RegionRecord } from '../../platform/region-directory';
-import { insertInChunks, type SeedOptions } from '../../platform/seed';
+import type { SeedOptions } from '../../platform/seed';
 import type { CampaignTable, EducationDatabase, EducationEventTable } from './database';
 import type { AwardLevel, EducationFormat, EducationTheme } from './generated/resolvers-types';
 import { syncEventSerial } from './writes';
@@ -101,17 +101,17 @@ function languagesFor(random: Random, code: string): string[] {
   return [...languages];
 }
 
-export async function seedEducation(db: Transaction<EducationDatabase>, { scale, progress }: SeedOptions): Promise<void> {
+export async function seedEducation(db: Transaction<EducationDatabase>, { scale, progress, load }: SeedOptions<EducationDatabase>): Promise<void> {
   const regions = regionDirectory();
   const names = new Map(regions.map((r) => [r.code, r.name]));
   const villages = regions.filter((r) => r.level === 'VILLAGE');
 
   progress(`seeding ${CAMPAIGNS.length} campaigns`);
-  await db.insertInto('campaign').values([...CAMPAIGNS]).execute();
+  await load('campaign', CAMPAIGNS);
 
   const total = Math.round(EVENTS_AT_SCALE_1 * scale);
   progress(`seeding ${total} education events`);
-  await insertInChunks(generateEvents(villages, names, total), (chunk) => db.insertInto('education_event').values(chunk).execute());
+  await load('education_event', generateEvents(villages, names, total));
   // Events recorded later continue the numbering (migration 0002).
   await syncEventSerial(db);
 
@@ -123,7 +123,7 @@ export async function seedEducation(db: Transaction<EducationDatabase>, { scale,
     const random = createRandom(`award:${ranked[i].code}`);
     return { village_code: ranked[i].code, level, year: random.int(2020, 2023) };
   });
-  await insertInChunks(awards, (chunk) => db.insertInto('demonstration_award').values(chunk).execute());
+  await load('demonstration_award', awards);
 
   // Every village trains one to three groups of one to three legal understanding persons.
   const trainings = villages.flatMap((village) => {
@@ -135,9 +135,9 @@ export async function seedEducation(db: Transaction<EducationDatabase>, { scale,
     }));
   });
   progress(`seeding ${trainings.length} legal understanding person trainings`);
-  await insertInChunks(
+  await load(
+    'legal_understanding_training',
     trainings.map((training, i) => ({ id: `LUT-${String(i + 1).padStart(6, '0')}`, ...training })),
-    (chunk) => db.insertInto('legal_understanding_training').values(chunk).execute(),
   );
 }
 

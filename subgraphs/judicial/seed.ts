@@ -6,7 +6,7 @@ import { syntheticPerson } from '../../platform/people';
 import { addDays, createRandom, hashString, randomDate } from '../../platform/random';
 import { judicialOfficeId } from '../../platform/region-codes';
 import { regionDirectory } from '../../platform/region-directory';
-import { insertInChunks, type SeedOptions } from '../../platform/seed';
+import type { SeedOptions } from '../../platform/seed';
 import type { JudicialDatabase, MediationCaseTable } from './database';
 import type { MediationCategory, MediationOutcome, StandardizationStatus } from './generated/resolvers-types';
 
@@ -30,12 +30,12 @@ const OUTCOME_WEIGHTS: Record<Exclude<MediationOutcome, 'PENDING'>, number> = { 
 export const FIRST_DAY = '2020-01-01';
 export const LAST_DAY = '2023-12-31';
 
-export async function seedJudicial(db: Transaction<JudicialDatabase>, { scale, progress }: SeedOptions): Promise<void> {
+export async function seedJudicial(_db: Transaction<JudicialDatabase>, { scale, progress, load }: SeedOptions<JudicialDatabase>): Promise<void> {
   const regions = regionDirectory();
   progress(`seeding ${regions.length} regions`);
-  await insertInChunks(
+  await load(
+    'region',
     regions.map((r) => ({ code: r.code, name: r.name, level: r.level, parent_code: r.parentCode })),
-    (chunk) => db.insertInto('region').values(chunk).execute(),
   );
 
   const townships = regions.filter((r) => r.level === 'TOWNSHIP');
@@ -62,7 +62,7 @@ export async function seedJudicial(db: Transaction<JudicialDatabase>, { scale, p
       staff_count: random.int(2, 9),
     };
   });
-  await insertInChunks(offices, (chunk) => db.insertInto('judicial_office').values(chunk).execute());
+  await load('judicial_office', offices);
   const stations = townships.map((t) => {
     const random = createRandom(`station:${t.code}`);
     return {
@@ -73,7 +73,7 @@ export async function seedJudicial(db: Transaction<JudicialDatabase>, { scale, p
       services: SERVICES.filter((_, i) => i < 2 || random.chance(0.6)),
     };
   });
-  await insertInChunks(stations, (chunk) => db.insertInto('service_station').values(chunk).execute());
+  await load('service_station', stations);
 
   const villages = regions.filter((r) => r.level === 'VILLAGE');
   const total = Math.round(CASES_AT_SCALE_1 * scale);
@@ -95,5 +95,5 @@ export async function seedJudicial(db: Transaction<JudicialDatabase>, { scale, p
       parties: JSON.stringify([syntheticPerson(random, village.code, 2 * i + 1), syntheticPerson(random, village.code, 2 * i + 2)]),
     });
   }
-  await insertInChunks(cases, (chunk) => db.insertInto('mediation_case').values(chunk).execute());
+  await load('mediation_case', cases);
 }

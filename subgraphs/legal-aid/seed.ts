@@ -9,7 +9,7 @@ import { syntheticPerson } from '../../platform/people';
 import { addDays, createRandom, randomDate, type Random } from '../../platform/random';
 import { judicialOfficeId } from '../../platform/region-codes';
 import { regionDirectory, type RegionRecord } from '../../platform/region-directory';
-import { insertInChunks, type SeedOptions } from '../../platform/seed';
+import type { SeedOptions } from '../../platform/seed';
 import type { AdvisorSessionTable, LegalAidCaseTable, LegalAidDatabase, LegalAidProviderTable, VillageLegalAdvisorTable } from './database';
 import type { LegalAidCategory, LegalAidStatus } from './generated/resolvers-types';
 import { caseNumberPrefix } from './writes';
@@ -147,13 +147,13 @@ function numberCases(drafts: CaseDraft[]): Insertable<LegalAidCaseTable>[] {
   });
 }
 
-export async function seedLegalAid(db: Transaction<LegalAidDatabase>, { scale, progress }: SeedOptions): Promise<void> {
+export async function seedLegalAid(_db: Transaction<LegalAidDatabase>, { scale, progress, load }: SeedOptions<LegalAidDatabase>): Promise<void> {
   const regions = regionDirectory();
   const villages = regions.filter((r) => r.level === 'VILLAGE');
 
   const providers = generateProviders(regions);
   progress(`seeding ${providers.rows.length} legal aid providers`);
-  await insertInChunks(providers.rows, (chunk) => db.insertInto('legal_aid_provider').values(chunk).execute());
+  await load('legal_aid_provider', providers.rows);
 
   const total = Math.round(CASES_AT_SCALE_1 * scale);
   progress(`seeding ${total} legal aid cases`);
@@ -163,7 +163,7 @@ export async function seedLegalAid(db: Transaction<LegalAidDatabase>, { scale, p
     const village = random.pick(villages);
     drafts.push(generateCase(random, village, providers.byCounty.get(countyOf(village.code))!, i + 1));
   }
-  await insertInChunks(numberCases(drafts), (chunk) => db.insertInto('legal_aid_case').values(chunk).execute());
+  await load('legal_aid_case', numberCases(drafts));
 
   const advisors: VillageLegalAdvisorTable[] = [];
   for (const village of villages) {
@@ -176,7 +176,7 @@ export async function seedLegalAid(db: Transaction<LegalAidDatabase>, { scale, p
     advisors.push({ village_code: village.code, provider_id: provider, since });
   }
   progress(`seeding ${advisors.length} village legal advisors`);
-  await insertInChunks(advisors, (chunk) => db.insertInto('village_legal_advisor').values(chunk).execute());
+  await load('village_legal_advisor', advisors);
 
   const sessionCount = Math.round(SESSIONS_AT_SCALE_1 * scale);
   progress(`seeding ${sessionCount} advisor sessions`);
@@ -190,5 +190,5 @@ export async function seedLegalAid(db: Transaction<LegalAidDatabase>, { scale, p
       consultations: Math.min(sessionRandom.int(1, 12), sessionRandom.int(1, 12)),
     });
   }
-  await insertInChunks(sessions, (chunk) => db.insertInto('advisor_session').values(chunk).execute());
+  await load('advisor_session', sessions);
 }

@@ -8,7 +8,7 @@ import type { Insertable, Transaction } from 'kysely';
 import { addDays, createRandom, hashString, randomDate, type Random } from '../../platform/random';
 import { isWithin, judicialOfficeId } from '../../platform/region-codes';
 import { AUTONOMOUS_REGION, regionDirectory, type RegionRecord } from '../../platform/region-directory';
-import { insertInChunks, type SeedOptions } from '../../platform/seed';
+import type { SeedOptions } from '../../platform/seed';
 import type { PartnerRegionTable, PartnersDatabase, PartnerTable, ProjectTable, ResidentTeamTable } from './database';
 import type { PartnerKind, ProjectStatus } from './generated/resolvers-types';
 
@@ -83,7 +83,7 @@ function pickSome<T>(random: Random, items: readonly T[], count: number): T[] {
   return out;
 }
 
-export async function seedPartners(db: Transaction<PartnersDatabase>, { scale, progress }: SeedOptions): Promise<void> {
+export async function seedPartners(_db: Transaction<PartnersDatabase>, { scale, progress, load }: SeedOptions<PartnersDatabase>): Promise<void> {
   const regions = regionDirectory();
   const byCode = new Map(regions.map((r) => [r.code, r]));
   const childrenOf = new Map<string, RegionRecord[]>();
@@ -173,12 +173,12 @@ export async function seedPartners(db: Transaction<PartnersDatabase>, { scale, p
   }
 
   progress(`seeding ${partners.length} partners, ${pairings.length} pairings and ${teams.length} resident teams`);
-  await insertInChunks(partners, (chunk) => db.insertInto('partner').values(chunk).execute());
-  await insertInChunks(
+  await load('partner', partners);
+  await load(
+    'partner_region',
     pairings.map(({ kind: _kind, ...pairing }) => pairing),
-    (chunk) => db.insertInto('partner_region').values(chunk).execute(),
   );
-  await insertInChunks(teams, (chunk) => db.insertInto('resident_team').values(chunk).execute());
+  await load('resident_team', teams);
 
   // Projects: a partner runs a project in a village it is paired with, or in a
   // village of a township it is paired with.
@@ -227,7 +227,7 @@ export async function seedPartners(db: Transaction<PartnersDatabase>, { scale, p
       reviewing_office_id: office,
     });
   }
-  await insertInChunks(projects, (chunk) => db.insertInto('project').values(chunk).execute());
+  await load('project', projects);
 
   function townshipsInCounty(townshipCode: string): RegionRecord[] {
     return childrenOf.get(townshipCode.slice(0, 6))!;
