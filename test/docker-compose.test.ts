@@ -207,12 +207,14 @@ describe('the image', () => {
     const stages = [...dockerfile.matchAll(/^FROM (\S+) AS (\w+)$/gm)].map((m) => m[2]);
     expect(stages).toEqual(['build', 'deps', 'runtime']);
     const stage = (name: string) => dockerfile.split(/^FROM /m).find((part) => part.includes(` AS ${name}\n`))!;
-    expect(stage('build')).toMatch(/^RUN npm run build:server$/m);
+    expect(stage('build')).toMatch(/^RUN npm run build$/m);
+    expect(stage('build')).toMatch(/^COPY web web$/m);
     expect(stage('deps')).toMatch(/^RUN npm ci --omit=dev /m);
     const runtime = stage('runtime');
     expect(runtime).toMatch(/^ENV NODE_ENV=production$/m);
     expect(runtime).toMatch(/^COPY --from=deps \/hub\/node_modules node_modules$/m);
     expect(runtime).toMatch(/^COPY --from=build \/hub\/dist dist$/m);
+    expect(runtime).toMatch(/^COPY --from=build \/hub\/web\/dist web\/dist$/m);
     expect(runtime).not.toMatch(/^COPY (?!--from)/m);
     expect(runtime).toMatch(/^USER node$/m);
     expect(runtime.trim().split('\n').pop()).toBe('CMD ["node", "dist/gateway/main.js"]');

@@ -51,6 +51,9 @@ describe('the production build: compiled JavaScript with production dependencies
     expect(files.filter((file) => !file.endsWith('.js')).sort()).toEqual(
       [
         'schema/supergraph.graphql',
+        'schema/persisted-query-manifest.json',
+        'platform/shared.graphql',
+        ...readdirSync(path.join(ROOT, 'schema', 'contract')).map((file) => `schema/contract/${file}`),
         ...readdirSync(path.join(ROOT, 'schema', 'operations')).map((file) => `schema/operations/${file}`),
         ...readdirSync(path.join(ROOT, 'subgraphs')).map((name) => `subgraphs/${name}/schema.graphql`),
       ].sort(),

@@ -95,10 +95,10 @@ export const initial: Migration = {
 // the shared region directory, dated 2020-2023, 10,000 per unit of SEED_SCALE.
 import { createRandom, randomDate } from '../../platform/random';
 import { regionsAtLevel } from '../../platform/region-directory';
-import { insertInChunks, type Seeder } from '../../platform/seed';
+import type { Seeder } from '../../platform/seed';
 import type { ${n.pascal}Database } from './database';
 
-export const seed${n.pascal}: Seeder<${n.pascal}Database> = async (db, { scale, progress }) => {
+export const seed${n.pascal}: Seeder<${n.pascal}Database> = async (_db, { scale, progress, load }) => {
   const random = createRandom('${n.name}');
   const villages = regionsAtLevel('VILLAGE');
   const rows = Array.from({ length: Math.round(10_000 * scale) }, (_, i) => ({
@@ -106,7 +106,7 @@ export const seed${n.pascal}: Seeder<${n.pascal}Database> = async (db, { scale, 
     region_code: random.pick(villages).code,
     recorded_on: randomDate(random, '2020-01-01', '2023-12-31'),
   }));
-  await insertInChunks(rows, (chunk) => db.insertInto('${n.snake}_record').values(chunk).execute());
+  await load('${n.snake}_record', rows);
   progress(\`seeded \${rows.length} records\`);
 };
 `,
@@ -220,12 +220,13 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('${n.name} on %s', (database
 export function composeService(n: Names): string {
   return `  ${n.name}:
     build: .
-    command: ["npx", "tsx", "scripts/start-subgraph.ts", "${n.name}"]
+    image: rule-of-law-hub
+    command: ["node", "dist/scripts/start-subgraph.js", "${n.name}"]
     environment:
       ${n.env}_PORT: "${n.port}"
-      ${n.env}_DATABASE_URL: postgres://postgres:postgres@postgres:5432/${n.snake}
+      ${n.env}_DATABASE_URL: postgres://postgres:\${POSTGRES_PASSWORD:?run npm run keys to write .env}@postgres:5432/${n.snake}
       SEED_SCALE: default
-      HUB_IDENTITY_PUBLIC_KEY: \${HUB_IDENTITY_PUBLIC_KEY:?run npm run keys >> .env}
+      HUB_IDENTITY_PUBLIC_KEY: \${HUB_IDENTITY_PUBLIC_KEY:?run npm run keys to write .env}
     ports: ["${n.port}:${n.port}"]
     depends_on:
       postgres: { condition: service_healthy }
