@@ -13,6 +13,7 @@ import express from 'express';
 import { startGateway } from '../gateway/gateway';
 import { createIdentitySigner, IDENTITY_HEADER } from '../platform/identity';
 import { ANONYMOUS } from '../platform/viewer';
+import { disableApolloTelemetry } from '../gateway/apollo-telemetry';
 
 export type GatewayKind = 'hub' | 'hub-cached' | 'hub-usage' | 'bare';
 
@@ -45,6 +46,7 @@ class SigningDataSource extends RemoteGraphQLDataSource<BareContext> {
 }
 
 async function startBare(settings: GatewaySettings): Promise<{ port: number; stop(): Promise<void> }> {
+  disableApolloTelemetry();
   const gateway = new ApolloGateway({
     supergraphSdl: settings.supergraphSdl,
     buildService: ({ name }) => new SigningDataSource({ url: settings.subgraphUrls[name] }),

@@ -30,6 +30,7 @@ import { openUsageStore, usageStoreOptionsFromEnv } from './usage-store';
 import { buildManifest } from '../schema/manifest';
 import { registeredFiles } from '../schema/registry';
 import { createStartupGate, startupReadiness, startupWaitForFromEnv, type StartupWaitFor } from './startup-gate';
+import { disableApolloTelemetry } from './apollo-telemetry';
 
 /** The whole request's time at the gateway; every subgraph call ends within it. */
 export const REQUEST_TIMEOUT_DEFAULT_MS = 15_000;
@@ -165,6 +166,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
 
   const dataSources = new Map<string, HubDataSource>();
   const callMetrics = createSubgraphCallMetrics(metrics.registry, () => dataSources.values());
+  disableApolloTelemetry();
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph.hook,
     // Called once per subgraph, and again on a reload only for a subgraph whose URL changed.
