@@ -4,8 +4,10 @@
 // derived from the supergraph (schema/cross-agency.ts), not written here; the
 // last tests show that the derivation catches a non-null field of each kind.
 import { readFileSync } from 'node:fs';
-import { composeSources, graphSources, SUPERGRAPH_PATH } from '../schema/compose';
+import path from 'node:path';
+import { blocksCompose, checkGraph, composeSources, graphSources, isSafe, SUPERGRAPH_PATH } from '../schema/compose';
 import { crossAgencyFields, typeOwners } from '../schema/cross-agency';
+import { formatReport } from '../schema/report';
 
 const committed = readFileSync(SUPERGRAPH_PATH, 'utf8');
 
@@ -59,5 +61,22 @@ describe('cross-agency fields are nullable', () => {
     const supergraph = composedWith('partners', '  village: Region\n', '  village: Region!\n');
     const found = crossAgencyFields(supergraph).filter((field) => !field.nullable);
     expect(found).toEqual([expect.objectContaining({ coordinate: 'Project.village', type: 'Region!', kind: 'reference', resolvedBy: ['partners'], owners: ['judicial'] })]);
+  });
+
+  test('npm run check reports a non-null cross-agency field as breaking, and npm run compose refuses it', async () => {
+    const file = path.join(__dirname, '..', 'subgraphs', 'legal-aid', 'schema.graphql');
+    const sdl = readFileSync(file, 'utf8');
+    expect(sdl).toContain('legalAidStats(period: DateRange): LegalAidStats\n');
+    const report = await checkGraph({ proposal: { subgraph: 'legal-aid', sdl: sdl.replace('legalAidStats(period: DateRange): LegalAidStats\n', 'legalAidStats(period: DateRange): LegalAidStats!\n'), file } });
+    expect(report.crossAgency.map((field) => field.coordinate)).toEqual(['Region.legalAidStats']);
+    expect(isSafe(report)).toBe(false);
+    expect(blocksCompose(report)).toBe(true);
+    const text = formatReport(report, 'check');
+    expect(text).toContain('BREAKING: 1 cross-agency field not nullable.');
+    expect(text).toMatch(/Region\.legalAidStats: LegalAidStats! +resolved by legal-aid, not by judicial which owns the type/);
+    // As on disk: nothing to report.
+    const current = await checkGraph();
+    expect(current.crossAgency).toEqual([]);
+    expect(formatReport(current, 'compose')).toContain('Cross-agency fields (one agency down is not the graph down): all nullable');
   });
 });
