@@ -19,7 +19,7 @@ import { createContextFactory, type GatewayContext } from './context';
 import { corsOriginsFromEnv, crossOriginRoutes } from './cors';
 import { createSubgraphCallMetrics, HubDataSource, SUBGRAPH_CALL_DEFAULTS, type SubgraphCallSettings } from './data-source';
 import { explorerRoutes, type ExplorerOptions } from './explorer';
-import { createLastKnownFigures, lastKnownMaxEntriesFromEnv, lastKnownPlugin, STALE_IF_ERROR_MAX_AGE_DEFAULT, staleIfErrorMaxAgeFromEnv } from './last-known';
+import { createLastKnownFigures, lastKnownMaxEntriesFromEnv, lastKnownPlugin, lastKnownRefreshFromEnv, STALE_IF_ERROR_MAX_AGE_DEFAULT, staleIfErrorMaxAgeFromEnv } from './last-known';
 import { PROBE_DEFAULTS, probeSettingsFromEnv, type ProbeSettings } from './subgraph-health';
 import { createResponseCaching } from './response-cache';
 import { warmQueryPlans } from './warm-plans';
@@ -67,6 +67,8 @@ export interface GatewayOptions {
   staleIfErrorMaxAge?: number;
   /** Last-known answers kept in memory when there is no Redis (LAST_KNOWN_MAX_ENTRIES). */
   lastKnownMaxEntries?: number;
+  /** A fetch's last-known answer is written at most this often, in seconds (LAST_KNOWN_REFRESH_SECONDS). */
+  lastKnownRefreshSeconds?: number;
   /** Signs last-known figures (default: derived from the identity private key). */
   lastKnownSecret?: Buffer;
   shutdownGraceMs?: number;
@@ -135,6 +137,7 @@ export function gatewayOptionsFromEnv(): GatewayOptions {
     subgraphProbe: probeSettingsFromEnv(),
     staleIfErrorMaxAge: staleIfErrorMaxAgeFromEnv(),
     lastKnownMaxEntries: lastKnownMaxEntriesFromEnv(),
+    lastKnownRefreshSeconds: lastKnownRefreshFromEnv(),
     lastKnownSecret: lastKnownSecretOf(identityPrivateKey),
     shutdownGraceMs: shutdownGraceFromEnv(),
     responseCache: (stringFromEnv('RESPONSE_CACHE') ?? 'on') !== 'off',
@@ -187,6 +190,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     redisUrl: options.redisUrl,
     redisPrefix: options.redisPrefix,
     maxEntries: options.lastKnownMaxEntries,
+    refreshSeconds: options.lastKnownRefreshSeconds,
     logger,
   });
   const probe: ProbeSettings = { ...PROBE_DEFAULTS, ...options.subgraphProbe };

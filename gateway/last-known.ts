@@ -10,7 +10,9 @@
 // fetch as sent (query, variables, operation name) and the caller's visibility
 // (anonymous, or the caller's identity, as gateway/response-cache.ts keys
 // private answers): an answer is served again only to the fetch that got it,
-// for the same kind of caller. Each new good answer replaces the one before.
+// for the same kind of caller. A new good answer replaces the one before,
+// at most once every LAST_KNOWN_REFRESH_SECONDS (10) per fetch and gateway, so
+// a dashboard asking many times a second costs one write every few seconds.
 //
 // When it is served. A fetch that fails because of the agency (unavailable,
 // timed out, breaker open, known down: gateway/data-source.ts and
@@ -39,6 +41,7 @@ import { DEFAULT_REDIS_PREFIX } from './response-cache';
 /** STALE_IF_ERROR_MAX_AGE default: a day, in seconds. */
 export const STALE_IF_ERROR_MAX_AGE_DEFAULT = 86_400;
 export const LAST_KNOWN_MAX_ENTRIES_DEFAULT = 5_000;
+export const LAST_KNOWN_REFRESH_SECONDS_DEFAULT = 10;
 const MEMORY_MAX_BYTES = 64 * 1024 * 1024;
 
 export function staleIfErrorMaxAgeFromEnv(): number {
@@ -47,6 +50,10 @@ export function staleIfErrorMaxAgeFromEnv(): number {
 
 export function lastKnownMaxEntriesFromEnv(): number {
   return intFromEnv('LAST_KNOWN_MAX_ENTRIES', LAST_KNOWN_MAX_ENTRIES_DEFAULT, 1);
+}
+
+export function lastKnownRefreshFromEnv(): number {
+  return intFromEnv('LAST_KNOWN_REFRESH_SECONDS', LAST_KNOWN_REFRESH_SECONDS_DEFAULT, 0, 86_400);
 }
 
 export interface LastKnownOptions {
@@ -58,6 +65,8 @@ export interface LastKnownOptions {
   redisPrefix?: string;
   /** Entries kept in memory (without Redis). */
   maxEntries?: number;
+  /** A fetch's answer is written again at most this often, in seconds (default 10; 0: every good answer). */
+  refreshSeconds?: number;
   logger?: Logger;
 }
 
@@ -145,9 +154,14 @@ export async function createLastKnownFigures(options: LastKnownOptions): Promise
   const prefix = `${options.redisPrefix ?? DEFAULT_REDIS_PREFIX}:last-known`;
   const store = options.redisUrl ? await redisStore(options.redisUrl, options.logger) : memoryStore(options.maxEntries ?? LAST_KNOWN_MAX_ENTRIES_DEFAULT);
   const keyOf = (agency: string, fetch: string) => `${prefix}:${agency}:${fetch}`;
+  const refreshMs = (options.refreshSeconds ?? LAST_KNOWN_REFRESH_SECONDS_DEFAULT) * 1000;
+  // The fetches this gateway wrote lately: not written again until refreshMs has passed.
+  const written = refreshMs > 0 ? new LRUCache<string, true>({ max: options.maxEntries ?? LAST_KNOWN_MAX_ENTRIES_DEFAULT, ttl: refreshMs }) : undefined;
   return {
     remember(agency, fetch, text) {
       const key = keyOf(agency, fetch);
+      if (written?.has(key)) return;
+      written?.set(key, true);
       const storedAt = Date.now();
       const entry: Entry = { storedAt, text, mac: macOf(options.secret, key, storedAt, text) };
       store.set(key, JSON.stringify(entry), maxAgeMs).catch((error: Error) => options.logger?.warn({ subgraph: agency, reason: error.message }, 'last-known figures not kept'));

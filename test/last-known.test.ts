@@ -215,4 +215,19 @@ describe('the last-known store itself (in memory)', () => {
     expect(await store.recall('legal-aid', 'fetch-1')).toBeUndefined();
     await store.close();
   });
+
+  test('a fetch answered many times is written again only once LAST_KNOWN_REFRESH_SECONDS have passed', async () => {
+    const store = (await createLastKnownFigures({ maxAgeSeconds: 60, refreshSeconds: 1, secret }))!;
+    store.remember('legal-aid', 'fetch-1', '{"data":{"x":1}}');
+    store.remember('legal-aid', 'fetch-1', '{"data":{"x":2}}');
+    expect((await store.recall('legal-aid', 'fetch-1'))?.response).toEqual({ data: { x: 1 } });
+    await sleep(1100);
+    store.remember('legal-aid', 'fetch-1', '{"data":{"x":3}}');
+    expect((await store.recall('legal-aid', 'fetch-1'))?.response).toEqual({ data: { x: 3 } });
+    const every = (await createLastKnownFigures({ maxAgeSeconds: 60, refreshSeconds: 0, secret }))!;
+    every.remember('legal-aid', 'fetch-1', '{"data":{"x":1}}');
+    every.remember('legal-aid', 'fetch-1', '{"data":{"x":2}}');
+    expect((await every.recall('legal-aid', 'fetch-1'))?.response).toEqual({ data: { x: 2 } });
+    await Promise.all([store.close(), every.close()]);
+  });
 });
