@@ -27,6 +27,11 @@ export interface GatewaySettings {
   identityPrivateKey: string;
   /** hub-usage: the usage store's folder (no Redis: the embedded store). */
   usageDir?: string;
+  /** Last-known figures' STALE_IF_ERROR_MAX_AGE (default: the gateway's, on); 0 off. */
+  staleIfErrorMaxAge?: number;
+  /** Redis for this gateway (default REDIS_URL), under `redisPrefix`. */
+  redisUrl?: string;
+  redisPrefix?: string;
 }
 
 interface BareContext {
@@ -93,7 +98,9 @@ async function main(): Promise<void> {
         auth: { publicKey: settings.tokenPublicKey, algorithm: 'EdDSA', issuer: settings.issuer, audience: settings.audience },
         identityPrivateKey: settings.identityPrivateKey,
         responseCache: settings.kind === 'hub-cached',
-        redisUrl: process.env.REDIS_URL || undefined,
+        redisUrl: settings.redisUrl ?? (process.env.REDIS_URL || undefined),
+        redisPrefix: settings.redisPrefix,
+        staleIfErrorMaxAge: settings.staleIfErrorMaxAge,
         usage: settings.kind === 'hub-usage',
         usageDir: settings.usageDir,
       });

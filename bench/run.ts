@@ -24,6 +24,7 @@ import type { GatewayKind, GatewaySettings } from './gateway-process';
 import { SCORECARD, SCORECARD_VARIABLES, TOWNSHIP_DETAIL, TOWNSHIP_DETAIL_VARIABLES, WIDE_LIST, wideListVariables } from './workloads';
 import { newEd25519KeyPair } from '../platform/dev-keys';
 import { measureUsageCost } from './usage-cost';
+import { measureLastKnownCost } from './last-known-cost';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as (options: Record<string, unknown>) => AutocannonInstance;
@@ -427,11 +428,14 @@ process.on('SIGINT', () => {
   void dropDatabases().finally(() => process.exit(130));
 });
 
-// `npm run bench -- --usage-cost`: only the field-usage comparison (bench/usage-cost.ts).
+// `npm run bench -- --usage-cost`: only the field-usage comparison (bench/usage-cost.ts);
+// `--last-known-cost`: only the last-known figures' (bench/last-known-cost.ts).
+const helpers = () => ({ settings: SETTINGS, workloads: WORKLOADS, setUp, startSubgraphs, startGatewayProcess, load, post, dropDatabases, stopChildren: () => children.forEach((child) => child.kill()), closeLog: () => (logDestination.flushSync(), closeSync(logFd)) });
 const run = process.argv.includes('--usage-cost')
-  ? () =>
-      measureUsageCost({ settings: SETTINGS, workloads: WORKLOADS, setUp, startSubgraphs, startGatewayProcess, load, post, dropDatabases, stopChildren: () => children.forEach((child) => child.kill()), closeLog: () => (logDestination.flushSync(), closeSync(logFd)) })
-  : main;
+  ? () => measureUsageCost(helpers())
+  : process.argv.includes('--last-known-cost')
+    ? () => measureLastKnownCost(helpers())
+    : main;
 run().catch((error) => {
   console.error(error);
   process.exitCode = 1;

@@ -15,6 +15,12 @@
 // `extensions.agency`); the gateway answers what the other subgraphs served.
 // No URL, status body or stack reaches the client: the details are logged.
 //
+// Fail fast and last-known figures (issue 16): a call that finds the
+// subgraph not there (no connection, no answer in time) marks it down, and
+// calls to it fail at once until its /health answers (gateway/subgraph-health.ts);
+// a fetch that fails because of the agency is answered with its last good
+// public answer when one is kept (gateway/last-known.ts).
+//
 // A subgraph answers bad input in a variable or literal (an invalid Date, say)
 // with HTTP 400 and a GraphQL error body; that error, with its code, is passed
 // on (and is not a failure of the subgraph).
@@ -31,6 +37,9 @@ import type { Logger } from '../platform/log';
 import { LATENCY_BUCKETS } from '../platform/metrics';
 import { endSpan, startClientSpan, tracingEnabled } from '../platform/tracing';
 import type { GatewayContext } from './context';
+import { fetchIdentity, keepable, noteLastKnown, type LastKnownFigures } from './last-known';
+import { viewerKey } from './response-cache';
+import { SubgraphHealth, type ProbeSettings } from './subgraph-health';
 
 const RETRY_STATUSES = new Set([502, 503, 504]);
 
@@ -113,13 +122,15 @@ class SubgraphFailure extends Error {
     readonly kind: 'timeout' | 'unavailable',
     readonly retryable: boolean,
     readonly detail: string,
+    /** The subgraph is not there (no connection, no answer), as opposed to an answer of HTTP 5xx. */
+    readonly down = false,
   ) {
     super(detail);
   }
 }
 
 /** What one call gives: the subgraph's answer, or an error of the request to pass on. */
-type Answer = { response: GatewayGraphQLResponse; cacheControl: string | null } | { refused: GraphQLError };
+type Answer = { response: GatewayGraphQLResponse; cacheControl: string | null; text: string } | { refused: GraphQLError };
 
 /**
  * A subgraph's Cache-Control header as a cache hint, as the stock data source
@@ -168,6 +179,9 @@ export interface HubDataSourceOptions {
   settings: SubgraphCallSettings;
   metrics?: SubgraphCallMetrics;
   logger?: Logger;
+  /** Probing of the subgraph's /health once a call found it down; without it, no fail-fast beyond the breaker. */
+  probe?: ProbeSettings;
+  lastKnown?: LastKnownFigures;
 }
 
 export class HubDataSource implements GraphQLDataSource<GatewayContext> {
@@ -177,6 +191,8 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly metrics?: SubgraphCallMetrics;
   private readonly logger?: Logger;
   private readonly breaker: CircuitBreaker<[Call], Answer>;
+  readonly health?: SubgraphHealth;
+  private readonly lastKnown?: LastKnownFigures;
   /** The last call sent (not one the breaker rejected), for /ready. */
   lastCall?: LastCall;
 
@@ -186,6 +202,8 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
     this.settings = options.settings;
     this.metrics = options.metrics;
     this.logger = options.logger;
+    this.health = options.probe ? new SubgraphHealth(this.name, this.url, options.probe, this.logger) : undefined;
+    this.lastKnown = options.lastKnown;
     this.breaker = new CircuitBreaker((call: Call) => this.send(call), {
       name: this.name,
       // Timeouts are this class's own: it aborts the call.
@@ -210,6 +228,7 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
   /** Stops the breaker's timers. */
   shutdown(): void {
     this.breaker.shutdown();
+    this.health?.shutdown();
   }
 
   async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
@@ -234,7 +253,13 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
     const span = tracingEnabled() ? startClientSpan(`subgraph ${this.name}`, { 'hub.subgraph': this.name, 'graphql.operation.name': request.operationName ?? '' }) : undefined;
     if (span) Object.assign(headers, span.headers);
     let failure: 'timeout' | 'unavailable' | undefined;
+    const query = !isMutation(request.query);
     try {
+      if (this.health?.isDown()) {
+        this.count('rejected');
+        failure = 'unavailable';
+        throw subgraphError(this.name, 'unavailable');
+      }
       for (let attempt = 0; ; attempt++) {
         const remaining = deadline - Date.now();
         if (remaining <= 0) {
@@ -250,6 +275,10 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
             const policy = options.incomingRequestContext.overallCachePolicy;
             if (policy && 'restrict' in policy) policy.restrict(cacheHintOf(answer.cacheControl));
           }
+          this.health?.markUp();
+          if (this.lastKnown && context && query && keepable(cacheHintOf(answer.cacheControl), answer.response)) {
+            this.lastKnown.remember(this.name, fetchIdentity(body, viewerKey(context)), answer.text);
+          }
           return answer.response;
         } catch (error) {
           if (error instanceof SubgraphFailure) {
@@ -260,6 +289,7 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
               continue;
             }
             failure = error.kind;
+            if (error.down) this.health?.markDown();
             throw subgraphError(this.name, error.kind);
           }
           if ((error as { code?: string }).code === 'EOPENBREAKER') {
@@ -270,6 +300,15 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
           throw error;
         }
       }
+    } catch (error) {
+      // The agency failed: its last good answer to this fetch, when one is kept.
+      const kept = failure && query && context && this.lastKnown ? await this.lastKnown.recall(this.name, fetchIdentity(body, viewerKey(context))) : undefined;
+      if (!kept || !context) throw error;
+      noteLastKnown(context, this.name, kept.storedAt);
+      // Never cached as a fresh answer.
+      const policy = 'incomingRequestContext' in options ? options.incomingRequestContext.overallCachePolicy : undefined;
+      if (policy && 'restrict' in policy) policy.restrict({ maxAge: 0 });
+      return kept.response;
     } finally {
       if (span) endSpan(span.span, failure);
     }
@@ -297,10 +336,10 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
       } catch (error) {
         if (controller.signal.aborted) {
           outcome = 'timeout';
-          throw new SubgraphFailure('timeout', false, `no answer within ${call.timeoutMs} ms`);
+          throw new SubgraphFailure('timeout', false, `no answer within ${call.timeoutMs} ms`, true);
         }
         outcome = 'unavailable';
-        throw new SubgraphFailure('unavailable', true, networkCause(error));
+        throw new SubgraphFailure('unavailable', true, networkCause(error), true);
       }
       if (status >= 500) {
         outcome = 'error';
@@ -320,7 +359,7 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
         outcome = 'error';
         throw new SubgraphFailure('unavailable', false, `HTTP ${status} without a GraphQL answer`);
       }
-      return { response: parsed as GatewayGraphQLResponse, cacheControl };
+      return { response: parsed as GatewayGraphQLResponse, cacheControl, text };
     } catch (error) {
       if (error instanceof SubgraphFailure) this.logger?.warn({ subgraph: this.name, outcome, detail: error.detail }, 'subgraph call failed');
       throw error;

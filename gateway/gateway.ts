@@ -2,6 +2,7 @@
 // introspection of subgraphs), served on POST /graphql with /health, /ready and
 // /metrics. The supergraph file is reloaded when it changes; subgraph calls have
 // timeouts, retries and breakers (gateway/data-source.ts).
+import { hkdfSync } from 'node:crypto';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -18,6 +19,8 @@ import { createContextFactory, type GatewayContext } from './context';
 import { corsOriginsFromEnv, crossOriginRoutes } from './cors';
 import { createSubgraphCallMetrics, HubDataSource, SUBGRAPH_CALL_DEFAULTS, type SubgraphCallSettings } from './data-source';
 import { explorerRoutes, type ExplorerOptions } from './explorer';
+import { createLastKnownFigures, lastKnownMaxEntriesFromEnv, lastKnownPlugin, lastKnownRefreshFromEnv, STALE_IF_ERROR_MAX_AGE_DEFAULT, staleIfErrorMaxAgeFromEnv } from './last-known';
+import { PROBE_DEFAULTS, probeSettingsFromEnv, type ProbeSettings } from './subgraph-health';
 import { createResponseCaching } from './response-cache';
 import { warmQueryPlans } from './warm-plans';
 import { defaultIntrospection, limitSettingsFromEnv, requestLimits, type LimitSettings } from './limits';
@@ -34,6 +37,8 @@ import { disableApolloTelemetry } from './apollo-telemetry';
 
 /** The whole request's time at the gateway; every subgraph call ends within it. */
 export const REQUEST_TIMEOUT_DEFAULT_MS = 15_000;
+/** The key that signs last-known figures (gateway/last-known.ts), derived from the identity signing key for now. */
+const lastKnownSecretOf = (identityPrivateKey: string): Buffer => Buffer.from(hkdfSync('sha256', identityPrivateKey, '', 'rule-of-law-hub last-known figures', 32));
 /** How long stopping waits for requests in flight (docker stops a container after 10 s). */
 
 export interface GatewayOptions {
@@ -57,6 +62,16 @@ export interface GatewayOptions {
   requestTimeoutMs?: number;
   /** Subgraph call timeouts, retries and breakers; those not given take their defaults. */
   subgraphCalls?: Partial<SubgraphCallSettings>;
+  /** Probes of a subgraph found down (GATEWAY_PROBE_INTERVAL_MS, GATEWAY_PROBE_TIMEOUT_MS): gateway/subgraph-health.ts. */
+  subgraphProbe?: Partial<ProbeSettings>;
+  /** Oldest last-known figures served, in seconds (STALE_IF_ERROR_MAX_AGE, default 24 h; 0 off): gateway/last-known.ts. */
+  staleIfErrorMaxAge?: number;
+  /** Last-known answers kept in memory when there is no Redis (LAST_KNOWN_MAX_ENTRIES). */
+  lastKnownMaxEntries?: number;
+  /** A fetch's last-known answer is written at most this often, in seconds (LAST_KNOWN_REFRESH_SECONDS). */
+  lastKnownRefreshSeconds?: number;
+  /** Signs last-known figures (default: derived from the identity private key). */
+  lastKnownSecret?: Buffer;
   shutdownGraceMs?: number;
   logger?: Logger;
   /** Whole-response caching of cacheable queries (gateway/response-cache.ts; default on, RESPONSE_CACHE). */
@@ -120,6 +135,11 @@ export function gatewayOptionsFromEnv(): GatewayOptions {
     limits: limitSettingsFromEnv(),
     requestTimeoutMs: intFromEnv('GATEWAY_REQUEST_TIMEOUT_MS', REQUEST_TIMEOUT_DEFAULT_MS, 1),
     subgraphCalls: subgraphCallSettingsFromEnv(),
+    subgraphProbe: probeSettingsFromEnv(),
+    staleIfErrorMaxAge: staleIfErrorMaxAgeFromEnv(),
+    lastKnownMaxEntries: lastKnownMaxEntriesFromEnv(),
+    lastKnownRefreshSeconds: lastKnownRefreshFromEnv(),
+    lastKnownSecret: lastKnownSecretOf(identityPrivateKey),
     shutdownGraceMs: shutdownGraceFromEnv(),
     responseCache: (stringFromEnv('RESPONSE_CACHE') ?? 'on') !== 'off',
     redisUrl: stringFromEnv('REDIS_URL'),
@@ -164,6 +184,17 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
         guard: options.guardSupergraph === false ? undefined : createSupergraphGuard(),
       });
 
+  const identityPrivateKey = options.identityPrivateKey ?? identityKeysFromEnv().privateKey!;
+  const lastKnown = await createLastKnownFigures({
+    maxAgeSeconds: options.staleIfErrorMaxAge ?? STALE_IF_ERROR_MAX_AGE_DEFAULT,
+    secret: options.lastKnownSecret ?? lastKnownSecretOf(identityPrivateKey),
+    redisUrl: options.redisUrl,
+    redisPrefix: options.redisPrefix,
+    maxEntries: options.lastKnownMaxEntries,
+    refreshSeconds: options.lastKnownRefreshSeconds,
+    logger,
+  });
+  const probe: ProbeSettings = { ...PROBE_DEFAULTS, ...options.subgraphProbe };
   const dataSources = new Map<string, HubDataSource>();
   const callMetrics = createSubgraphCallMetrics(metrics.registry, () => dataSources.values());
   disableApolloTelemetry();
@@ -175,7 +206,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       const existing = dataSources.get(name);
       if (existing && existing.url === target) return existing;
       existing?.shutdown();
-      const source = new HubDataSource({ name, url: target, settings, metrics: callMetrics, logger });
+      const source = new HubDataSource({ name, url: target, settings, metrics: callMetrics, logger, probe, lastKnown });
       dataSources.set(name, source);
       return source;
     },
@@ -185,7 +216,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const context = withSafelist(
     createContextFactory(
       await createAuthenticator(options.auth ?? authConfigFromEnv()),
-      await createIdentitySigner(options.identityPrivateKey ?? identityKeysFromEnv().privateKey!),
+      await createIdentitySigner(identityPrivateKey),
       requestTimeoutMs,
     ),
     options.safelist?.length ? persisted : undefined,
@@ -208,6 +239,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       ...limits.plugins,
       requestRecordPlugin(),
       ...caching.plugins,
+      lastKnownPlugin(),
       ...(usage ? [usage.plugin] : []),
       ApolloServerPluginLandingPageDisabled(),
     ],
@@ -251,6 +283,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
             source.name,
             {
               breaker: source.breakerState(),
+              ...(source.health ? { health: source.health.state() } : {}),
               lastCall: source.lastCall ? { ...source.lastCall, at: new Date(source.lastCall.at).toISOString() } : null,
             },
           ]),
@@ -262,6 +295,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     stopSources();
     await caching.close();
     await usage?.close();
+    await lastKnown?.close();
     throw error;
   }
   const running = server;
@@ -274,6 +308,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       stopSources();
       await caching.close();
       await usage?.close();
+      await lastKnown?.close();
     },
   };
 }

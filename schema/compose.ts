@@ -24,6 +24,7 @@ import { apiSchemaOf, placesOf, registryBreaks, SUPERGRAPH_PATH, type ContractBr
 import { listSubgraphs } from './subgraphs';
 import { changeUsage, type ChangeUsage, type UsageWindow } from './usage';
 
+import { crossAgencyFields, type CrossAgencyField } from './cross-agency';
 export { apiSchemaOf, OPERATIONS_DIR, operationFiles, registryBreaks, SUPERGRAPH_PATH } from './registry';
 
 /** One subgraph as composition takes it. */
@@ -70,6 +71,8 @@ export interface GraphReport {
   changes: SchemaChange[];
   contract: ContractBreak[];
   operations: OperationBreak[];
+  /** Cross-agency fields and references left non-null (schema/cross-agency.ts): one agency down would null more than its own fields. */
+  crossAgency: CrossAgencyField[];
   /** Where usage was read from, and over which days; null when not asked for. */
   usage: (UsageWindow & { source: string; error?: string }) | null;
   /** The composed supergraph, when the graph composes. */
@@ -171,6 +174,7 @@ export async function checkGraph(options: CheckOptions = {}): Promise<GraphRepor
     changes: [],
     contract: [],
     operations: [],
+    crossAgency: [],
     usage: null,
   };
   const composed = composeSources(graphSources(options.proposal));
@@ -180,6 +184,7 @@ export async function checkGraph(options: CheckOptions = {}): Promise<GraphRepor
   }
   report.supergraphSdl = composed.supergraphSdl;
   Object.assign(report, registryBreaks(composed.api));
+  report.crossAgency = crossAgencyFields(composed.supergraphSdl).filter((field) => !field.nullable);
   const current = existsSync(currentPath) ? apiSchemaOf(readFileSync(currentPath, 'utf8')) : undefined;
   if (current) report.changes = await schemaChanges(current, composed.api);
   if (options.usage && current) {
@@ -197,11 +202,11 @@ export async function checkGraph(options: CheckOptions = {}): Promise<GraphRepor
 
 /** Whether a report lets a change ship: composes, nothing breaking, no contract or operation broken. */
 export function isSafe(report: GraphReport): boolean {
-  return !report.composition.length && !report.contract.length && !report.operations.length && !report.changes.some((c) => c.level === 'breaking');
+  return !report.composition.length && !report.contract.length && !report.operations.length && !report.crossAgency.length && !report.changes.some((c) => c.level === 'breaking');
 }
 
-/** What `npm run compose` refuses to write: a graph that does not compose, or breaks the contract or a registered operation. */
+/** What `npm run compose` refuses to write: a graph that does not compose, breaks the contract or a registered operation, or has a non-null cross-agency field. */
 export function blocksCompose(report: GraphReport): boolean {
-  return report.composition.length > 0 || report.contract.length > 0 || report.operations.length > 0 || !report.supergraphSdl;
+  return report.composition.length > 0 || report.contract.length > 0 || report.operations.length > 0 || report.crossAgency.length > 0 || !report.supergraphSdl;
 }
 

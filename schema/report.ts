@@ -51,6 +51,7 @@ export function formatReport(report: GraphReport, mode: 'check' | 'compose'): st
     ...(mode === 'check' && breaking.length ? [plural(breaking.length, 'breaking change')] : []),
     ...(report.contract.length ? [`${plural(report.contract.length, 'break')} of the public contract`] : []),
     ...(report.operations.length ? [`${plural(new Set(report.operations.map((o) => o.file)).size, 'registered operation file')} would stop validating`] : []),
+    ...(report.crossAgency.length ? [`${plural(report.crossAgency.length, 'cross-agency field')} not nullable`] : []),
   ];
   if (mode === 'check') {
     out.push(`Checking ${report.subgraph}${report.schemaFile ? ` (${report.schemaFile})` : ''} against ${report.comparedWith}`);
@@ -92,6 +93,16 @@ export function formatReport(report: GraphReport, mode: 'check' | 'compose'): st
   for (const item of report.operations) {
     out.push(`  ${item.file}:${item.line}:${item.column}  ${item.definition ?? ''}`.trimEnd());
     out.push(`      ${item.message}`);
+  }
+  out.push('');
+  out.push(
+    report.crossAgency.length
+      ? `Cross-agency fields (one agency down is not the graph down): ${plural(report.crossAgency.length, 'field')} must be nullable`
+      : 'Cross-agency fields (one agency down is not the graph down): all nullable',
+  );
+  for (const field of report.crossAgency) {
+    const why = field.kind === 'field' ? `resolved by ${field.resolvedBy.join(', ')}, not by ${field.owners.join(', ')} which owns the type` : `a reference to ${field.owners.join(', ')}'s entity, held by ${field.resolvedBy.join(', ')}`;
+    out.push(`  ${`${field.coordinate}: ${field.type}`.padEnd(40)} ${why}`);
   }
   if (mode === 'compose' && report.changes.length) {
     out.push('');

@@ -44,6 +44,8 @@ export function serviceEnv(extra: Record<string, string | undefined> = {}): Node
     AUTH_ISSUER: TEST_ISSUER,
     // These processes test how faults show; a cached answer would hide them (caching has its own suite).
     RESPONSE_CACHE: 'off',
+    // Nor may last-known figures stand in for an agency that is down (they have their own suite).
+    STALE_IF_ERROR_MAX_AGE: '0',
     // Field usage would be written under the project's .data/usage (its own tests give it a folder).
     GATEWAY_USAGE: 'off',
   };

@@ -85,7 +85,7 @@ export type EducationEvent = {
   /** The judicial office that organised the event; null when another body did. */
   organiser: Maybe<JudicialOffice>;
   /** Where the event was held: a village, or the township itself. */
-  region: Region;
+  region: Maybe<Region>;
   theme: EducationTheme;
   title: Scalars['String']['output'];
 };
@@ -152,7 +152,7 @@ export type EducationTheme =
 export type JudicialOffice = {
   __typename?: 'JudicialOffice';
   /** Education events this office organised (education subgraph). */
-  educationEvents: EducationEventConnection;
+  educationEvents: Maybe<EducationEventConnection>;
   id: Scalars['ID']['output'];
 };
 
@@ -242,13 +242,13 @@ export type Region = {
   /** Democracy and rule-of-law demonstration village award; villages only. */
   demonstrationAward: Maybe<DemonstrationAward>;
   /** Education events held within this region, ordered by id. */
-  educationEvents: EducationEventConnection;
+  educationEvents: Maybe<EducationEventConnection>;
   /**
    * Rule-of-law education figures within this region: events held and their
    * attendees within `period`, demonstration villages (not limited by period) and
    * legal understanding persons trained within `period`.
    */
-  educationStats: EducationStats;
+  educationStats: Maybe<EducationStats>;
 };
 
 
@@ -435,7 +435,7 @@ export type EducationEventResolvers<ContextType = Context, ParentType extends Re
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   languages?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   organiser?: Resolver<Maybe<ResolversTypes['JudicialOffice']>, ParentType, ContextType>;
-  region?: Resolver<ResolversTypes['Region'], ParentType, ContextType>;
+  region?: Resolver<Maybe<ResolversTypes['Region']>, ParentType, ContextType>;
   theme?: Resolver<ResolversTypes['EducationTheme'], ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
@@ -461,7 +461,7 @@ export type EducationStatsResolvers<ContextType = Context, ParentType extends Re
 
 export type JudicialOfficeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['JudicialOffice'] = ResolversParentTypes['JudicialOffice'], FederationReferenceType extends FederationReferenceTypes['JudicialOffice'] = FederationReferenceTypes['JudicialOffice']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['JudicialOffice']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  educationEvents?: Resolver<ResolversTypes['EducationEventConnection'], ParentType, ContextType, RequireFields<JudicialOfficeEducationEventsArgs, 'first'>>;
+  educationEvents?: Resolver<Maybe<ResolversTypes['EducationEventConnection']>, ParentType, ContextType, RequireFields<JudicialOfficeEducationEventsArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
@@ -484,8 +484,8 @@ export type RegionResolvers<ContextType = Context, ParentType extends ResolversP
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Region']> | FederationReferenceType, FederationReferenceType, ContextType>;
   code?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   demonstrationAward?: Resolver<Maybe<ResolversTypes['DemonstrationAward']>, ParentType, ContextType>;
-  educationEvents?: Resolver<ResolversTypes['EducationEventConnection'], ParentType, ContextType, RequireFields<RegionEducationEventsArgs, 'first'>>;
-  educationStats?: Resolver<ResolversTypes['EducationStats'], ParentType, ContextType, Partial<RegionEducationStatsArgs>>;
+  educationEvents?: Resolver<Maybe<ResolversTypes['EducationEventConnection']>, ParentType, ContextType, RequireFields<RegionEducationEventsArgs, 'first'>>;
+  educationStats?: Resolver<Maybe<ResolversTypes['EducationStats']>, ParentType, ContextType, Partial<RegionEducationStatsArgs>>;
 }>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{

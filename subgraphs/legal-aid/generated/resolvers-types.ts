@@ -75,7 +75,7 @@ export type JudicialOffice = {
   __typename?: 'JudicialOffice';
   id: Scalars['ID']['output'];
   /** Legal aid cases this office referred (legal aid subgraph). */
-  legalAidReferrals: Scalars['Int']['output'];
+  legalAidReferrals: Maybe<Scalars['Int']['output']>;
 };
 
 
@@ -114,7 +114,7 @@ export type LegalAidCase = {
   /** The judicial office that referred the applicant, if any. */
   referredBy: Maybe<JudicialOffice>;
   /** Where the applicant lives. */
-  region: Region;
+  region: Maybe<Region>;
   status: LegalAidStatus;
 };
 
@@ -285,9 +285,9 @@ export type Region = {
   /** The village legal advisor; null for other levels or when none is appointed. */
   legalAdvisor: Maybe<VillageLegalAdvisor>;
   /** Legal aid cases of applicants living within this region, ordered by id (oldest application first). */
-  legalAidCases: LegalAidCaseConnection;
+  legalAidCases: Maybe<LegalAidCaseConnection>;
   /** Legal aid applications within this region, and what became of them; counts cases applied for within `period`. */
-  legalAidStats: LegalAidStats;
+  legalAidStats: Maybe<LegalAidStats>;
 };
 
 
@@ -311,7 +311,7 @@ export type VillageLegalAdvisor = {
   /** When the advisor was appointed to the village. */
   since: Scalars['Date']['output'];
   /** The village advised. */
-  village: Region;
+  village: Maybe<Region>;
 };
 
 
@@ -519,7 +519,7 @@ export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 export type JudicialOfficeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['JudicialOffice'] = ResolversParentTypes['JudicialOffice'], FederationReferenceType extends FederationReferenceTypes['JudicialOffice'] = FederationReferenceTypes['JudicialOffice']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['JudicialOffice']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  legalAidReferrals?: Resolver<ResolversTypes['Int'], ParentType, ContextType, Partial<JudicialOfficeLegalAidReferralsArgs>>;
+  legalAidReferrals?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType, Partial<JudicialOfficeLegalAidReferralsArgs>>;
 }>;
 
 export type LegalAidCaseResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LegalAidCase'] = ResolversParentTypes['LegalAidCase']> = ResolversObject<{
@@ -533,7 +533,7 @@ export type LegalAidCaseResolvers<ContextType = Context, ParentType extends Reso
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   provider?: Resolver<Maybe<ResolversTypes['LegalAidProvider']>, ParentType, ContextType>;
   referredBy?: Resolver<Maybe<ResolversTypes['JudicialOffice']>, ParentType, ContextType>;
-  region?: Resolver<ResolversTypes['Region'], ParentType, ContextType>;
+  region?: Resolver<Maybe<ResolversTypes['Region']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['LegalAidStatus'], ParentType, ContextType>;
 }>;
 
@@ -591,15 +591,15 @@ export type RegionResolvers<ContextType = Context, ParentType extends ResolversP
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Region']> | FederationReferenceType, FederationReferenceType, ContextType>;
   code?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   legalAdvisor?: Resolver<Maybe<ResolversTypes['VillageLegalAdvisor']>, ParentType, ContextType>;
-  legalAidCases?: Resolver<ResolversTypes['LegalAidCaseConnection'], ParentType, ContextType, RequireFields<RegionLegalAidCasesArgs, 'first'>>;
-  legalAidStats?: Resolver<ResolversTypes['LegalAidStats'], ParentType, ContextType, Partial<RegionLegalAidStatsArgs>>;
+  legalAidCases?: Resolver<Maybe<ResolversTypes['LegalAidCaseConnection']>, ParentType, ContextType, RequireFields<RegionLegalAidCasesArgs, 'first'>>;
+  legalAidStats?: Resolver<Maybe<ResolversTypes['LegalAidStats']>, ParentType, ContextType, Partial<RegionLegalAidStatsArgs>>;
 }>;
 
 export type VillageLegalAdvisorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['VillageLegalAdvisor'] = ResolversParentTypes['VillageLegalAdvisor']> = ResolversObject<{
   consultations?: Resolver<ResolversTypes['Int'], ParentType, ContextType, Partial<VillageLegalAdvisorConsultationsArgs>>;
   provider?: Resolver<ResolversTypes['LegalAidProvider'], ParentType, ContextType>;
   since?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
-  village?: Resolver<ResolversTypes['Region'], ParentType, ContextType>;
+  village?: Resolver<Maybe<ResolversTypes['Region']>, ParentType, ContextType>;
 }>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{

@@ -89,7 +89,7 @@ export type Partner = {
   /** Projects this partner runs, ordered by id. */
   projects: ProjectConnection;
   /** Regions this partner is paired with, ordered by code. */
-  regions: Array<Region>;
+  regions: Maybe<Array<Region>>;
 };
 
 
@@ -147,7 +147,7 @@ export type Project = {
   startedOn: Maybe<Scalars['Date']['output']>;
   status: ProjectStatus;
   title: Scalars['String']['output'];
-  village: Region;
+  village: Maybe<Region>;
 };
 
 export type ProjectConnection = {
@@ -216,16 +216,16 @@ export type Region = {
   __typename?: 'Region';
   code: Scalars['ID']['output'];
   /** Partners paired with this region or with any region within it. */
-  partners: PartnerConnection;
+  partners: Maybe<PartnerConnection>;
   /** Revitalization projects in villages within this region, ordered by id. */
-  projects: ProjectConnection;
+  projects: Maybe<ProjectConnection>;
   /** The resident work team stationed in this village; villages only. */
   residentTeam: Maybe<ResidentTeam>;
   /**
    * Rural revitalization figures within this region. Projects count by their
    * start date within `period`; see the fields for what else `period` restricts.
    */
-  revitalizationStats: RevitalizationStats;
+  revitalizationStats: Maybe<RevitalizationStats>;
 };
 
 
@@ -487,7 +487,7 @@ export type PartnerResolvers<ContextType = Context, ParentType extends Resolvers
   kind?: Resolver<ResolversTypes['PartnerKind'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   projects?: Resolver<ResolversTypes['ProjectConnection'], ParentType, ContextType, RequireFields<PartnerProjectsArgs, 'first'>>;
-  regions?: Resolver<Array<ResolversTypes['Region']>, ParentType, ContextType>;
+  regions?: Resolver<Maybe<Array<ResolversTypes['Region']>>, ParentType, ContextType>;
 }>;
 
 export type PartnerConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PartnerConnection'] = ResolversParentTypes['PartnerConnection']> = ResolversObject<{
@@ -513,7 +513,7 @@ export type ProjectResolvers<ContextType = Context, ParentType extends Resolvers
   startedOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ProjectStatus'], ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  village?: Resolver<ResolversTypes['Region'], ParentType, ContextType>;
+  village?: Resolver<Maybe<ResolversTypes['Region']>, ParentType, ContextType>;
 }>;
 
 export type ProjectConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProjectConnection'] = ResolversParentTypes['ProjectConnection']> = ResolversObject<{
@@ -537,10 +537,10 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
 export type RegionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Region'] = ResolversParentTypes['Region'], FederationReferenceType extends FederationReferenceTypes['Region'] = FederationReferenceTypes['Region']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Region']> | FederationReferenceType, FederationReferenceType, ContextType>;
   code?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  partners?: Resolver<ResolversTypes['PartnerConnection'], ParentType, ContextType, RequireFields<RegionPartnersArgs, 'first'>>;
-  projects?: Resolver<ResolversTypes['ProjectConnection'], ParentType, ContextType, RequireFields<RegionProjectsArgs, 'first'>>;
+  partners?: Resolver<Maybe<ResolversTypes['PartnerConnection']>, ParentType, ContextType, RequireFields<RegionPartnersArgs, 'first'>>;
+  projects?: Resolver<Maybe<ResolversTypes['ProjectConnection']>, ParentType, ContextType, RequireFields<RegionProjectsArgs, 'first'>>;
   residentTeam?: Resolver<Maybe<ResolversTypes['ResidentTeam']>, ParentType, ContextType>;
-  revitalizationStats?: Resolver<ResolversTypes['RevitalizationStats'], ParentType, ContextType, Partial<RegionRevitalizationStatsArgs>>;
+  revitalizationStats?: Resolver<Maybe<ResolversTypes['RevitalizationStats']>, ParentType, ContextType, Partial<RegionRevitalizationStatsArgs>>;
 }>;
 
 export type ResidentTeamResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ResidentTeam'] = ResolversParentTypes['ResidentTeam']> = ResolversObject<{
