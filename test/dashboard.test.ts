@@ -13,7 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startGateway, type GatewayOptions, type RunningGateway } from '../gateway/gateway';
 import { checkWebBuild } from '../gateway/web-build';
 import { OPERATIONS_DIR } from '../schema/compose';
-import { describeInBrowser, launchChromium, openHubPage, visibleText, waitForText, type HubPage } from './browser';
+import { describeInBrowser, launchChromium, openHubPage, SCREENSHOT_DIR, visibleText, waitForText, type HubPage } from './browser';
 import { signToken, startHub, testGatewayKeys, type Hub } from './harness';
 
 const REGION = readFileSync(path.join(OPERATIONS_DIR, 'dashboard-region.graphql'), 'utf8');
@@ -84,6 +84,9 @@ describeInBrowser('the dashboard in a browser, with nothing outside the hub reac
     await page.page.goto(`${origin}/${hash}`);
   }
 
+  /** The whole page (not just the window) as test-output/browser/<name>.png. */
+  const shot = (name: string) => page.page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+
   beforeAll(async () => {
     browser = await launchChromium();
   });
@@ -119,7 +122,7 @@ describeInBrowser('the dashboard in a browser, with nothing outside the hub reac
     expect(await rows.count()).toBe(14);
     expect(await visibleText(page.page, '[data-testid="compare-table"]')).toContain('阿克苏地区');
     await page.page.locator('[data-testid="trend-table"]').waitFor();
-    await page.screenshot('dashboard-01-region-wide');
+    await shot('dashboard-01-region-wide');
   });
 
   test('drill-down by keyboard: Aksu, Wensu County, a township: breadcrumb, its office and figures equal the graph', async () => {
@@ -136,7 +139,7 @@ describeInBrowser('the dashboard in a browser, with nothing outside the hub reac
     expect(await visibleText(page.page, '[data-testid="breadcrumb"]')).toMatch(/新疆维吾尔自治区\s*›?\s*阿克苏地区\s*›?\s*温宿县/);
     const wensu = await graphRegion('652922');
     expect(await figure(page.page, 'mediationCases')).toBe(zhInt(wensu.judicialStats.mediationCases));
-    await page.screenshot('dashboard-02-wensu-county');
+    await shot('dashboard-02-wensu-county');
 
     const township = wensu.children[0];
     await page.page.locator(`[data-testid="compare-table"] tr[data-code="${township.code}"] a`).focus();
@@ -151,7 +154,7 @@ describeInBrowser('the dashboard in a browser, with nothing outside the hub reac
     expect(await figure(page.page, 'mediationCases')).toBe(zhInt(graph.judicialStats.mediationCases));
     expect(await figure(page.page, 'applications')).toBe(zhInt(graph.legalAidStats.applications));
     expect(await visibleText(page.page, '[data-testid="breadcrumb"]')).toContain('温宿县');
-    await page.screenshot('dashboard-03-township');
+    await shot('dashboard-03-township');
 
     // A village: its advisor, award, team and projects as the graph has them.
     const village = graph.children[0];
@@ -162,7 +165,7 @@ describeInBrowser('the dashboard in a browser, with nothing outside the hub reac
     if (villageGraph.legalAdvisor) expect(await visibleText(page.page, '[data-testid="advisor"]')).toContain(villageGraph.legalAdvisor.provider.name);
     if (villageGraph.residentTeam) expect(await visibleText(page.page, '[data-testid="team"]')).toContain(villageGraph.residentTeam.partner.name);
     expect(await page.page.locator('[data-testid="no-children"]').count()).toBe(1);
-    await page.screenshot('dashboard-04-village');
+    await shot('dashboard-04-village');
   });
 
   test('the period changes the figures: 2023 as the graph answers for 2023', async () => {
@@ -177,7 +180,7 @@ describeInBrowser('the dashboard in a browser, with nothing outside the hub reac
     await waitForText(page.page, '[data-testid="figure-mediationCases"] dd', zhInt(year.judicialStats.mediationCases));
     expect(await figure(page.page, 'applications')).toBe(zhInt(year.legalAidStats.applications));
     expect(await figure(page.page, 'events')).toBe(zhInt(year.educationStats.events));
-    await page.screenshot('dashboard-05-period-2023');
+    await shot('dashboard-05-period-2023');
   });
 
   test('the language switch: English labels and names, Chinese names beside them; and back', async () => {
@@ -190,7 +193,7 @@ describeInBrowser('the dashboard in a browser, with nothing outside the hub reac
     expect(await visibleText(page.page, '[data-testid="region-name"]')).toContain('阿克苏地区');
     expect(await visibleText(page.page, '[data-testid="compare-table"]')).toContain('Wensu County');
     expect(await page.page.evaluate(() => (globalThis as unknown as { document: { documentElement: { lang: string } } }).document.documentElement.lang)).toBe('en');
-    await page.screenshot('dashboard-06-english');
+    await shot('dashboard-06-english');
     await page.page.locator('[data-testid="language"]').click();
     await waitForText(page.page, '[data-testid="card-judicial"] h3', '司法所');
   });
@@ -216,7 +219,7 @@ describeInBrowser('the dashboard in a browser, with nothing outside the hub reac
     }
     // Mediation cases need a judicial scope: none shown.
     expect(await page.page.locator('[data-testid="mediation-cases"]').count()).toBe(0);
-    await page.screenshot('dashboard-07-legal-aid-wensu');
+    await shot('dashboard-07-legal-aid-wensu');
   });
 
   test('with the dashboard on the gateway’s safelist, the page still gets every figure (persisted operations)', async () => {
@@ -258,7 +261,7 @@ describeInBrowser('the dashboard in a browser, with nothing outside the hub reac
     expect(serious(await run())).toEqual([]);
     await page.page.locator('[data-testid="sign-in"]').click();
     expect(serious(await run())).toEqual([]);
-    await page.screenshot('dashboard-08-axe-sign-in-open');
+    await shot('dashboard-08-axe-sign-in-open');
   });
 
   test('with the education subgraph stopped: the other three agencies shown, education named unavailable', async () => {
@@ -267,7 +270,7 @@ describeInBrowser('the dashboard in a browser, with nothing outside the hub reac
     // The page names the agency whatever else survives; the other three agencies' figures
     // survive only where the schema makes education's fields nullable (issue 16's SDL).
     await waitForText(page.page, 'main', '普法教育部门暂不可用');
-    await page.screenshot('dashboard-09-education-down');
+    await shot('dashboard-09-education-down');
     await waitForText(page.page, '[data-testid="region-name"]', '阿克苏地区', 5_000);
     await waitForText(page.page, '[data-testid="card-education"]', '暂不可用：普法教育');
     const graph = await hub.query(REGION, { code: '652900', period: null });
@@ -279,6 +282,6 @@ describeInBrowser('the dashboard in a browser, with nothing outside the hub reac
     expect(await page.page.locator('[data-testid="figure-events"]').count()).toBe(0);
     await page.page.locator('[data-testid="trend-table"]').waitFor();
     expect(await visibleText(page.page, '[data-testid="trend-table"]')).toContain('暂不可用：普法教育');
-    await page.screenshot('dashboard-09-education-down');
+    await shot('dashboard-09-education-down');
   });
 });

@@ -451,11 +451,11 @@ function Comparison({ t, lang, locale, region, open, down }: { t: Strings; lang:
     () => ({
       grid: { left: 8, right: 16, top: 8, bottom: 8, containLabel: true },
       tooltip: { trigger: 'axis' },
-      xAxis: { type: 'value' },
+      xAxis: { type: 'value', axisLabel: figure.format === 'pct' ? { formatter: (v: number) => `${Math.round(v * 100)}%` } : {} },
       yAxis: { type: 'category', inverse: true, data: rows.map((r) => r.name), axisLabel: { color: '#1f2937' } },
       series: [{ type: 'bar', name: t.figures[key], data: rows.map((r) => r.value), itemStyle: { color: '#1d4ed8' } }],
     }),
-    [rows, key, t],
+    [rows, key, t, figure],
   );
   if (region.children.length === 0) {
     return (
