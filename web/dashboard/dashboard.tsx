@@ -6,7 +6,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } fro
 import { Provider, useQuery, type CombinedError } from 'urql';
 import type { DevTokenAnswer, ExplorerConfig, DevTokenChoice } from '../../gateway/explorer-config';
 import { hubJson } from '../shared/hub';
-import { Chart } from './chart';
+import { Chart, PALETTE } from './chart';
 import { createHubClient } from './client';
 import { AGENCIES, agencyPart, FIGURES, formatFigure, STANDARDIZATION_TARGET, type Figure, type FigureKey } from './figures';
 import {
@@ -555,7 +555,7 @@ function Trend({ t, locale, year, setYear, trend }: { t: Strings; locale: string
       legend: { top: 0, textStyle: { color: '#1f2937' } },
       xAxis: { type: 'category', data: months },
       yAxis: { type: 'value' },
-      series: AGENCIES.filter((a) => series[a]).map((a) => ({ type: 'line', name: t.trendFigures[a], data: series[a]!.map((m) => m.count) })),
+      series: AGENCIES.filter((a) => series[a]).map((a) => ({ type: 'line', name: t.trendFigures[a], color: PALETTE[AGENCIES.indexOf(a)], data: series[a]!.map((m) => m.count) })),
     }),
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [trend.data, t, locale],
