@@ -428,7 +428,10 @@ process.on('SIGINT', () => {
 });
 
 // `npm run bench -- --usage-cost`: only the field-usage comparison (bench/usage-cost.ts).
-const run = process.argv.includes('--usage-cost')
+// `npm run bench -- --dashboard`: only the dashboard in a browser (bench/dashboard.ts).
+const run = process.argv.includes('--dashboard')
+  ? () => import('./dashboard').then((m) => m.benchDashboard()).finally(() => (logDestination.flushSync(), closeSync(logFd)))
+  : process.argv.includes('--usage-cost')
   ? () =>
       measureUsageCost({ settings: SETTINGS, workloads: WORKLOADS, setUp, startSubgraphs, startGatewayProcess, load, post, dropDatabases, stopChildren: () => children.forEach((child) => child.kill()), closeLog: () => (logDestination.flushSync(), closeSync(logFd)) })
   : main;
