@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { authConfigFromEnv } from '../gateway/auth';
 import { startGateway, type GatewayOptions, type RunningGateway } from '../gateway/gateway';
 import { checkWebBuild } from '../gateway/web-build';
 import { OPERATIONS_DIR } from '../schema/compose';
@@ -168,6 +169,51 @@ describeInBrowser('the dashboard in a browser, with nothing outside the hub reac
     await shot('dashboard-04-village');
   });
 
+  test('a designed loading state while the hub answers, then the figures', async () => {
+    page = await openHubPage(browser, base);
+    sent = [];
+    // Holds the page's first GraphQL answers back (a real answer, late) so the loading state can be seen.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.context.route('**/graphql', async (route) => {
+      sent.push(JSON.parse(route.request().postData() ?? '{}'));
+      await held;
+      await route.continue();
+    });
+    await page.page.goto(`${base}/`);
+    await waitForText(page.page, '[data-testid="loading"]', '正在加载数据');
+    expect(await page.page.locator('main').getAttribute('aria-busy')).toBe('true');
+    await shot('dashboard-00-loading');
+    release();
+    await waitForText(page.page, '[data-testid="region-name"]', '新疆维吾尔自治区');
+    expect(await page.page.locator('[data-testid="loading"]').count()).toBe(0);
+  });
+
+  test('the comparison table sorts by name and by figure, and the chosen figure changes table and chart', async () => {
+    await openDashboard(base, '#652900');
+    await waitForText(page.page, '[data-testid="region-name"]', '阿克苏地区');
+    const graph = await graphRegion('652900');
+    const codes = () => page.page.locator('[data-testid="compare-table"] tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-code')));
+    // Default: standardized share, highest first (ties by code).
+    const byRate = [...graph.children].sort((a, b) => b.judicialStats.standardizedRate - a.judicialStats.standardizedRate || a.code.localeCompare(b.code)).map((c) => c.code);
+    expect(await codes()).toEqual(byRate);
+    await page.page.locator('[data-testid="compare-figure"]').selectOption('applications');
+    await waitForText(page.page, '[data-testid="compare-table"] thead', '申请');
+    const byApplications = [...graph.children].sort((a, b) => b.legalAidStats.applications - a.legalAidStats.applications || a.code.localeCompare(b.code));
+    expect(await codes()).toEqual(byApplications.map((c) => c.code));
+    expect(await visibleText(page.page, `[data-testid="compare-table"] tr[data-code="${byApplications[0].code}"] td`)).toBe(zhInt(byApplications[0].legalAidStats.applications));
+    await page.page.locator('[data-testid="sort-figure"]').click();
+    // Again: lowest first (ties still by code).
+    const ascending = [...graph.children].sort((a, b) => a.legalAidStats.applications - b.legalAidStats.applications || a.code.localeCompare(b.code));
+    expect(await codes()).toEqual(ascending.map((c) => c.code));
+    await page.page.locator('[data-testid="sort-name"]').click();
+    const names = await page.page.locator('[data-testid="compare-table"] tbody th').allInnerTexts();
+    expect(names.length).toBe(graph.children.length);
+    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b, 'zh-CN')));
+    expect(await page.page.locator('[data-testid="compare-table"] thead th').first().getAttribute('aria-sort')).toBe('ascending');
+    await shot('dashboard-10-sorted-by-name');
+  });
+
   test('the period changes the figures: 2023 as the graph answers for 2023', async () => {
     await openDashboard(base, '#652900');
     await waitForText(page.page, '[data-testid="region-name"]', '阿克苏地区');
@@ -181,6 +227,14 @@ describeInBrowser('the dashboard in a browser, with nothing outside the hub reac
     expect(await figure(page.page, 'applications')).toBe(zhInt(year.legalAidStats.applications));
     expect(await figure(page.page, 'events')).toBe(zhInt(year.educationStats.events));
     await shot('dashboard-05-period-2023');
+    // A range: the first half of 2023.
+    await page.page.locator('[data-testid="period"] input[value="range"]').check();
+    await page.page.locator('[data-testid="period"] input[type="date"]').first().fill('2023-01-01');
+    await page.page.locator('[data-testid="period"] input[type="date"]').last().fill('2023-06-30');
+    const half = await graphRegion('652900', { from: '2023-01-01', to: '2023-06-30' });
+    expect(half.legalAidStats.applications).not.toBe(year.legalAidStats.applications);
+    await waitForText(page.page, '[data-testid="figure-applications"] dd', zhInt(half.legalAidStats.applications));
+    expect(await figure(page.page, 'mediationCases')).toBe(zhInt(half.judicialStats.mediationCases));
   });
 
   test('the language switch: English labels and names, Chinese names beside them; and back', async () => {
@@ -220,6 +274,21 @@ describeInBrowser('the dashboard in a browser, with nothing outside the hub reac
     // Mediation cases need a judicial scope: none shown.
     expect(await page.page.locator('[data-testid="mediation-cases"]').count()).toBe(0);
     await shot('dashboard-07-legal-aid-wensu');
+  });
+
+  test('in development, signing in as an example role (no pii): Wensu cases, applicants withheld', async () => {
+    const dev = await gatewayOverHub({ auth: authConfigFromEnv() });
+    await openDashboard(dev.base, '#652922');
+    await waitForText(page.page, '[data-testid="region-name"]', '温宿县');
+    await page.page.locator('[data-testid="sign-in"]').click();
+    await page.page.locator('[data-testid="role"]').selectOption('legal-aid-wensu');
+    await page.page.locator('.db-roles button').click();
+    await waitForText(page.page, '[data-testid="signed-in-as"]', 'dev-legal-aid-wensu');
+    await page.page.locator('[data-testid="legal-aid-cases"]').waitFor();
+    const applicants = await page.page.locator('[data-testid="applicant"]').allInnerTexts();
+    expect(applicants.length).toBeGreaterThan(0);
+    for (const text of applicants) expect(text).toBe('已隐去（无个人信息权限）');
+    await shot('dashboard-11-dev-role-no-pii');
   });
 
   test('with the dashboard on the gateway’s safelist, the page still gets every figure (persisted operations)', async () => {
@@ -267,15 +336,18 @@ describeInBrowser('the dashboard in a browser, with nothing outside the hub reac
   test('with the education subgraph stopped: the other three agencies shown, education named unavailable', async () => {
     await hub.subgraphs.education.stop();
     await openDashboard(base, '#652900');
-    // The page names the agency whatever else survives; the other three agencies' figures
-    // survive only where the schema makes education's fields nullable (issue 16's SDL).
+    // Where education's fields are non-null in its SDL, its failure nulls the whole region: the page
+    // then asks again without them ($education: false); where they are nullable (issue 16), the first answer has the rest.
     await waitForText(page.page, 'main', '普法教育部门暂不可用');
     await shot('dashboard-09-education-down');
     await waitForText(page.page, '[data-testid="region-name"]', '阿克苏地区', 5_000);
     await waitForText(page.page, '[data-testid="card-education"]', '暂不可用：普法教育');
     const graph = await hub.query(REGION, { code: '652900', period: null });
-    expect(graph.errors).toContainEqual(expect.objectContaining({ extensions: expect.objectContaining({ agency: 'education' }) }));
-    const region = graph.data!.region;
+    expect(graph.errors).toContainEqual(expect.objectContaining({ extensions: expect.objectContaining({ code: 'SUBGRAPH_UNAVAILABLE', agency: 'education' }) }));
+    // The other agencies' figures, as the graph answers them without education's fields.
+    const rest = await hub.query(REGION, { code: '652900', period: null, education: false });
+    expect(rest.errors).toBeUndefined();
+    const region = rest.data!.region;
     expect(await figure(page.page, 'demonstration')).toBe(zhInt(region.judicialStats.demonstration));
     expect(await figure(page.page, 'applications')).toBe(zhInt(region.legalAidStats.applications));
     expect(await figure(page.page, 'projects')).toBe(zhInt(region.revitalizationStats.projects));

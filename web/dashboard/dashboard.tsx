@@ -100,13 +100,28 @@ function Page({ lang, setLang, token, setToken }: { lang: Lang; setLang(l: Lang)
     setCode(next);
   }, []);
 
-  const variables = useMemo(() => ({ code, period: periodVariable(period) }), [code, period]);
+  // Agencies left out of the question for this region and period: where an agency's failure nulls the
+  // whole region (a non-null field of that agency), the page asks again without it and shows the rest.
+  const askedFor = JSON.stringify([code, period]);
+  const [left, setLeft] = useState<{ key: string; agencies: Agency[] }>({ key: askedFor, agencies: [] });
+  const leftOut = left.key === askedFor ? left.agencies : [];
+  const variables = useMemo(
+    () => ({ code, period: periodVariable(period), legalAid: !leftOut.includes('legal-aid'), education: !leftOut.includes('education'), partners: !leftOut.includes('partners') }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [code, period, leftOut.join()],
+  );
   const [region, reexecute] = useQuery({ query: DashboardRegionDocument, variables });
   const year = period.mode === 'year' ? period.year : trendYear;
   const [trend] = useQuery({ query: DashboardTrendDocument, variables: { code, year } });
 
   const data = region.data?.region;
-  const down = downAgencies(region.error);
+  const failed = downAgencies(region.error);
+  const down = new Set<Agency>([...failed, ...leftOut]);
+  const retryWithout = region.data && region.data.region === null && !region.fetching ? [...failed].filter((a) => a !== 'judicial' && !leftOut.includes(a)) : [];
+  useEffect(() => {
+    if (retryWithout.length) setLeft({ key: askedFor, agencies: [...leftOut, ...retryWithout] });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [retryWithout.join(), askedFor]);
   useEffect(() => {
     // After a drill-down step, keyboard focus goes to the new region's heading.
     if (data && moved.current) {
@@ -155,7 +170,7 @@ function Page({ lang, setLang, token, setToken }: { lang: Lang; setLang(l: Lang)
       <PeriodPicker t={t} period={period} setPeriod={setPeriod} />
 
       <main id="db-main" aria-busy={busy} className={busy && data ? 'db-main db-refreshing' : 'db-main'}>
-        {!data && busy && <Loading t={t} />}
+        {!data && (busy || retryWithout.length > 0) && <Loading t={t} />}
         {!data && !busy && region.error && !region.error.graphQLErrors.length && (
           <div className="db-problem" role="alert">
             <p>
@@ -166,9 +181,9 @@ function Page({ lang, setLang, token, setToken }: { lang: Lang; setLang(l: Lang)
             </button>
           </div>
         )}
-        {!data && !busy && region.data && region.data.region === null && (
-          <div className="db-problem" role="alert">
-            <p>{down.size ? [...down].map((a) => t.unavailableAgency(t.agencyShort[a])).join(' ') : t.noRegion}</p>
+        {!data && !busy && retryWithout.length === 0 && region.data && region.data.region === null && (
+          <div className="db-problem" role="alert" data-testid="no-region">
+            <p>{down.has('judicial') ? t.directoryUnavailable : down.size ? [...down].map((a) => t.unavailable(t.agencyShort[a])).join(' ') : t.noRegion}</p>
             <a href="#" onClick={(e) => (e.preventDefault(), open(ROOT_CODE))}>
               {regionName({ name: 'Xinjiang Uyghur Autonomous Region', nameZh: '新疆维吾尔自治区' }, lang)}
             </a>
@@ -381,7 +396,7 @@ function VillagePanel({ t, locale, region, down }: { t: Strings; locale: string;
             <Unavailable t={t} agency="education" />
           ) : award ? (
             <p data-testid="award">
-              {award.level} {award.year}
+              {t.awardLevels[award.level] ?? award.level} · {award.year}
             </p>
           ) : (
             <p className="db-empty">{t.noAward}</p>
@@ -423,7 +438,7 @@ function VillagePanel({ t, locale, region, down }: { t: Strings; locale: string;
               <tr key={p.id}>
                 <td>{p.title}</td>
                 <td>{p.partner.name}</td>
-                <td>{p.status}</td>
+                <td>{t.projectStatus[p.status] ?? p.status}</td>
                 <td className="db-num">{formatFigure(p.budgetYuan, 'yuan', locale)}</td>
                 <td>{p.legallyReviewed ? t.reviewed : t.notReviewed}</td>
               </tr>
@@ -467,7 +482,7 @@ function Comparison({ t, lang, locale, region, open, down }: { t: Strings; lang:
       </section>
     );
   }
-  const childLevel = t.levels[region.children[0].level];
+  const childLevel = t.childLevels[region.children[0].level] ?? t.levels[region.children[0].level];
   const sortButton = (by: 'name' | 'figure', label: string) => (
     <button
       type="button"
