@@ -1,14 +1,14 @@
 // Apache ECharts, tree-shaken: only the bar and line charts, the grid,
-// tooltip, legend and aria components and the canvas renderer are bundled.
+// tooltip and legend components and the canvas renderer are bundled.
 // Each chart is an image with a label for assistive technology; the figures
 // themselves are in the table the page puts beside it.
 import { BarChart, LineChart } from 'echarts/charts';
-import { AriaComponent, GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
+import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import { init, use, type EChartsCoreOption } from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
 
-use([BarChart, LineChart, GridComponent, TooltipComponent, LegendComponent, AriaComponent, CanvasRenderer]);
+use([BarChart, LineChart, GridComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
 
 /** Colours with at least 4.5:1 contrast on white. */
 export const PALETTE = ['#1d4ed8', '#b45309', '#047857', '#7e22ce'];
@@ -29,7 +29,7 @@ export function Chart({ option, label, height = 280, testId }: { option: ECharts
     };
   }, []);
   useEffect(() => {
-    chart.current?.setOption({ color: PALETTE, animation: false, aria: { enabled: false }, ...option }, { notMerge: true });
+    chart.current?.setOption({ color: PALETTE, animation: false, ...option }, { notMerge: true });
   }, [option]);
   return <div className="db-chart" ref={element} role="img" aria-label={label} style={{ height }} data-testid={testId} />;
 }

@@ -724,9 +724,19 @@ function Cases({ t, code, token }: { t: Strings; code: string; token: string }) 
   });
   const me = cases.data?.me;
   const region = cases.data?.region;
+  const down = downAgencies(cases.error);
   let body: ReactNode;
   if (cases.fetching && !cases.data) body = <p role="status">{t.loading}</p>;
   else if (!cases.data) body = <p role="alert">{t.badToken}: {cases.error?.graphQLErrors[0]?.message ?? cases.error?.message}</p>;
+  else if (!region)
+    // An agency whose case list failed took the region with it: name it.
+    body = (
+      <p>
+        {[...down].map((agency) => (
+          <Unavailable key={agency} t={t} agency={agency} />
+        ))}
+      </p>
+    );
   else
     body = (
       <>
