@@ -44,6 +44,9 @@ export function agencyPart(region: DashboardFiguresFragment, agency: Agency): un
 
 export const STANDARDIZATION_TARGET = 0.7;
 
+/** The years the period and trend pickers offer. */
+export const YEARS = [2020, 2021, 2022, 2023, 2024, 2025];
+
 export function formatFigure(value: number | null | undefined, format: Format, locale: string): string {
   if (value === null || value === undefined) return '–';
   switch (format) {
