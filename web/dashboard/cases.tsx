@@ -61,9 +61,9 @@ export function Cases({ t, code, token }: { t: Strings; code: string; token: str
             </thead>
             <tbody>
               {region.legalAidCases.nodes.map((c) => (
-                <tr key={c.id} data-region={c.region.code}>
+                <tr key={c.id} data-region={c.region?.code}>
                   <td>{c.caseNumber}</td>
-                  <td>{c.region.name}</td>
+                  <td>{c.region?.name ?? '–'}</td>
                   <td>{c.category}</td>
                   <td>{c.status}</td>
                   <td>{c.appliedOn}</td>
@@ -92,7 +92,7 @@ export function Cases({ t, code, token }: { t: Strings; code: string; token: str
             <tbody>
               {region.mediationCases.nodes.map((c) => (
                 <tr key={c.id}>
-                  <td>{c.region.name}</td>
+                  <td>{c.region?.name ?? '–'}</td>
                   <td>{c.category}</td>
                   <td>{c.outcome}</td>
                   <td>{c.receivedOn}</td>

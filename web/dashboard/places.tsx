@@ -59,7 +59,7 @@ export function VillagePanel({ t, locale, region, down }: { t: Strings; locale: 
             <Unavailable t={t} agency="legal-aid" />
           ) : advisor ? (
             <p data-testid="advisor">
-              {advisor.provider.name} ({advisor.provider.organisation}), {t.since} {advisor.since}; {t.consultations}: {advisor.consultations}
+              {advisor.provider?.name} ({advisor.provider?.organisation}), {t.since} {advisor.since}; {t.consultations}: {advisor.consultations}
             </p>
           ) : (
             <p className="db-empty">{t.noAdvisor}</p>
@@ -83,7 +83,7 @@ export function VillagePanel({ t, locale, region, down }: { t: Strings; locale: 
             <Unavailable t={t} agency="partners" />
           ) : team ? (
             <p data-testid="team">
-              {team.partner.name}, {team.members} {t.members}, {t.since} {team.since}
+              {team.partner?.name}, {team.members} {t.members}, {t.since} {team.since}
             </p>
           ) : (
             <p className="db-empty">{t.noTeam}</p>
@@ -112,7 +112,7 @@ export function VillagePanel({ t, locale, region, down }: { t: Strings; locale: 
             {projects.nodes.map((p) => (
               <tr key={p.id}>
                 <td>{p.title}</td>
-                <td>{p.partner.name}</td>
+                <td>{p.partner?.name}</td>
                 <td>{t.projectStatus[p.status] ?? p.status}</td>
                 <td className="db-num">{formatFigure(p.budgetYuan, 'yuan', locale)}</td>
                 <td>{p.legallyReviewed ? t.reviewed : t.notReviewed}</td>
