@@ -5,10 +5,18 @@
 // - subgraphs/<name>/models.ts exports `Context` and, for each GraphQL type X
 //   whose resolvers receive something other than X itself, `XModel`;
 // - output: subgraphs/<name>/generated/resolvers-types.ts (committed; `npm run codegen`).
+// And the dashboard's typed client (web/dashboard/gql/, committed), with the
+// client preset: from its registered operations (schema/operations/dashboard-*.graphql)
+// against the composed API schema (schema/supergraph.graphql). Each document
+// carries its id in the persisted-query manifest (`npm run compose` writes it)
+// as `__meta__.hash`, which the dashboard sends in production instead of the text.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CodegenConfig } from '@graphql-codegen/cli';
+import { parse, printSchema, Kind } from 'graphql';
 import { subgraphSdlWithShared } from './platform/shared-sdl';
+import { apiSchemaOf, SUPERGRAPH_PATH } from './schema/compose';
+import { MANIFEST_PATH, type PersistedQueryManifest } from './schema/manifest';
 
 const root = path.join(__dirname, 'subgraphs');
 const subgraphs = readdirSync(root).filter((name) => existsSync(path.join(root, name, 'schema.graphql')));
@@ -22,9 +30,31 @@ function mappersOf(name: string): Record<string, string> {
   return mappers;
 }
 
+/** The manifest id of the operation in `document` (the client preset's print of one operation), by its name. */
+function manifestId(document: string): string {
+  const manifest = JSON.parse(readFileSync(MANIFEST_PATH, 'utf8')) as PersistedQueryManifest;
+  const operation = parse(document).definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+  const name = operation && 'name' in operation ? operation.name?.value : undefined;
+  const entry = manifest.operations.find((o) => o.name === name);
+  if (!entry) throw new Error(`operation ${name ?? '(anonymous)'} is not in ${MANIFEST_PATH}: run npm run compose first`);
+  return entry.id;
+}
+
+const dashboardClient: CodegenConfig['generates'] = {
+  'web/dashboard/gql/': {
+    schema: printSchema(apiSchemaOf(readFileSync(SUPERGRAPH_PATH, 'utf8'))),
+    documents: 'schema/operations/dashboard-*.graphql',
+    preset: 'client',
+    presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: manifestId } },
+    config: { enumsAsTypes: true, useTypeImports: true, scalars: { Date: 'string' }, avoidOptionals: false, skipTypename: true },
+  },
+};
+
 const config: CodegenConfig = {
   overwrite: true,
-  generates: Object.fromEntries(
+  generates: {
+   ...dashboardClient,
+   ...Object.fromEntries(
     subgraphs.map((name) => [
       `subgraphs/${name}/generated/resolvers-types.ts`,
       {
@@ -43,7 +73,8 @@ const config: CodegenConfig = {
         },
       },
     ]),
-  ),
+   ),
+  },
 };
 
 export default config;

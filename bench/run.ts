@@ -429,13 +429,16 @@ process.on('SIGINT', () => {
 });
 
 // `npm run bench -- --usage-cost`: only the field-usage comparison (bench/usage-cost.ts);
-// `--last-known-cost`: only the last-known figures' (bench/last-known-cost.ts).
+// `--last-known-cost`: only the last-known figures' (bench/last-known-cost.ts);
+// `--dashboard`: only the dashboard in a browser (bench/dashboard.ts).
 const helpers = () => ({ settings: SETTINGS, workloads: WORKLOADS, setUp, startSubgraphs, startGatewayProcess, load, post, dropDatabases, stopChildren: () => children.forEach((child) => child.kill()), closeLog: () => (logDestination.flushSync(), closeSync(logFd)) });
-const run = process.argv.includes('--usage-cost')
-  ? () => measureUsageCost(helpers())
-  : process.argv.includes('--last-known-cost')
-    ? () => measureLastKnownCost(helpers())
-    : main;
+const run = process.argv.includes('--dashboard')
+  ? () => import('./dashboard').then((m) => m.benchDashboard()).finally(() => (logDestination.flushSync(), closeSync(logFd)))
+  : process.argv.includes('--usage-cost')
+    ? () => measureUsageCost(helpers())
+    : process.argv.includes('--last-known-cost')
+      ? () => measureLastKnownCost(helpers())
+      : main;
 run().catch((error) => {
   console.error(error);
   process.exitCode = 1;

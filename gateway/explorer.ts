@@ -1,4 +1,5 @@
 // The gateway serves the hub's front end itself (web/, built into web/dist):
+//   GET /                    the dashboard (web/dashboard), `no-cache`
 //   GET /explorer            the explorer page (GraphiQL), `no-cache`
 //   GET /assets/<hashed>     its scripts, styles, fonts and workers, cached for a year (`immutable`)
 //   GET /explorer/config     the registered operations (read from schema/operations now), the introspection policy
@@ -24,6 +25,8 @@ import type { IntrospectionPolicy } from './limits';
 import { checkWebBuild, WEB_BUILD_DIR, WEB_DIR, type BuildState } from './web-build';
 
 export const EXPLORER_PATH = '/explorer';
+/** The dashboard (issue 14): the hub's front page. */
+export const DASHBOARD_PATH = '/';
 export const ASSETS_PATH = '/assets';
 /** The registered operation the explorer opens first. */
 export const FIRST_OPERATION_FILE = 'region-scorecard.graphql';
@@ -31,6 +34,7 @@ export const FIRST_OPERATION_FILE = 'region-scorecard.graphql';
 export const EXAMPLE_VARIABLES: Readonly<Record<string, unknown>> = Object.freeze({
   code: '652900',
   period: { from: '2023-01-01', to: '2023-12-31' },
+  year: 2023,
 });
 
 /**
@@ -230,6 +234,16 @@ export function explorerRoutes(options: ExplorerOptions): (app: express.Express)
     }
     page.use(failed);
     app.use(EXPLORER_PATH, page);
+
+    // The dashboard: the same build, headers and refusal of a missing or stale build as the explorer.
+    app.get(DASHBOARD_PATH, security, permissions, async (req, res, next) => {
+      const current = buildState();
+      if (!current.ok) {
+        res.status(503).setHeader('Cache-Control', 'no-store').setHeader('Retry-After', '30').type('html').send(unavailablePage(current));
+        return;
+      }
+      await sendBuilt(req, res, buildDir, 'dashboard/index.html', 'no-cache').catch(next);
+    });
 
     const assets = express.Router();
     assets.use(security, permissions);

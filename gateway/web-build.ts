@@ -16,7 +16,7 @@ export const WEB_DIR = path.join(PROJECT_ROOT, 'web');
 export const WEB_BUILD_DIR = path.resolve(stringFromEnv('WEB_BUILD_DIR') ?? path.join(WEB_DIR, 'dist'));
 export const STAMP_FILE = 'build-stamp.json';
 /** The pages of the build, each `<name>/index.html`. */
-export const WEB_PAGES = ['explorer'] as const;
+export const WEB_PAGES = ['explorer', 'dashboard'] as const;
 
 export interface BuildStamp {
   /** webSourcesHash() when the build started. */

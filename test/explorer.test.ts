@@ -16,7 +16,7 @@ import { authConfigFromEnv } from '../gateway/auth';
 import type { ExplorerConfig } from '../gateway/explorer-config';
 import { CONTENT_SECURITY_POLICY } from '../gateway/explorer';
 import { startGateway, type GatewayOptions, type RunningGateway } from '../gateway/gateway';
-import { checkWebBuild, STAMP_FILE, webSourcesHash } from '../gateway/web-build';
+import { checkWebBuild, STAMP_FILE, WEB_PAGES, webSourcesHash } from '../gateway/web-build';
 import { createLogger } from '../platform/log';
 import { OPERATIONS_DIR } from '../schema/compose';
 import { describeInBrowser, launchChromium, openHubPage, visibleText, waitForText, type HubPage } from './browser';
@@ -235,14 +235,18 @@ describe('the gateway serves the explorer', () => {
 
       // A build whose stamp is not the sources' hash.
       const stale = path.join(scratch, 'stale');
-      mkdirSync(path.join(stale, 'explorer'), { recursive: true });
-      writeFileSync(path.join(stale, 'explorer', 'index.html'), '<!doctype html><title>old</title>');
+      for (const page of WEB_PAGES) {
+        mkdirSync(path.join(stale, page), { recursive: true });
+        writeFileSync(path.join(stale, page, 'index.html'), '<!doctype html><title>old</title>');
+      }
       writeFileSync(path.join(stale, STAMP_FILE), JSON.stringify({ sources: 'f'.repeat(64), builtAt: '2020-01-01T00:00:00.000Z' }));
       const staleLog = capturedLogger();
       const withStale = await gatewayOverHub({ explorer: { buildDir: stale }, logger: staleLog.logger });
       const staleResponse = await fetch(`${withStale.base}/explorer`);
       expect(staleResponse.status).toBe(503);
       expect(await staleResponse.text()).toContain('older sources');
+      // The dashboard at / is refused the same way.
+      expect((await fetch(`${withStale.base}/`)).status).toBe(503);
       expect(staleLog.lines).toContainEqual(expect.objectContaining({ level: 40, reason: 'stale' }));
 
       // The same build where there are no sources (an image holding the build only): its stamp is enough.
@@ -357,7 +361,7 @@ describeInBrowser('the explorer in a browser, with nothing outside the hub reach
     page = await openHubPage(browser, base);
     await openExplorer(page, base);
     const tabs = await page.page.locator('.graphiql-tab-button').allInnerTexts();
-    expect(tabs).toEqual(['RegionScorecard', 'EducationOverview', 'JudicialOverview', 'LegalAidOverview']);
+    expect(tabs).toEqual(['RegionScorecard', 'DashboardCases', 'DashboardRegion', 'DashboardTrend', 'EducationOverview', 'JudicialOverview', 'LegalAidOverview']);
     await waitForText(page.page, '.graphiql-editor-tool .graphiql-editor:not(.hidden)', '"code": "652900"');
     for (const label of ['Show Documentation Explorer', 'Show History', 'Show Registered operations']) {
       await page.page.getByRole('button', { name: label }).waitFor();

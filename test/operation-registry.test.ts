@@ -153,7 +153,7 @@ describe('the operation registry at the gateway', () => {
       if (!breaking.ok) throw new Error(JSON.stringify(breaking.errors));
       writeFileSync(supergraphFile, breaking.supergraphSdl);
       const refused = await eventually(async () => (await ready()).supergraph.lastError, 20_000);
-      expect(refused.message).toMatch(/breaks 2 registered operation file\(s\) \(schema\/operations\/education-overview\.graphql, schema\/operations\/region-scorecard\.graphql\) and breaks the public contract in 1 place/);
+      expect(refused.message).toMatch(/breaks 3 registered operation file\(s\) \(schema\/operations\/dashboard-region\.graphql, schema\/operations\/education-overview\.graphql, schema\/operations\/region-scorecard\.graphql\) and breaks the public contract in 1 place/);
       expect(refused.problems).toContainEqual({ kind: 'operation', where: 'schema/operations/education-overview.graphql:9:7', message: 'EducationOverview: Cannot query field "attendees" on type "EducationStats".' });
       expect(refused.problems).toContainEqual({ kind: 'contract', where: 'EducationStats.attendees', message: 'EducationStats.attendees was removed.' });
       expect((await ready()).supergraph.version).toBe(served.version);

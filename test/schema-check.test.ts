@@ -53,6 +53,7 @@ describe('npm run check', () => {
   test('a change that breaks a registered operation names the file, line, column and operation; the contract break is listed apart', async () => {
     const report = await check('events-renamed.graphql', edit(/^ {2}events: Int!$/m, '  eventCount: Int!'));
     expect(report.operations).toEqual([
+      { file: 'schema/operations/dashboard-region.graphql', line: 105, column: 5, definition: 'fragment DashboardFigures', code: 'GRAPHQL_VALIDATION_FAILED', message: 'Cannot query field "events" on type "EducationStats".' },
       { file: 'schema/operations/education-overview.graphql', line: 8, column: 7, definition: 'EducationOverview', code: 'GRAPHQL_VALIDATION_FAILED', message: 'Cannot query field "events" on type "EducationStats".' },
       { file: 'schema/operations/education-overview.graphql', line: 17, column: 9, definition: 'EducationOverview', code: 'GRAPHQL_VALIDATION_FAILED', message: 'Cannot query field "events" on type "EducationStats".' },
       { file: 'schema/operations/region-scorecard.graphql', line: 37, column: 5, definition: 'fragment ScorecardFigures', code: 'GRAPHQL_VALIDATION_FAILED', message: 'Cannot query field "events" on type "EducationStats".' },
@@ -103,9 +104,10 @@ describe('npm run compose', () => {
       const before = readFileSync(path.join(copy.root, 'schema', 'supergraph.graphql'), 'utf8');
       const run = await npmRun('compose', [], env, 120_000, copy.root);
       expect(run.code).toBe(1);
-      expect(run.stderr).toMatch(/^Not written: 1 break of the public contract; 2 registered operation files would stop validating\.$/m);
+      expect(run.stderr).toMatch(/^Not written: 1 break of the public contract; 3 registered operation files would stop validating\.$/m);
       expect(run.stderr).toContain('  EducationStats.events        EducationStats.events was removed.');
       expect(run.stderr.match(/^ {2}schema\/operations\/[\w-]+\.graphql:\d+:\d+ {2}/gm)).toEqual([
+        '  schema/operations/dashboard-region.graphql:105:5  ',
         '  schema/operations/education-overview.graphql:8:7  ',
         '  schema/operations/education-overview.graphql:17:9  ',
         '  schema/operations/region-scorecard.graphql:37:5  ',

@@ -1,6 +1,6 @@
 // One Vite build for every page of the hub's front end (a multi-page app):
 // each page is `<name>/index.html` and is served by the gateway at `/<name>`
-// (the explorer at /explorer). Pages share what they both import (React, shared/)
+// (the explorer at /explorer), except the dashboard, which is served at /. Pages share what they both import (React, shared/)
 // through common chunks; a module only one page imports (GraphiQL, Monaco) stays
 // in that page's chunks. Output: WEB_OUT_DIR (scripts/build-web.ts sets it),
 // hashed files under /assets/, nothing inlined as data: URIs, no source maps.
@@ -31,7 +31,7 @@ export default defineConfig({
     // Monaco is large by nature; scripts/build-web.ts reports every page's sizes.
     chunkSizeWarningLimit: 8000,
     rollupOptions: {
-      input: { explorer: path.join(root, 'explorer', 'index.html') },
+      input: { explorer: path.join(root, 'explorer', 'index.html'), dashboard: path.join(root, 'dashboard', 'index.html') },
       onwarn(warning, warn) {
         // React libraries mark modules "use client" / "use no memo" for frameworks; a browser bundle has no use for it.
         if (warning.code === 'MODULE_LEVEL_DIRECTIVE') return;

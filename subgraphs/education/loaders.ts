@@ -6,6 +6,7 @@ import { aggregatesByParent, createConnectionLoader, type Filter } from '../../p
 import { byKey, periodLoader } from '../../platform/loaders';
 import { allOf, periodFilter } from '../../platform/period';
 import { rollupTotals } from '../../platform/rollups';
+import { seriesLoader } from '../../platform/series';
 import type { CampaignRow, DemonstrationAwardRow, EducationDatabase, EducationEventRow } from './database';
 import type { EducationEventFilter } from './generated/resolvers-types';
 import { eventDaily } from './rollups';
@@ -43,6 +44,8 @@ export function createEducationLoaders(db: Kysely<EducationDatabase>) {
     eventsOfOffice: createConnectionLoader<EducationEventRow, EducationEventFilter | null>(db, eventsByOffice, eventFilter),
     eventsOfCampaign: createConnectionLoader<EducationEventRow, EducationEventFilter | null>(db, eventsByCampaign, eventFilter),
     /** Events held and their attendees, by the date held. */
+    /** Monthly series of the main figure (events), from the roll-up. */
+    series: seriesLoader(db, eventDaily, 'events'),
     eventStats: periodLoader((codes, period) =>
       rollupTotals(db, eventDaily, codes, period),
     ),

@@ -8,6 +8,7 @@ import { byKey, periodLoader } from '../../platform/loaders';
 import { ANONYMOUS, type Viewer } from '../../platform/viewer';
 import { allOf, periodFilter } from '../../platform/period';
 import { rollupTotals } from '../../platform/rollups';
+import { seriesLoader } from '../../platform/series';
 import type { JudicialDatabase, JudicialOfficeRow, MediationCaseRow, RegionRow, ServiceStationRow } from './database';
 import type { JudicialOfficeFilter, JudicialStats, MediationCaseFilter } from './generated/resolvers-types';
 import { mediationDaily } from './rollups';
@@ -60,6 +61,8 @@ export function createJudicialLoaders(db: Kysely<JudicialDatabase>, viewer: View
     officesInRegion: createConnectionLoader<JudicialOfficeRow, JudicialOfficeFilter | null>(db, officeTable, officeFilter),
     casesInRegion: createConnectionLoader<MediationCaseRow, MediationCaseFilter | null>(db, casesByRegion, visibleCases),
     casesOfOffice: createConnectionLoader<MediationCaseRow, MediationCaseFilter | null>(db, casesByOffice, visibleCases),
+    /** Monthly series of the main figure (cases), from the roll-up. */
+    series: seriesLoader(db, mediationDaily, 'cases'),
     stats: periodLoader<JudicialStats>(async (codes, period) => {
       const [offices, cases] = await Promise.all([
         aggregatesByParent(db, officeTable, codes, {

@@ -8,6 +8,7 @@ import { byKey, periodLoader } from '../../platform/loaders';
 import { ANONYMOUS, type Viewer } from '../../platform/viewer';
 import { allOf, periodFilter } from '../../platform/period';
 import { rollupTotals } from '../../platform/rollups';
+import { seriesLoader } from '../../platform/series';
 import type { LegalAidCaseRow, LegalAidDatabase, LegalAidProviderRow, VillageLegalAdvisorRow } from './database';
 import type { LegalAidCaseFilter, LegalAidStats } from './generated/resolvers-types';
 import { caseDaily } from './rollups';
@@ -43,6 +44,8 @@ export function createLegalAidLoaders(db: Kysely<LegalAidDatabase>, viewer: View
       ),
     ),
     casesInRegion: createConnectionLoader<LegalAidCaseRow, LegalAidCaseFilter | null>(db, casesByRegion, visibleCases),
+    /** Monthly series of the main figure (applications), from the roll-up. */
+    series: seriesLoader(db, caseDaily, 'applications'),
     stats: periodLoader<LegalAidStats>(async (codes, period) => {
       // Sums and counts only, so a parent's figures are exactly the sums of its children's.
       const figures = await rollupTotals(db, caseDaily, codes, period);

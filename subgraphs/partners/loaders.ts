@@ -6,6 +6,7 @@ import { aggregatesByParent, createConnectionLoader, type Filter } from '../../p
 import { byKey, periodLoader } from '../../platform/loaders';
 import { allOf, periodFilter, type Period } from '../../platform/period';
 import { rollupTotals } from '../../platform/rollups';
+import { seriesLoader } from '../../platform/series';
 import type { PartnerRow, PartnersDatabase, ProjectRow, ResidentTeamRow } from './database';
 import type { PartnerKind, ProjectFilter, RevitalizationStats } from './generated/resolvers-types';
 import { projectIdNumber } from './ids';
@@ -79,6 +80,8 @@ export function createPartnersLoaders(db: Kysely<PartnersDatabase>) {
     partnersInRegion: createLinkedConnectionLoader<PartnerRow, PartnerKind | null>(db, partnersByRegion, kindFilter),
     projectsInRegion: createConnectionLoader<ProjectRow, CheckedProjectFilter | null>(db, projectsByRegion, projectFilter),
     projectsOfPartner: createConnectionLoader<ProjectRow, CheckedProjectFilter | null>(db, projectsByPartner, projectFilter),
+    /** Monthly series of the main figure (projects), from the roll-up. */
+    series: seriesLoader(db, projectDaily, 'projects'),
     stats: periodLoader<RevitalizationStats>(async (codes, period) => {
       const [projects, pairings, teams] = await Promise.all([
         rollupTotals(db, projectDaily, codes, period),

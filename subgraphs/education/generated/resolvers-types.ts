@@ -163,6 +163,14 @@ export type JudicialOfficeEducationEventsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** One month of a region's monthly series (judicialSeries, legalAidSeries, educationSeries, revitalizationSeries). */
+export type MonthlyCount = {
+  __typename?: 'MonthlyCount';
+  count: Scalars['Int']['output'];
+  /** 1 (January) to 12 (December) of the year asked for. */
+  month: Scalars['Int']['output'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /**
@@ -243,6 +251,8 @@ export type Region = {
   demonstrationAward: Maybe<DemonstrationAward>;
   /** Education events held within this region, ordered by id. */
   educationEvents: Maybe<EducationEventConnection>;
+  /** Education events held within this region in each month of `year` (1949–2100): the twelve add up to educationStats' events for that year. Nullable: served by education, not by the directory's owner. */
+  educationSeries: Maybe<Array<MonthlyCount>>;
   /**
    * Rule-of-law education figures within this region: events held and their
    * attendees within `period`, demonstration villages (not limited by period) and
@@ -256,6 +266,11 @@ export type RegionEducationEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<EducationEventFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type RegionEducationSeriesArgs = {
+  year: Scalars['Int']['input'];
 };
 
 
@@ -378,6 +393,7 @@ export type ResolversTypes = ResolversObject<{
   EducationStats: ResolverTypeWrapper<EducationStatsModel>;
   EducationTheme: EducationTheme;
   JudicialOffice: ResolverTypeWrapper<JudicialOfficeModel>;
+  MonthlyCount: ResolverTypeWrapper<MonthlyCount>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -401,6 +417,7 @@ export type ResolversParentTypes = ResolversObject<{
   EducationEventFilter: EducationEventFilter;
   EducationStats: EducationStatsModel;
   JudicialOffice: JudicialOfficeModel;
+  MonthlyCount: MonthlyCount;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
@@ -465,6 +482,11 @@ export type JudicialOfficeResolvers<ContextType = Context, ParentType extends Re
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
+export type MonthlyCountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MonthlyCount'] = ResolversParentTypes['MonthlyCount']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  month?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   recordEducationEvent?: Resolver<ResolversTypes['EducationEvent'], ParentType, ContextType, RequireFields<MutationRecordEducationEventArgs, 'input'>>;
 }>;
@@ -485,6 +507,7 @@ export type RegionResolvers<ContextType = Context, ParentType extends ResolversP
   code?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   demonstrationAward?: Resolver<Maybe<ResolversTypes['DemonstrationAward']>, ParentType, ContextType>;
   educationEvents?: Resolver<Maybe<ResolversTypes['EducationEventConnection']>, ParentType, ContextType, RequireFields<RegionEducationEventsArgs, 'first'>>;
+  educationSeries?: Resolver<Maybe<Array<ResolversTypes['MonthlyCount']>>, ParentType, ContextType, RequireFields<RegionEducationSeriesArgs, 'year'>>;
   educationStats?: Resolver<Maybe<ResolversTypes['EducationStats']>, ParentType, ContextType, Partial<RegionEducationStatsArgs>>;
 }>;
 
@@ -497,6 +520,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   EducationEventEdge?: EducationEventEdgeResolvers<ContextType>;
   EducationStats?: EducationStatsResolvers<ContextType>;
   JudicialOffice?: JudicialOfficeResolvers<ContextType>;
+  MonthlyCount?: MonthlyCountResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;

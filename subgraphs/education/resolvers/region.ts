@@ -1,5 +1,6 @@
 import { readPage } from '../../../platform/pagination';
 import { checkPeriod } from '../../../platform/period';
+import { checkSeriesYear } from '../../../platform/series';
 import { levelOfCode } from '../../../platform/region-codes';
 import type { RegionResolvers } from '../generated/resolvers-types';
 import { checkEventFilter } from './filters';
@@ -12,6 +13,7 @@ export const Region: RegionResolvers = {
     return levelOfCode(code) === null ? null : { code };
   },
   educationStats: (region, args) => ({ parent: region.code, period: checkPeriod(args.period) }),
+  educationSeries: (region, args, { loaders }) => loaders.series.load({ code: region.code, year: checkSeriesYear(args.year) }),
   educationEvents: (region, args, { loaders }) =>
     loaders.eventsInRegion.load({ parent: region.code, page: readPage(args), filter: checkEventFilter(args.filter) }),
   demonstrationAward: (region, _args, { loaders }) =>

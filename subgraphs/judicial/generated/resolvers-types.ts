@@ -185,6 +185,14 @@ export type MediationOutcome =
   | 'RESOLVED'
   | 'UNRESOLVED';
 
+/** One month of a region's monthly series (judicialSeries, legalAidSeries, educationSeries, revitalizationSeries). */
+export type MonthlyCount = {
+  __typename?: 'MonthlyCount';
+  count: Scalars['Int']['output'];
+  /** 1 (January) to 12 (December) of the year asked for. */
+  month: Scalars['Int']['output'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /**
@@ -329,12 +337,16 @@ export type Region = {
   judicialOffice: Maybe<JudicialOffice>;
   /** Judicial offices within this region, ordered by id. */
   judicialOffices: JudicialOfficeConnection;
+  /** Mediation cases received within this region in each month of `year` (1949–2100): the twelve add up to judicialStats' mediationCases for that year. */
+  judicialSeries: Array<MonthlyCount>;
   /** Judicial office and mediation figures within this region; mediation counts by date received within `period`. */
   judicialStats: JudicialStats;
   level: RegionLevel;
   /** Mediation cases within this region, newest id last. */
   mediationCases: MediationCaseConnection;
   name: Scalars['String']['output'];
+  /** The official Chinese name (e.g. 温宿县) of the autonomous region, a prefecture or a county; null for townships and villages. */
+  nameZh: Maybe<Scalars['String']['output']>;
   /** The division this one belongs to; null for the autonomous region. */
   parent: Maybe<Region>;
 };
@@ -349,6 +361,16 @@ export type RegionJudicialOfficesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<JudicialOfficeFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * An administrative division, keyed by its national division code: 6 digits for
+ * the autonomous region, prefectures and counties, 9 for townships and streets,
+ * 12 for villages. "Within a region" means the region itself and everything below it.
+ */
+export type RegionJudicialSeriesArgs = {
+  year: Scalars['Int']['input'];
 };
 
 
@@ -538,6 +560,7 @@ export type ResolversTypes = ResolversObject<{
   MediationCaseFilter: MediationCaseFilter;
   MediationCategory: MediationCategory;
   MediationOutcome: MediationOutcome;
+  MonthlyCount: ResolverTypeWrapper<MonthlyCount>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Person: ResolverTypeWrapper<Person>;
@@ -576,6 +599,7 @@ export type ResolversParentTypes = ResolversObject<{
   MediationCaseConnection: MediationCaseConnectionModel;
   MediationCaseEdge: Omit<MediationCaseEdge, 'node'> & { node: ResolversParentTypes['MediationCase'] };
   MediationCaseFilter: MediationCaseFilter;
+  MonthlyCount: MonthlyCount;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Person: Person;
@@ -686,6 +710,11 @@ export type MediationCaseEdgeResolvers<ContextType = Context, ParentType extends
   node?: Resolver<ResolversTypes['MediationCase'], ParentType, ContextType>;
 }>;
 
+export type MonthlyCountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MonthlyCount'] = ResolversParentTypes['MonthlyCount']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  month?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   closeMediationCase?: Resolver<ResolversTypes['MediationCase'], ParentType, ContextType, RequireFields<MutationCloseMediationCaseArgs, 'closedOn' | 'id' | 'outcome'>>;
   recordMediationCase?: Resolver<ResolversTypes['MediationCase'], ParentType, ContextType, RequireFields<MutationRecordMediationCaseArgs, 'input'>>;
@@ -725,10 +754,12 @@ export type RegionResolvers<ContextType = Context, ParentType extends ResolversP
   code?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   judicialOffice?: Resolver<Maybe<ResolversTypes['JudicialOffice']>, ParentType, ContextType>;
   judicialOffices?: Resolver<ResolversTypes['JudicialOfficeConnection'], ParentType, ContextType, RequireFields<RegionJudicialOfficesArgs, 'first'>>;
+  judicialSeries?: Resolver<Array<ResolversTypes['MonthlyCount']>, ParentType, ContextType, RequireFields<RegionJudicialSeriesArgs, 'year'>>;
   judicialStats?: Resolver<ResolversTypes['JudicialStats'], ParentType, ContextType, Partial<RegionJudicialStatsArgs>>;
   level?: Resolver<ResolversTypes['RegionLevel'], ParentType, ContextType>;
   mediationCases?: Resolver<ResolversTypes['MediationCaseConnection'], ParentType, ContextType, RequireFields<RegionMediationCasesArgs, 'first'>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nameZh?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   parent?: Resolver<Maybe<ResolversTypes['Region']>, ParentType, ContextType>;
 }>;
 
@@ -763,6 +794,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   MediationCase?: MediationCaseResolvers<ContextType>;
   MediationCaseConnection?: MediationCaseConnectionResolvers<ContextType>;
   MediationCaseEdge?: MediationCaseEdgeResolvers<ContextType>;
+  MonthlyCount?: MonthlyCountResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Person?: PersonResolvers<ContextType>;

@@ -3,10 +3,13 @@ import { hasScope } from '../../../platform/access';
 import { emptyConnection, readPage } from '../../../platform/pagination';
 import { CASES_SCOPE } from '../access';
 import { checkPeriod } from '../../../platform/period';
+import { checkSeriesYear } from '../../../platform/series';
+import { officialChineseName } from '../../../platform/region-names-zh';
 import type { RegionResolvers } from '../generated/resolvers-types';
 
 export const Region: RegionResolvers = {
   __resolveReference: (reference, { loaders }) => loaders.region.load(String(reference.code)),
+  nameZh: (region) => officialChineseName(region.code),
   parent: (region, _args, { loaders }) => (region.parent_code ? loaders.region.load(region.parent_code) : null),
   children: (region, _args, { loaders }) => loaders.children.load(region.code),
   judicialOffice: (region, _args, { loaders }) =>
@@ -15,6 +18,7 @@ export const Region: RegionResolvers = {
     loaders.officesInRegion.load({ parent: region.code, page: readPage(args), filter: args.filter ?? null }),
   judicialStats: (region, args, { loaders }) =>
     loaders.stats.load({ parent: region.code, period: checkPeriod(args.period) }),
+  judicialSeries: (region, args, { loaders }) => loaders.series.load({ code: region.code, year: checkSeriesYear(args.year) }),
   mediationCases: (region, args, { loaders, viewer }) => {
     checkPeriod(args.filter?.receivedIn, 'filter.receivedIn');
     const page = readPage(args);

@@ -196,6 +196,14 @@ export type LegalAidStatus =
   /** Rejected (the applicant or the matter did not qualify). Final. */
   | 'REJECTED';
 
+/** One month of a region's monthly series (judicialSeries, legalAidSeries, educationSeries, revitalizationSeries). */
+export type MonthlyCount = {
+  __typename?: 'MonthlyCount';
+  count: Scalars['Int']['output'];
+  /** 1 (January) to 12 (December) of the year asked for. */
+  month: Scalars['Int']['output'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   applyForLegalAid: LegalAidCase;
@@ -286,6 +294,8 @@ export type Region = {
   legalAdvisor: Maybe<VillageLegalAdvisor>;
   /** Legal aid cases of applicants living within this region, ordered by id (oldest application first). */
   legalAidCases: Maybe<LegalAidCaseConnection>;
+  /** Legal aid applications within this region in each month of `year` (1949–2100): the twelve add up to legalAidStats' applications for that year. Nullable: served by legal aid, not by the directory's owner. */
+  legalAidSeries: Maybe<Array<MonthlyCount>>;
   /** Legal aid applications within this region, and what became of them; counts cases applied for within `period`. */
   legalAidStats: Maybe<LegalAidStats>;
 };
@@ -295,6 +305,11 @@ export type RegionLegalAidCasesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<LegalAidCaseFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type RegionLegalAidSeriesArgs = {
+  year: Scalars['Int']['input'];
 };
 
 
@@ -439,6 +454,7 @@ export type ResolversTypes = ResolversObject<{
   LegalAidStats: ResolverTypeWrapper<LegalAidStats>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   LegalAidStatus: LegalAidStatus;
+  MonthlyCount: ResolverTypeWrapper<MonthlyCount>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Person: ResolverTypeWrapper<Person>;
@@ -470,6 +486,7 @@ export type ResolversParentTypes = ResolversObject<{
   LegalAidProvider: LegalAidProviderModel;
   LegalAidStats: LegalAidStats;
   Float: Scalars['Float']['output'];
+  MonthlyCount: MonthlyCount;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Person: Person;
@@ -564,6 +581,11 @@ export type LegalAidStatsResolvers<ContextType = Context, ParentType extends Res
   rejected?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type MonthlyCountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MonthlyCount'] = ResolversParentTypes['MonthlyCount']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  month?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   applyForLegalAid?: Resolver<ResolversTypes['LegalAidCase'], ParentType, ContextType, RequireFields<MutationApplyForLegalAidArgs, 'input'>>;
   assignLegalAidProvider?: Resolver<ResolversTypes['LegalAidCase'], ParentType, ContextType, RequireFields<MutationAssignLegalAidProviderArgs, 'id' | 'providerId'>>;
@@ -592,6 +614,7 @@ export type RegionResolvers<ContextType = Context, ParentType extends ResolversP
   code?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   legalAdvisor?: Resolver<Maybe<ResolversTypes['VillageLegalAdvisor']>, ParentType, ContextType>;
   legalAidCases?: Resolver<Maybe<ResolversTypes['LegalAidCaseConnection']>, ParentType, ContextType, RequireFields<RegionLegalAidCasesArgs, 'first'>>;
+  legalAidSeries?: Resolver<Maybe<Array<ResolversTypes['MonthlyCount']>>, ParentType, ContextType, RequireFields<RegionLegalAidSeriesArgs, 'year'>>;
   legalAidStats?: Resolver<Maybe<ResolversTypes['LegalAidStats']>, ParentType, ContextType, Partial<RegionLegalAidStatsArgs>>;
 }>;
 
@@ -613,6 +636,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   LegalAidCaseEdge?: LegalAidCaseEdgeResolvers<ContextType>;
   LegalAidProvider?: LegalAidProviderResolvers<ContextType>;
   LegalAidStats?: LegalAidStatsResolvers<ContextType>;
+  MonthlyCount?: MonthlyCountResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Person?: PersonResolvers<ContextType>;

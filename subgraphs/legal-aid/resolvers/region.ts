@@ -2,6 +2,7 @@ import { hasScope } from '../../../platform/access';
 import { emptyConnection, readPage } from '../../../platform/pagination';
 import { CASES_SCOPE } from '../access';
 import { checkPeriod } from '../../../platform/period';
+import { checkSeriesYear } from '../../../platform/series';
 import { levelOfCode } from '../../../platform/region-codes';
 import type { RegionResolvers } from '../generated/resolvers-types';
 
@@ -13,6 +14,7 @@ export const Region: RegionResolvers = {
     return levelOfCode(code) === null ? null : { code };
   },
   legalAidStats: (region, args, { loaders }) => loaders.stats.load({ parent: region.code, period: checkPeriod(args.period) }),
+  legalAidSeries: (region, args, { loaders }) => loaders.series.load({ code: region.code, year: checkSeriesYear(args.year) }),
   legalAidCases: (region, args, { loaders, viewer }) => {
     checkPeriod(args.filter?.appliedIn, 'filter.appliedIn');
     const page = readPage(args);

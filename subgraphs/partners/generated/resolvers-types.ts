@@ -31,6 +31,14 @@ export type JudicialOffice = {
   id: Scalars['ID']['output'];
 };
 
+/** One month of a region's monthly series (judicialSeries, legalAidSeries, educationSeries, revitalizationSeries). */
+export type MonthlyCount = {
+  __typename?: 'MonthlyCount';
+  count: Scalars['Int']['output'];
+  /** 1 (January) to 12 (December) of the year asked for. */
+  month: Scalars['Int']['output'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /**
@@ -221,6 +229,8 @@ export type Region = {
   projects: Maybe<ProjectConnection>;
   /** The resident work team stationed in this village; villages only. */
   residentTeam: Maybe<ResidentTeam>;
+  /** Projects started within this region in each month of `year` (1949–2100): the twelve add up to revitalizationStats' projects for that year. Nullable: served by partners, not by the directory's owner. */
+  revitalizationSeries: Maybe<Array<MonthlyCount>>;
   /**
    * Rural revitalization figures within this region. Projects count by their
    * start date within `period`; see the fields for what else `period` restricts.
@@ -240,6 +250,11 @@ export type RegionProjectsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ProjectFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type RegionRevitalizationSeriesArgs = {
+  year: Scalars['Int']['input'];
 };
 
 
@@ -414,12 +429,13 @@ export type ResolversTypes = ResolversObject<{
   DateRange: DateRange;
   JudicialOffice: ResolverTypeWrapper<JudicialOfficeModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  MonthlyCount: ResolverTypeWrapper<MonthlyCount>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Partner: ResolverTypeWrapper<PartnerModel>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   PartnerConnection: ResolverTypeWrapper<PartnerConnectionModel>;
   PartnerEdge: ResolverTypeWrapper<Omit<PartnerEdge, 'node'> & { node: ResolversTypes['Partner'] }>;
   PartnerKind: PartnerKind;
@@ -442,12 +458,13 @@ export type ResolversParentTypes = ResolversObject<{
   DateRange: DateRange;
   JudicialOffice: JudicialOfficeModel;
   ID: Scalars['ID']['output'];
+  MonthlyCount: MonthlyCount;
+  Int: Scalars['Int']['output'];
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
   Partner: PartnerModel;
-  Int: Scalars['Int']['output'];
   PartnerConnection: PartnerConnectionModel;
   PartnerEdge: Omit<PartnerEdge, 'node'> & { node: ResolversParentTypes['Partner'] };
   Project: ProjectModel;
@@ -468,6 +485,11 @@ export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 
 export type JudicialOfficeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['JudicialOffice'] = ResolversParentTypes['JudicialOffice']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type MonthlyCountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MonthlyCount'] = ResolversParentTypes['MonthlyCount']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  month?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
@@ -540,6 +562,7 @@ export type RegionResolvers<ContextType = Context, ParentType extends ResolversP
   partners?: Resolver<Maybe<ResolversTypes['PartnerConnection']>, ParentType, ContextType, RequireFields<RegionPartnersArgs, 'first'>>;
   projects?: Resolver<Maybe<ResolversTypes['ProjectConnection']>, ParentType, ContextType, RequireFields<RegionProjectsArgs, 'first'>>;
   residentTeam?: Resolver<Maybe<ResolversTypes['ResidentTeam']>, ParentType, ContextType>;
+  revitalizationSeries?: Resolver<Maybe<Array<ResolversTypes['MonthlyCount']>>, ParentType, ContextType, RequireFields<RegionRevitalizationSeriesArgs, 'year'>>;
   revitalizationStats?: Resolver<Maybe<ResolversTypes['RevitalizationStats']>, ParentType, ContextType, Partial<RegionRevitalizationStatsArgs>>;
 }>;
 
@@ -562,6 +585,7 @@ export type RevitalizationStatsResolvers<ContextType = Context, ParentType exten
 export type Resolvers<ContextType = Context> = ResolversObject<{
   Date?: GraphQLScalarType;
   JudicialOffice?: JudicialOfficeResolvers<ContextType>;
+  MonthlyCount?: MonthlyCountResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Partner?: PartnerResolvers<ContextType>;

@@ -1,5 +1,6 @@
 import { readPage } from '../../../platform/pagination';
 import { checkPeriod } from '../../../platform/period';
+import { checkSeriesYear } from '../../../platform/series';
 import { levelOfCode } from '../../../platform/region-codes';
 import type { RegionResolvers } from '../generated/resolvers-types';
 import { checkProjectFilter } from './filters';
@@ -13,6 +14,7 @@ export const Region: RegionResolvers = {
   },
   revitalizationStats: (region, args, { loaders }) =>
     loaders.stats.load({ parent: region.code, period: checkPeriod(args.period) }),
+  revitalizationSeries: (region, args, { loaders }) => loaders.series.load({ code: region.code, year: checkSeriesYear(args.year) }),
   partners: (region, args, { loaders }) =>
     loaders.partnersInRegion.load({ parent: region.code, page: readPage(args), filter: args.kind ?? null }),
   projects: (region, args, { loaders }) => {
