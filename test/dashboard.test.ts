@@ -333,19 +333,30 @@ describeInBrowser('the dashboard in a browser, with nothing outside the hub reac
     await shot('dashboard-08-axe-sign-in-open');
   });
 
-  test('with the education subgraph stopped: the other three agencies shown, education named unavailable', async () => {
+  test('with the education subgraph stopped: last-known figures marked with their age where the gateway has them, else the other three agencies shown and education named unavailable', async () => {
+    // Hotan seen once while education answers: the gateway keeps education's public figures for it (issue 16).
+    await openDashboard(base, '#653200');
+    await waitForText(page.page, '[data-testid="region-name"]', '和田地区');
+    const before = await figure(page.page, 'events');
     await hub.subgraphs.education.stop();
-    await openDashboard(base, '#652900');
-    // Where education's fields are non-null in its SDL, its failure nulls the whole region: the page
-    // then asks again without them ($education: false); where they are nullable (issue 16), the first answer has the rest.
+
+    // Hotan again: education's figures are its last-known ones, shown and marked as such with their age.
+    await openDashboard(base, '#653200');
+    await waitForText(page.page, 'main', '普法教育部门暂未响应');
+    expect(await visibleText(page.page, '[data-testid="last-known-education"]')).toMatch(/显示的是\d+秒前的最近一次数据/);
+    expect(await visibleText(page.page, '[data-testid="stale-education"]')).toMatch(/最近一次数据（\d+秒前）/);
+    expect(await figure(page.page, 'events')).toBe(before);
+    expect(await page.page.locator('[data-testid="down-education"]').count()).toBe(0);
+    await shot('dashboard-09-education-last-known');
+
+    // Kizilsu, never asked for: nothing kept, so education is named unavailable and the rest is shown.
+    await openDashboard(base, '#653000');
     await waitForText(page.page, 'main', '普法教育部门暂不可用');
-    await shot('dashboard-09-education-down');
-    await waitForText(page.page, '[data-testid="region-name"]', '阿克苏地区', 5_000);
     await waitForText(page.page, '[data-testid="card-education"]', '暂不可用：普法教育');
-    const graph = await hub.query(REGION, { code: '652900', period: null });
+    const graph = await hub.query(REGION, { code: '653000', period: null });
     expect(graph.errors).toContainEqual(expect.objectContaining({ extensions: expect.objectContaining({ code: 'SUBGRAPH_UNAVAILABLE', agency: 'education' }) }));
     // The other agencies' figures, as the graph answers them without education's fields.
-    const rest = await hub.query(REGION, { code: '652900', period: null, education: false });
+    const rest = await hub.query(REGION, { code: '653000', period: null, education: false });
     expect(rest.errors).toBeUndefined();
     const region = rest.data!.region;
     expect(await figure(page.page, 'demonstration')).toBe(zhInt(region.judicialStats.demonstration));
@@ -354,6 +365,6 @@ describeInBrowser('the dashboard in a browser, with nothing outside the hub reac
     expect(await page.page.locator('[data-testid="figure-events"]').count()).toBe(0);
     await page.page.locator('[data-testid="trend-table"]').waitFor();
     expect(await visibleText(page.page, '[data-testid="trend-table"]')).toContain('暂不可用：普法教育');
-    await shot('dashboard-09-education-down');
+    await shot('dashboard-12-education-down');
   });
 });

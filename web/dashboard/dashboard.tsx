@@ -4,7 +4,7 @@
 // (that agency down): the page then names the agency, and shows the rest.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Provider, useQuery } from 'urql';
-import { downAgencies } from './agencies';
+import { downAgencies, lastKnownAgencies } from './agencies';
 import { Cases } from './cases';
 import { createHubClient } from './client';
 import { Comparison } from './comparison';
@@ -92,6 +92,8 @@ function Page({ lang, setLang, token, setToken }: { lang: Lang; setLang(l: Lang)
 
   const data = region.data?.region;
   const failed = downAgencies(region.error);
+  // Figures the gateway served from its last good answer while the agency does not answer (issue 16).
+  const stale = lastKnownAgencies(region.extensions);
   const down = new Set<Agency>([...failed, ...leftOut]);
   const retryWithout = region.data && region.data.region === null && !region.fetching ? [...failed].filter((a) => a !== 'judicial' && !leftOut.includes(a)) : [];
   useEffect(() => {
@@ -177,7 +179,12 @@ function Page({ lang, setLang, token, setToken }: { lang: Lang; setLang(l: Lang)
                 {t.unavailableAgency(t.agencyShort[agency])}
               </p>
             ))}
-            <Scorecard t={t} locale={locale} region={data} down={down} />
+            {[...stale].map(([agency, ageSeconds]) => (
+              <p key={agency} className="db-down" role="status" data-testid={`last-known-${agency}`}>
+                {t.lastKnownAgency(t.agencyShort[agency], t.age(ageSeconds))}
+              </p>
+            ))}
+            <Scorecard t={t} locale={locale} region={data} down={down} stale={stale} />
             {data.judicialOffice && <OfficePanel t={t} office={data.judicialOffice} />}
             {data.level === 'VILLAGE' && <VillagePanel t={t} locale={locale} region={data} down={down} />}
             <Comparison t={t} lang={lang} locale={locale} region={data} open={open} down={down} />

@@ -25,6 +25,9 @@ const en = {
   directoryUnavailable: 'The judicial agency, which keeps the region directory, is unavailable: no region can be shown. Try again later.',
   unavailable: (agency: string) => `unavailable, ${agency}`,
   unavailableAgency: (agency: string) => `The ${agency} agency is unavailable: its figures are missing; the others are shown.`,
+  lastKnownAgency: (agency: string, age: string) => `The ${agency} agency is not answering: its figures shown are the last known, from ${age} ago.`,
+  lastKnownTag: (age: string) => `last known, ${age} ago`,
+  age: (seconds: number) => (seconds < 60 ? `${seconds} s` : seconds < 3600 ? `${Math.floor(seconds / 60)} min` : seconds < 86_400 ? `${Math.floor(seconds / 3600)} h` : `${Math.floor(seconds / 86_400)} d`),
   agencies: { judicial: 'Judicial offices', 'legal-aid': 'Legal aid', education: 'Law education', partners: 'Partners and projects' } as Record<Agency, string>,
   agencyShort: { judicial: 'judicial', 'legal-aid': 'legal aid', education: 'education', partners: 'partners' } as Record<Agency, string>,
   figures: {
@@ -128,6 +131,9 @@ const zh: Strings = {
   directoryUnavailable: '司法行政部门（地区目录的维护方）暂不可用，无法显示地区。请稍后再试。',
   unavailable: (agency) => `暂不可用：${agency}`,
   unavailableAgency: (agency) => `${agency}部门暂不可用：其数据缺失，其他部门的数据照常显示。`,
+  lastKnownAgency: (agency, age) => `${agency}部门暂未响应：显示的是${age}前的最近一次数据。`,
+  lastKnownTag: (age) => `最近一次数据（${age}前）`,
+  age: (seconds) => (seconds < 60 ? `${seconds}秒` : seconds < 3600 ? `${Math.floor(seconds / 60)}分钟` : seconds < 86_400 ? `${Math.floor(seconds / 3600)}小时` : `${Math.floor(seconds / 86_400)}天`),
   agencies: { judicial: '司法所', 'legal-aid': '法律援助', education: '普法教育', partners: '帮扶单位与项目' },
   agencyShort: { judicial: '司法行政', 'legal-aid': '法律援助', education: '普法教育', partners: '乡村振兴' },
   figures: {

@@ -17,7 +17,7 @@ export function Loading({ t }: { t: Strings }) {
   );
 }
 
-export function Scorecard({ t, locale, region, down }: { t: Strings; locale: string; region: DashboardFiguresFragment; down: Set<Agency> }) {
+export function Scorecard({ t, locale, region, down, stale }: { t: Strings; locale: string; region: DashboardFiguresFragment; down: Set<Agency>; stale: Map<Agency, number> }) {
   return (
     <section aria-labelledby="db-scorecard" className="db-scorecard">
       <h2 id="db-scorecard" className="db-visually-hidden">
@@ -29,6 +29,11 @@ export function Scorecard({ t, locale, region, down }: { t: Strings; locale: str
           return (
             <article key={agency} className={`db-card db-card-${agency}`} data-testid={`card-${agency}`} aria-labelledby={`db-card-${agency}`}>
               <h3 id={`db-card-${agency}`}>{t.agencies[agency]}</h3>
+              {!missing && stale.has(agency) && (
+                <p className="db-card-stale" data-testid={`stale-${agency}`}>
+                  {t.lastKnownTag(t.age(stale.get(agency)!))}
+                </p>
+              )}
               {missing ? (
                 <p className="db-card-missing">
                   <Unavailable t={t} agency={agency} />
