@@ -23,6 +23,8 @@ import { listSubgraphs } from '../schema/subgraphs';
 import type { GatewayKind, GatewaySettings } from './gateway-process';
 import { SCORECARD, SCORECARD_VARIABLES, TOWNSHIP_DETAIL, TOWNSHIP_DETAIL_VARIABLES, WIDE_LIST, wideListVariables } from './workloads';
 import { newEd25519KeyPair } from '../platform/dev-keys';
+import { newIdentitySecret, subgraphIdentityKey } from '../platform/identity';
+import { measureIdentityCost } from './identity-cost';
 import { measureUsageCost } from './usage-cost';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -106,7 +108,7 @@ export interface SubgraphSet {
   stop(): Promise<void>;
 }
 
-async function startSubgraphs(scaleName: string, identityPublicKey: string, label = scaleName): Promise<SubgraphSet> {
+async function startSubgraphs(scaleName: string, identitySecret: string, label = scaleName): Promise<SubgraphSet> {
   const subgraphs: RunningSubgraph<unknown>[] = [];
   const started = Date.now();
   // One at a time: seeding at the benchmark scale is the slow part, and a 2-core machine does no better in parallel.
@@ -118,7 +120,7 @@ async function startSubgraphs(scaleName: string, identityPublicKey: string, labe
         port: 0,
         databaseUrl,
         seedScale: scaleOf(scaleName),
-        identityPublicKey,
+        identityKey: subgraphIdentityKey(identitySecret, info.name),
         progress: (message) => process.stderr.write(`  [${scaleName} ${info.name}] ${message}\n`),
         logger: createLogger(info.name, { destination: logDestination }),
       }),
@@ -276,32 +278,32 @@ function merge(runs: RunFigures[]): RunFigures {
 const round2 = (value: number) => Math.round(value * 100) / 100;
 
 /** The keys of a run, the dashboard token every request carries, and each gateway's settings. */
-async function setUp(): Promise<{ identityKeys: { publicKey: string }; gatewaySettings: (kind: GatewayKind, urls: Record<string, string>) => GatewaySettings }> {
+async function setUp(): Promise<{ identitySecret: string; gatewaySettings: (kind: GatewayKind, urls: Record<string, string>) => GatewaySettings }> {
   const tokenKeys = newEd25519KeyPair();
-  const identityKeys = newEd25519KeyPair();
+  const identitySecret = newIdentitySecret();
   // A dashboard's token (no case scopes): the hub verifies it on every request; the bare gateway ignores it.
   authorization = `Bearer ${await new SignJWT({ sub: 'bench-dashboard', agency: 'judicial' })
     .setProtectedHeader({ alg: 'EdDSA' }).setIssuer(ISSUER).setAudience(DEFAULT_AUDIENCE).setIssuedAt().setExpirationTime('2h')
     .sign(await importPKCS8(tokenKeys.privateKey, 'EdDSA'))}`;
   const supergraphSdl = readFileSync(SUPERGRAPH_PATH, 'utf8');
   return {
-    identityKeys,
+    identitySecret,
     gatewaySettings: (kind, urls) => ({
-      kind, supergraphSdl, subgraphUrls: urls, tokenPublicKey: tokenKeys.publicKey, issuer: ISSUER, audience: DEFAULT_AUDIENCE, identityPrivateKey: identityKeys.privateKey,
+      kind, supergraphSdl, subgraphUrls: urls, tokenPublicKey: tokenKeys.publicKey, issuer: ISSUER, audience: DEFAULT_AUDIENCE, identitySecret,
     }),
   };
 }
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const { identityKeys, gatewaySettings } = await setUp();
+  const { identitySecret, gatewaySettings } = await setUp();
   console.error(`bench: ${JSON.stringify(SETTINGS)}`);
 
   const stops: (() => Promise<void>)[] = [];
   try {
     // -- the default scale first: the scorecard's latency there, through the hub.
     console.error(`seeding PostgreSQL at the base scale (${SETTINGS.baseScale})`);
-    const small = await startSubgraphs(SETTINGS.baseScale, identityKeys.publicKey);
+    const small = await startSubgraphs(SETTINGS.baseScale, identitySecret);
     stops.unshift(small.stop);
     const smallHub = await startGatewayProcess(gatewaySettings('hub', small.urls));
     await post(smallHub.url, WORKLOADS.scorecard);
@@ -313,7 +315,7 @@ async function main(): Promise<void> {
 
     // -- the benchmark scale.
     console.error(`seeding PostgreSQL at the benchmark scale (${SETTINGS.scale})`);
-    const set = await startSubgraphs(SETTINGS.scale, identityKeys.publicKey, `${SETTINGS.scale}_main`);
+    const set = await startSubgraphs(SETTINGS.scale, identitySecret, `${SETTINGS.scale}_main`);
     stops.unshift(set.stop);
     const gateways = {
       bare: await startGatewayProcess(gatewaySettings('bare', set.urls)),
@@ -428,7 +430,10 @@ process.on('SIGINT', () => {
 });
 
 // `npm run bench -- --usage-cost`: only the field-usage comparison (bench/usage-cost.ts).
-const run = process.argv.includes('--usage-cost')
+// `npm run bench -- --identity`: only the forwarded identity's CPU cost (bench/identity-cost.ts).
+const run = process.argv.includes('--identity')
+  ? measureIdentityCost
+  : process.argv.includes('--usage-cost')
   ? () =>
       measureUsageCost({ settings: SETTINGS, workloads: WORKLOADS, setUp, startSubgraphs, startGatewayProcess, load, post, dropDatabases, stopChildren: () => children.forEach((child) => child.kill()), closeLog: () => (logDestination.flushSync(), closeSync(logFd)) })
   : main;

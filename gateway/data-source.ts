@@ -24,6 +24,7 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError } from 'graphql';
 import CircuitBreaker from 'opossum';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { reportsCommittedWrite } from '../platform/committed-writes';
 import { HUB_CODES } from '../platform/errors';
 import { requestRecordOf } from '../platform/http';
 import { IDENTITY_HEADER, REQUEST_ID_HEADER } from '../platform/identity';
@@ -219,8 +220,7 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
     // Nothing the client sent is forwarded: the outgoing request is built here,
     // so a client's own `x-hub-identity` never reaches a subgraph.
     const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (context?.identityToken) {
-      headers[IDENTITY_HEADER] = await context.identityToken();
+    if (context?.identityFor) {
       headers[REQUEST_ID_HEADER] = context.requestId;
       const record = requestRecordOf(context);
       if (record) {
@@ -243,8 +243,13 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
           throw subgraphError(this.name, 'timeout');
         }
         try {
-          const answer = await this.breaker.fire({ body, headers, timeoutMs: Math.min(this.settings.timeoutMs, remaining) });
+          const timeoutMs = Math.min(this.settings.timeoutMs, remaining);
+          // A new identity for each try: this subgraph, this body, this call's time (platform/identity.ts).
+          if (context?.identityFor) headers[IDENTITY_HEADER] = context.identityFor({ audience: this.name, body, lifetimeMs: timeoutMs });
+          const answer = await this.breaker.fire({ body, headers, timeoutMs });
           if ('refused' in answer) throw answer.refused;
+          // Cached responses this subgraph served are invalidated only for a committed write (gateway/response-cache.ts).
+          if (reportsCommittedWrite(answer.response)) context?.committedWrites.add(this.name);
           // The whole response's cache policy is the most restrictive of its subgraph answers' hints.
           if ('incomingRequestContext' in options) {
             const policy = options.incomingRequestContext.overallCachePolicy;
@@ -260,6 +265,8 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
               continue;
             }
             failure = error.kind;
+            // A mutation sent without an answer may have committed.
+            if (isMutation(request.query)) context?.committedWrites.add(this.name);
             throw subgraphError(this.name, error.kind);
           }
           if ((error as { code?: string }).code === 'EOPENBREAKER') {

@@ -9,7 +9,7 @@ import { Counter } from 'prom-client';
 import { intFromEnv, SHUTDOWN_GRACE_DEFAULT_MS, shutdownGraceFromEnv, stringFromEnv } from '../platform/config';
 import { createErrorFormatter } from '../platform/errors';
 import { requestRecordPlugin, serveGraphQL, type RunningServer } from '../platform/http';
-import { createIdentitySigner, identityKeysFromEnv } from '../platform/identity';
+import { createIdentitySigner, identitySecretFromEnv } from '../platform/identity';
 import { createLogger, type Logger } from '../platform/log';
 import { createServiceMetrics } from '../platform/metrics';
 import { SUPERGRAPH_PATH } from '../schema/registry';
@@ -18,6 +18,7 @@ import { createContextFactory, type GatewayContext } from './context';
 import { corsOriginsFromEnv, crossOriginRoutes } from './cors';
 import { createSubgraphCallMetrics, HubDataSource, SUBGRAPH_CALL_DEFAULTS, type SubgraphCallSettings } from './data-source';
 import { explorerRoutes, type ExplorerOptions } from './explorer';
+import { operationSubgraphs } from './cache-scope';
 import { createResponseCaching } from './response-cache';
 import { warmQueryPlans } from './warm-plans';
 import { defaultIntrospection, limitSettingsFromEnv, requestLimits, type LimitSettings } from './limits';
@@ -48,8 +49,8 @@ export interface GatewayOptions {
   bodyLimit?: string;
   /** How callers' tokens are verified (default: from the environment). */
   auth?: AuthConfig;
-  /** PEM private key that signs the identity forwarded to subgraphs (default: from the environment). */
-  identityPrivateKey?: string;
+  /** The secret each subgraph's identity key is derived from (HUB_IDENTITY_SECRET; platform/identity.ts). */
+  identitySecret?: string;
   /** Request limits (gateway/limits.ts); those not given take their defaults. */
   limits?: Partial<LimitSettings>;
   /** The deadline of a whole request; must exceed the subgraph call timeout. */
@@ -106,11 +107,9 @@ export function subgraphCallSettingsFromEnv(): SubgraphCallSettings {
 }
 
 export function gatewayOptionsFromEnv(): GatewayOptions {
-  const identityPrivateKey = identityKeysFromEnv().privateKey;
-  if (!identityPrivateKey) throw new Error('HUB_IDENTITY_PRIVATE_KEY must be set with HUB_IDENTITY_PUBLIC_KEY at the gateway');
   return {
     auth: authConfigFromEnv(),
-    identityPrivateKey,
+    identitySecret: identitySecretFromEnv(),
     port: intFromEnv('GATEWAY_PORT', 4000, 0, 65535),
     supergraphPath: stringFromEnv('SUPERGRAPH_PATH') ?? SUPERGRAPH_PATH,
     watchSupergraph: onOff('GATEWAY_SUPERGRAPH_WATCH', 'on'),
@@ -183,12 +182,18 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const context = withSafelist(
     createContextFactory(
       await createAuthenticator(options.auth ?? authConfigFromEnv()),
-      await createIdentitySigner(options.identityPrivateKey ?? identityKeysFromEnv().privateKey!),
+      createIdentitySigner(options.identitySecret ?? identitySecretFromEnv()),
       requestTimeoutMs,
     ),
     options.safelist?.length ? persisted : undefined,
   );
-  const caching = await createResponseCaching({ enabled: options.responseCache ?? true, redisUrl: options.redisUrl, redisPrefix: options.redisPrefix, logger });
+  const caching = await createResponseCaching({
+    enabled: options.responseCache ?? true,
+    redisUrl: options.redisUrl,
+    redisPrefix: options.redisPrefix,
+    logger,
+    operationSubgraphs: operationSubgraphs(gateway),
+  });
   const usage = options.usage
     ? createUsageRecorder({
         store: await openUsageStore({ redisUrl: options.redisUrl, redisPrefix: options.redisPrefix, directory: options.usageDir, retentionDays: options.usageRetentionDays }),

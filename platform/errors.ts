@@ -31,7 +31,7 @@ export const HUB_CODES: ReadonlySet<string> = new Set<string>(['BAD_USER_INPUT',
  */
 const SUBGRAPH_CODES = new Set<string>(['SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_TIMEOUT']);
 /** The only extension keys a client sees; anything else (a subgraph URL or response body, a stack) is dropped. */
-const PUBLIC_EXTENSIONS = ['code', 'field', 'agency'] as const;
+const PUBLIC_EXTENSIONS = ['code', 'field', 'agency', 'reason'] as const;
 
 function publicExtensions(extensions: Record<string, unknown> | undefined): Record<string, unknown> {
   return Object.fromEntries(PUBLIC_EXTENSIONS.filter((key) => extensions?.[key] !== undefined).map((key) => [key, extensions![key]]));
@@ -47,8 +47,8 @@ export function badUserInput(field: string, message: string): GraphQLError {
 }
 
 /** A request without valid credentials: HTTP 401, no data. */
-export function unauthenticated(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+export function unauthenticated(message: string, reason?: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', ...(reason ? { reason } : {}), http: { status: 401 } } });
 }
 
 export function forbidden(message: string): GraphQLError {

@@ -38,6 +38,13 @@ export function requestRecordOf(contextValue: unknown): RequestRecord | undefine
   return (contextValue as { [RECORD]?: RequestRecord } | null)?.[RECORD];
 }
 
+const RAW_BODY = Symbol.for('rule-of-law-hub.raw-body');
+
+/** The request body exactly as received (a subgraph checks its hash against the gateway identity's `bh`). */
+export function rawBodyOf(req: Request): Buffer {
+  return (req as unknown as { [RAW_BODY]?: Buffer })[RAW_BODY] ?? Buffer.alloc(0);
+}
+
 /** A caller's own request id is kept when it is a plain token; otherwise a new one. */
 export function requestIdFrom(given: string | undefined): string {
   return given && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
@@ -194,7 +201,13 @@ export async function serveGraphQL<Ctx extends BaseContext>(apollo: ApolloServer
       res.once('close', () => finish(record, res, started));
       next();
     },
-    express.json({ limit: options.bodyLimit ?? '1mb' }),
+    express.json({
+      limit: options.bodyLimit ?? '1mb',
+      // Kept as received: the bytes the gateway's identity is bound to.
+      verify: (req, _res, buffer) => {
+        (req as unknown as { [RAW_BODY]: Buffer })[RAW_BODY] = buffer;
+      },
+    }),
     traced,
     expressMiddleware(apollo, {
       context: async ({ req }) => {

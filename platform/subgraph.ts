@@ -14,8 +14,9 @@ import { createReadAudit, type AuditedRead } from './audit';
 import { envPrefix, intFromEnv, pgliteRootFromEnv, seedScaleFromEnv, SHUTDOWN_GRACE_DEFAULT_MS, shutdownGraceFromEnv, stringFromEnv } from './config';
 import type { DatabaseHandle } from './database';
 import { subgraphCacheHints } from './cache-hints';
+import { committedWritesPlugin, recordCommittedWrite } from './committed-writes';
 import { createErrorFormatter, unauthenticated } from './errors';
-import { requestRecordPlugin, serveGraphQL, type Readiness, type RunningServer } from './http';
+import { rawBodyOf, requestRecordPlugin, serveGraphQL, type Readiness, type RunningServer } from './http';
 import { createLogger, type Logger, type Progress } from './log';
 import { createServiceMetrics, registerDatabaseMetrics } from './metrics';
 import { operatorResolvers, subgraphSdl } from './operator';
@@ -25,7 +26,7 @@ import { loadSubgraphTypeDefs, subgraphTypeDefs } from './shared-sdl';
 import type { Seeder } from './seed';
 import { subgraphMigrations } from './migrations';
 import { prepareSubgraphDatabase } from './subgraph-database';
-import { createIdentityVerifier, identityKeysFromEnv, IDENTITY_HEADER } from './identity';
+import { createIdentityVerifier, IdentityError, IDENTITY_HEADER, subgraphIdentityKeyFromEnv } from './identity';
 import type { Viewer } from './viewer';
 
 export interface SubgraphContext<DB, Loaders> {
@@ -75,8 +76,8 @@ export interface StartOptions {
   pgliteDataDir?: string;
   seedScale?: number;
   progress?: Progress;
-  /** PEM public key of the gateway's identity signature (default: HUB_IDENTITY_PUBLIC_KEY or the development key). */
-  identityPublicKey?: string;
+  /** This subgraph's identity key (platform/identity.ts; default: <PREFIX>_IDENTITY_KEY, else derived from HUB_IDENTITY_SECRET or the development secret). */
+  identityKey?: string;
   /** How long stopping waits for requests in flight (default 8 s). */
   shutdownGraceMs?: number;
   /** How long GET /ready waits for the database before answering "unreachable" (default 2 s). */
@@ -96,7 +97,7 @@ export function startOptionsFromEnv(definition: { name: string; defaultPort: num
     databaseUrl: stringFromEnv(`${prefix}_DATABASE_URL`),
     pgliteDataDir: pgliteRoot ? path.join(pgliteRoot, definition.name) : undefined,
     seedScale: seedScaleFromEnv(),
-    identityPublicKey: identityKeysFromEnv().publicKey,
+    identityKey: subgraphIdentityKeyFromEnv(definition.name),
     shutdownGraceMs: shutdownGraceFromEnv(),
     readyTimeoutMs: intFromEnv('READY_TIMEOUT_MS', READY_TIMEOUT_DEFAULT_MS, 1),
   };
@@ -161,7 +162,10 @@ function withFreshLoadersAfterWrites<DB, Loaders>(definition: SubgraphDefinition
         ? resolve
         : async (root: unknown, args: unknown, ctx: SubgraphContext<DB, Loaders>, info: unknown) => {
             try {
-              return await (resolve as FieldResolver)(root, args, ctx as SubgraphContext<unknown, unknown>, info);
+              const result = await (resolve as FieldResolver)(root, args, ctx as SubgraphContext<unknown, unknown>, info);
+              // Returned without an error: its transaction committed (platform/committed-writes.ts).
+              recordCommittedWrite(ctx, { field });
+              return result;
             } finally {
               // In place: a resolver holding ctx.loaders sees the new ones too.
               Object.assign(ctx.loaders as object, definition.createLoaders(ctx.db, ctx.viewer));
@@ -201,11 +205,11 @@ export async function startSubgraph<DB, Loaders>(
       stopOnTerminationSignals: false,
       // Federated traces are for Apollo's hosted usage reporting, which the hub does not use.
       // Cache hints: public data cacheable, case records and personal data not (platform/cache-hints.ts).
-      plugins: [ApolloServerPluginInlineTraceDisabled(), requestRecordPlugin(), ...subgraphCacheHints()],
+      plugins: [ApolloServerPluginInlineTraceDisabled(), requestRecordPlugin(), committedWritesPlugin(), ...subgraphCacheHints()],
     });
     await apollo.start();
     const db = database.db;
-    const verifyIdentity = await createIdentityVerifier(options.identityPublicKey ?? identityKeysFromEnv().publicKey);
+    const verifyIdentity = createIdentityVerifier({ audience: definition.name, key: options.identityKey ?? subgraphIdentityKeyFromEnv(definition.name) });
     const metrics = createServiceMetrics(definition.name);
     registerDatabaseMetrics(metrics.registry, database);
     const migrationNames = Object.keys(migrations);
@@ -218,11 +222,13 @@ export async function startSubgraph<DB, Loaders>(
       port: options.port ?? definition.defaultPort,
       // Only requests that passed the gateway are answered (health checks aside).
       context: async (req) => {
-        const token = req.header(IDENTITY_HEADER);
-        if (!token) throw unauthenticated('This service answers only requests that come through the gateway');
-        const identity = await verifyIdentity(token).catch(() => {
-          throw unauthenticated('The gateway identity is invalid or expired');
-        });
+        let identity;
+        try {
+          identity = verifyIdentity(req.header(IDENTITY_HEADER), rawBodyOf(req));
+        } catch (error) {
+          if (error instanceof IdentityError) throw unauthenticated(error.message, error.reason);
+          throw error;
+        }
         const { viewer, requestId } = identity;
         return { db, viewer, requestId, loaders: definition.createLoaders(db, viewer), audit: createReadAudit(db, viewer, requestId) };
       },

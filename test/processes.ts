@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { ServiceMessage } from '../platform/service-process';
-import { IDENTITY_KEYS, TEST_ISSUER, TOKEN_KEYS } from './harness';
+import { IDENTITY_SECRET, TEST_ISSUER, TOKEN_KEYS } from './harness';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -37,8 +37,7 @@ export function serviceEnv(extra: Record<string, string | undefined> = {}): Node
     SEED_SCALE: '0.01',
     // Never the project's own data folder (.data/pglite): a test that keeps data gives its own folder.
     PGLITE_DATA_DIR: 'memory',
-    HUB_IDENTITY_PRIVATE_KEY: IDENTITY_KEYS.privateKey,
-    HUB_IDENTITY_PUBLIC_KEY: IDENTITY_KEYS.publicKey,
+    HUB_IDENTITY_SECRET: IDENTITY_SECRET,
     AUTH_PUBLIC_KEY: TOKEN_KEYS.publicKey,
     AUTH_ALGORITHM: 'EdDSA',
     AUTH_ISSUER: TEST_ISSUER,

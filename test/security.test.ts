@@ -2,10 +2,10 @@
 // in at the gateway, that subgraphs answer only the gateway, and that case
 // records and personal data reach only callers with the scope and the region,
 // on every path, with an audit record for each read of personal data.
-import { importPKCS8, SignJWT } from 'jose';
+import { SignJWT } from 'jose';
 import { sql, type Kysely } from 'kysely';
-import { IDENTITY_HEADER } from '../platform/identity';
-import { identityHeaders, IDENTITY_KEYS, postGraphQL, signToken, startHub, TOKEN_KEYS, type GraphQLResponse, type Hub } from './harness';
+import { createIdentitySigner, IDENTITY_HEADER, newIdentitySecret } from '../platform/identity';
+import { identityHeaders, IDENTITY_SECRET, postGraphQL, signToken, startHub, TOKEN_KEYS, type GraphQLResponse, type Hub } from './harness';
 import { newEd25519KeyPair } from '../platform/dev-keys';
 
 const JUDICIAL_WORKER = { agency: 'judicial', scope: 'judicial:cases judicial:pii' };
@@ -116,30 +116,28 @@ describe('access', () => {
     });
 
     test.each(probes)('%s with a forged identity is 401', async (_name, body) => {
-      const forged = await identityHeaders({ subject: 'intruder', agency: 'judicial', scopes: ['judicial:cases', 'judicial:pii'], regions: [] }, newEd25519KeyPair().privateKey);
+      const forged = identityHeaders('judicial', body, { subject: 'intruder', agency: 'judicial', scopes: ['judicial:cases', 'judicial:pii'], regions: [] }, newIdentitySecret());
       const response = await postGraphQL(hub.subgraphs.judicial.url, body, forged);
       expect(response.status).toBe(401);
       expect(response.data).toBeUndefined();
+      expect(response.errors![0].extensions).toEqual({ code: 'UNAUTHENTICATED', reason: 'IDENTITY_BAD_SIGNATURE' });
     });
 
     test('an expired identity signed with the right key is 401', async () => {
-      const key = await importPKCS8(IDENTITY_KEYS.privateKey, 'EdDSA');
-      const past = Math.floor(Date.now() / 1000) - 3600;
-      const stale = await new SignJWT({ scope: 'judicial:cases judicial:pii', regions: [], rid: 'old' })
-        .setProtectedHeader({ alg: 'EdDSA' })
-        .setSubject('replayed')
-        .setIssuer('rule-of-law-hub-gateway')
-        .setAudience('rule-of-law-hub-subgraphs')
-        .setIssuedAt(past)
-        .setExpirationTime(past + 60)
-        .sign(key);
-      const response = await postGraphQL(hub.subgraphs.judicial.url, { query: '{ me { subject } }' }, { [IDENTITY_HEADER]: stale });
+      const body = { query: '{ me { subject } }' };
+      const stale = createIdentitySigner(IDENTITY_SECRET)(
+        { viewer: { subject: 'replayed', agency: 'judicial', scopes: ['judicial:cases', 'judicial:pii'], regions: [] }, requestId: 'old' },
+        { audience: 'judicial', body: JSON.stringify(body), lifetimeMs: -60_000 },
+      );
+      const response = await postGraphQL(hub.subgraphs.judicial.url, body, { [IDENTITY_HEADER]: stale });
       expect(response.status).toBe(401);
+      expect(response.errors![0].extensions).toEqual({ code: 'UNAUTHENTICATED', reason: 'IDENTITY_EXPIRED' });
     });
 
     test("a client's own x-hub-identity header is dropped by the gateway", async () => {
-      const planted = await identityHeaders({ subject: 'planted', agency: 'judicial', scopes: ['judicial:cases', 'judicial:pii'], regions: [] });
-      const { data } = await hub.query('{ me { subject scopes } region(code: "652922") { mediationCases(first: 1) { totalCount } } }', undefined, planted);
+      const query = '{ me { subject scopes } region(code: "652922") { mediationCases(first: 1) { totalCount } } }';
+      const planted = identityHeaders('judicial', { query }, { subject: 'planted', agency: 'judicial', scopes: ['judicial:cases', 'judicial:pii'], regions: [] });
+      const { data } = await hub.query(query, undefined, planted);
       expect(data).toEqual({ me: { subject: null, scopes: [] }, region: { mediationCases: { totalCount: 0 } } });
     });
 

@@ -226,7 +226,7 @@ export function composeService(n: Names): string {
       ${n.env}_PORT: "${n.port}"
       ${n.env}_DATABASE_URL: postgres://postgres:\${POSTGRES_PASSWORD:?run npm run keys to write .env}@postgres:5432/${n.snake}
       SEED_SCALE: default
-      HUB_IDENTITY_PUBLIC_KEY: \${HUB_IDENTITY_PUBLIC_KEY:?run npm run keys to write .env}
+      ${n.env}_IDENTITY_KEY: \${${n.env}_IDENTITY_KEY:?run npm run keys to write .env}
     ports: ["${n.port}:${n.port}"]
     depends_on:
       postgres: { condition: service_healthy }
