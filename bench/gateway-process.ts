@@ -24,6 +24,8 @@ export interface GatewaySettings {
   issuer: string;
   audience: string;
   identitySecret: string;
+  /** The hub's GATEWAY_MAX_IN_FLIGHT (default: unbounded). */
+  maxInFlight?: number;
   /** hub-usage: the usage store's folder (no Redis: the embedded store). */
   usageDir?: string;
 }
@@ -85,6 +87,7 @@ async function main(): Promise<void> {
         subgraphUrls: settings.subgraphUrls,
         auth: { publicKey: settings.tokenPublicKey, algorithm: 'EdDSA', issuer: settings.issuer, audience: settings.audience },
         identitySecret: settings.identitySecret,
+        maxInFlight: settings.maxInFlight,
         responseCache: settings.kind === 'hub-cached',
         redisUrl: process.env.REDIS_URL || undefined,
         usage: settings.kind === 'hub-usage',

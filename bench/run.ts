@@ -17,7 +17,7 @@ import { DEFAULT_AUDIENCE } from '../gateway/auth';
 import pino from 'pino';
 import { SEED_SCALES, stringFromEnv } from '../platform/config';
 import { createLogger } from '../platform/log';
-import { startSubgraph, type RunningSubgraph } from '../platform/subgraph';
+import { startSubgraph, type RunningSubgraph, type StartOptions } from '../platform/subgraph';
 import { SUPERGRAPH_PATH } from '../schema/compose';
 import { listSubgraphs } from '../schema/subgraphs';
 import type { GatewayKind, GatewaySettings } from './gateway-process';
@@ -25,6 +25,7 @@ import { SCORECARD, SCORECARD_VARIABLES, TOWNSHIP_DETAIL, TOWNSHIP_DETAIL_VARIAB
 import { newEd25519KeyPair } from '../platform/dev-keys';
 import { newIdentitySecret, subgraphIdentityKey } from '../platform/identity';
 import { measureIdentityCost } from './identity-cost';
+import { measureOverload } from './overload';
 import { measureUsageCost } from './usage-cost';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -108,7 +109,7 @@ export interface SubgraphSet {
   stop(): Promise<void>;
 }
 
-async function startSubgraphs(scaleName: string, identitySecret: string, label = scaleName): Promise<SubgraphSet> {
+async function startSubgraphs(scaleName: string, identitySecret: string, label = scaleName, extra: Partial<StartOptions> = {}): Promise<SubgraphSet> {
   const subgraphs: RunningSubgraph<unknown>[] = [];
   const started = Date.now();
   // One at a time: seeding at the benchmark scale is the slow part, and a 2-core machine does no better in parallel.
@@ -121,6 +122,7 @@ async function startSubgraphs(scaleName: string, identitySecret: string, label =
         databaseUrl,
         seedScale: scaleOf(scaleName),
         identityKey: subgraphIdentityKey(identitySecret, info.name),
+        ...extra,
         progress: (message) => process.stderr.write(`  [${scaleName} ${info.name}] ${message}\n`),
         logger: createLogger(info.name, { destination: logDestination }),
       }),
@@ -431,8 +433,12 @@ process.on('SIGINT', () => {
 
 // `npm run bench -- --usage-cost`: only the field-usage comparison (bench/usage-cost.ts).
 // `npm run bench -- --identity`: only the forwarded identity's CPU cost (bench/identity-cost.ts).
+// `npm run bench -- --overload`: only the uncached scorecard under 50 connections (bench/overload.ts).
 const run = process.argv.includes('--identity')
   ? measureIdentityCost
+  : process.argv.includes('--overload')
+  ? () =>
+      measureOverload({ settings: SETTINGS, workloads: WORKLOADS, authorization: () => authorization, setUp, startSubgraphs, startGatewayProcess, dropDatabases, stopChildren: () => children.forEach((child) => child.kill()), closeLog: () => (logDestination.flushSync(), closeSync(logFd)) })
   : process.argv.includes('--usage-cost')
   ? () =>
       measureUsageCost({ settings: SETTINGS, workloads: WORKLOADS, setUp, startSubgraphs, startGatewayProcess, load, post, dropDatabases, stopChildren: () => children.forEach((child) => child.kill()), closeLog: () => (logDestination.flushSync(), closeSync(logFd)) })

@@ -31,6 +31,8 @@ import { IDENTITY_HEADER, REQUEST_ID_HEADER } from '../platform/identity';
 import type { Logger } from '../platform/log';
 import { LATENCY_BUCKETS } from '../platform/metrics';
 import { endSpan, startClientSpan, tracingEnabled } from '../platform/tracing';
+import { mutualTlsFetch } from '../platform/tls-fetch';
+import type { HubTls } from '../platform/tls';
 import type { GatewayContext } from './context';
 
 const RETRY_STATUSES = new Set([502, 503, 504]);
@@ -169,6 +171,8 @@ export interface HubDataSourceOptions {
   settings: SubgraphCallSettings;
   metrics?: SubgraphCallMetrics;
   logger?: Logger;
+  /** Call the subgraph over mutual TLS with this certificate (platform/tls.ts). */
+  tls?: HubTls;
 }
 
 export class HubDataSource implements GraphQLDataSource<GatewayContext> {
@@ -178,6 +182,7 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly metrics?: SubgraphCallMetrics;
   private readonly logger?: Logger;
   private readonly breaker: CircuitBreaker<[Call], Answer>;
+  private readonly fetch: typeof fetch;
   /** The last call sent (not one the breaker rejected), for /ready. */
   lastCall?: LastCall;
 
@@ -187,6 +192,7 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
     this.settings = options.settings;
     this.metrics = options.metrics;
     this.logger = options.logger;
+    this.fetch = options.tls ? mutualTlsFetch(options.tls) : fetch;
     this.breaker = new CircuitBreaker((call: Call) => this.send(call), {
       name: this.name,
       // Timeouts are this class's own: it aborts the call.
@@ -297,7 +303,7 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
       let text: string;
       let cacheControl: string | null;
       try {
-        const response = await fetch(this.url, { method: 'POST', headers: call.headers, body: call.body, signal: controller.signal });
+        const response = await this.fetch(this.url, { method: 'POST', headers: call.headers, body: call.body, signal: controller.signal });
         status = response.status;
         cacheControl = response.headers.get('cache-control');
         text = await response.text();

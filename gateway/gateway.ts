@@ -7,8 +7,10 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { Counter } from 'prom-client';
 import { intFromEnv, SHUTDOWN_GRACE_DEFAULT_MS, shutdownGraceFromEnv, stringFromEnv } from '../platform/config';
+import { GATEWAY_MAX_IN_FLIGHT_DEFAULT } from '../platform/admission';
+import { hubTlsFromEnv, tlsUrl, type HubTls } from '../platform/tls';
 import { createErrorFormatter } from '../platform/errors';
-import { requestRecordPlugin, serveGraphQL, type RunningServer } from '../platform/http';
+import { defaultAdminPort, requestRecordPlugin, serveGraphQL, type RunningServer } from '../platform/http';
 import { createIdentitySigner, identitySecretFromEnv } from '../platform/identity';
 import { createLogger, type Logger } from '../platform/log';
 import { createServiceMetrics } from '../platform/metrics';
@@ -38,6 +40,8 @@ export const REQUEST_TIMEOUT_DEFAULT_MS = 15_000;
 
 export interface GatewayOptions {
   port?: number;
+  /** GET /ready and /metrics (platform/http.ts; default: port + 100; GATEWAY_ADMIN_PORT). */
+  adminPort?: number;
   /** A fixed supergraph; otherwise `supergraphPath` is read (and watched). */
   supergraphSdl?: string;
   /** The supergraph file (default schema/supergraph.graphql). */
@@ -47,6 +51,10 @@ export interface GatewayOptions {
   /** Subgraph name -> URL; others from the environment or the supergraph. */
   subgraphUrls?: Record<string, string>;
   bodyLimit?: string;
+  /** Call subgraphs over mutual TLS with this certificate (platform/tls.ts; HUB_TLS_CA / HUB_TLS_CERT / HUB_TLS_KEY). */
+  subgraphTls?: HubTls;
+  /** Most requests worked on at once; beyond, 503 OVERLOADED with Retry-After (platform/admission.ts; GATEWAY_MAX_IN_FLIGHT, 16 in the gateway process; here unbounded unless given). */
+  maxInFlight?: number;
   /** How callers' tokens are verified (default: from the environment). */
   auth?: AuthConfig;
   /** The secret each subgraph's identity key is derived from (HUB_IDENTITY_SECRET; platform/identity.ts). */
@@ -107,14 +115,18 @@ export function subgraphCallSettingsFromEnv(): SubgraphCallSettings {
 }
 
 export function gatewayOptionsFromEnv(): GatewayOptions {
+  const port = intFromEnv('GATEWAY_PORT', 4000, 0, 65535);
   return {
     auth: authConfigFromEnv(),
     identitySecret: identitySecretFromEnv(),
-    port: intFromEnv('GATEWAY_PORT', 4000, 0, 65535),
+    port,
+    adminPort: intFromEnv('GATEWAY_ADMIN_PORT', defaultAdminPort(port), 0, 65535),
     supergraphPath: stringFromEnv('SUPERGRAPH_PATH') ?? SUPERGRAPH_PATH,
     watchSupergraph: onOff('GATEWAY_SUPERGRAPH_WATCH', 'on'),
     guardSupergraph: onOff('GATEWAY_SUPERGRAPH_GUARD', 'on'),
     bodyLimit: stringFromEnv('GATEWAY_BODY_LIMIT') ?? '1mb',
+    maxInFlight: intFromEnv('GATEWAY_MAX_IN_FLIGHT', GATEWAY_MAX_IN_FLIGHT_DEFAULT, 0),
+    subgraphTls: hubTlsFromEnv(),
     limits: limitSettingsFromEnv(),
     requestTimeoutMs: intFromEnv('GATEWAY_REQUEST_TIMEOUT_MS', REQUEST_TIMEOUT_DEFAULT_MS, 1),
     subgraphCalls: subgraphCallSettingsFromEnv(),
@@ -135,6 +147,8 @@ export function gatewayOptionsFromEnv(): GatewayOptions {
 export interface RunningGateway {
   url: string;
   port: number;
+  /** Base URL of GET /ready and /metrics. */
+  adminUrl: string;
   /** Drains (at most `graceMs`, default the gateway's shutdownGraceMs), then stops. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -168,11 +182,12 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     supergraphSdl: supergraph.hook,
     // Called once per subgraph, and again on a reload only for a subgraph whose URL changed.
     buildService: ({ name, url }) => {
-      const target = options.subgraphUrls?.[name] ?? subgraphUrlFromEnv(name, url ?? '');
+      const configured = options.subgraphUrls?.[name] ?? subgraphUrlFromEnv(name, url ?? '');
+      const target = options.subgraphTls ? tlsUrl(configured) : configured;
       const existing = dataSources.get(name);
       if (existing && existing.url === target) return existing;
       existing?.shutdown();
-      const source = new HubDataSource({ name, url: target, settings, metrics: callMetrics, logger });
+      const source = new HubDataSource({ name, url: target, settings, metrics: callMetrics, logger, tls: options.subgraphTls });
       dataSources.set(name, source);
       return source;
     },
@@ -231,6 +246,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   try {
     server = await serveGraphQL(apollo, {
       port: options.port ?? 4000,
+      adminPort: options.adminPort,
+      maxInFlight: options.maxInFlight,
       bodyLimit: options.bodyLimit,
       context,
       logger,
@@ -271,6 +288,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   return {
     url: running.url,
     port: running.port,
+    adminUrl: running.adminUrl,
     async stop(graceMs) {
       await running.close(graceMs);
       await apollo.stop();

@@ -21,6 +21,9 @@ const REQUEST_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   // gateway/persisted-operations.ts: a safelisted client sent a document not in the manifest.
   'PERSISTED_QUERY_NOT_IN_LIST',
+  // platform/admission.ts and platform/abandoned-work.ts: a service shedding load, a subgraph dropping work the gateway gave up on.
+  'OVERLOADED',
+  'ABANDONED',
 ]);
 /** The hub's own codes: a client sees them as thrown, and the gateway passes a subgraph's on. */
 export const HUB_CODES: ReadonlySet<string> = new Set<string>(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT']);

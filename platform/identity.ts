@@ -31,6 +31,11 @@ export interface Identity {
   requestId: string;
 }
 
+/** A verified identity with the call's deadline (its `exp`, epoch ms). */
+export interface VerifiedIdentity extends Identity {
+  expiresAt: number;
+}
+
 /** What one signed identity is for: the subgraph, the exact body sent, and how long the call may take. */
 export interface IdentityCall {
   audience: string;
@@ -148,7 +153,7 @@ class ReplayMemory {
  * missing, forged, misdirected, stale, rebound or replayed token. `body` is
  * the raw request body as received.
  */
-export function createIdentityVerifier(options: { audience: string; key: string; replayMemory?: number }): (token: string | undefined, body: Buffer | string) => Identity {
+export function createIdentityVerifier(options: { audience: string; key: string; replayMemory?: number }): (token: string | undefined, body: Buffer | string) => VerifiedIdentity {
   const key = checkSecret('the identity key', options.key);
   const memory = new ReplayMemory(options.replayMemory ?? REPLAY_MEMORY_MAX);
   return (token, body) => {
@@ -184,6 +189,7 @@ export function createIdentityVerifier(options: { audience: string; key: string;
         regions: Array.isArray(payload.regions) ? payload.regions.map(String) : [],
       },
       requestId: typeof payload.rid === 'string' ? payload.rid : '',
+      expiresAt: expires,
     };
   };
 }

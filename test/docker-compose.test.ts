@@ -69,7 +69,7 @@ describe('docker-compose.yml', () => {
     expect(initSql).toMatch(new RegExp(`CREATE DATABASE "?${database}"?;`));
     expect(service.command).toEqual(['node', 'dist/scripts/start-subgraph.js', name]);
     expect(service.depends_on.postgres.condition).toBe('service_healthy');
-    expect(service.healthcheck.test.join(' ')).toContain(`localhost:${subgraph.defaultPort}/ready`);
+    expect(service.healthcheck.test.join(' ')).toContain(`127.0.0.1:${subgraph.defaultPort + 100}/ready`);
     expect(compose.services.gateway.environment[`${prefix}_URL`]).toBe(`http://${name}:${subgraph.defaultPort}/graphql`);
     expect(compose.services.gateway.depends_on[name].condition).toBe('service_healthy');
   });
@@ -79,7 +79,7 @@ describe('docker-compose.yml', () => {
     expect(gateway.environment.GATEWAY_PORT).toBe('4000');
     expect(gateway.ports).toEqual(['4000:4000']);
     expect(gateway.command).toEqual(['node', 'dist/gateway/main.js']);
-    expect(gateway.healthcheck.test.join(' ')).toContain('localhost:4000/ready');
+    expect(gateway.healthcheck.test.join(' ')).toContain('127.0.0.1:4100/ready');
   });
 
   test('secrets come from .env at run time: no value is written in the file; each service gets only what it needs', () => {

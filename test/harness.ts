@@ -10,7 +10,7 @@ import { DEFAULT_AUDIENCE, type AuthConfig } from '../gateway/auth';
 import { startGateway, type GatewayOptions, type RunningGateway } from '../gateway/gateway';
 import { createIdentitySigner, IDENTITY_HEADER, newIdentitySecret, subgraphIdentityKey } from '../platform/identity';
 import { ANONYMOUS, type Viewer } from '../platform/viewer';
-import { startSubgraph, type RunningSubgraph } from '../platform/subgraph';
+import { startSubgraph, type RunningSubgraph, type StartOptions } from '../platform/subgraph';
 import { listSubgraphs } from '../schema/subgraphs';
 import { newEd25519KeyPair } from '../platform/dev-keys';
 import { runImport, type ImportOutcome, type ImportRun } from '../cli/import';
@@ -153,6 +153,8 @@ export interface HubOptions {
    * into a database (SQL), which the gateway's cache cannot see.
    */
   gateway?: Partial<GatewayOptions>;
+  /** Options every subgraph is started with, beyond ports, keys and seed (mutual TLS, say). */
+  subgraph?: Partial<StartOptions>;
 }
 
 export async function startHub(options: HubOptions = {}): Promise<Hub> {
@@ -177,6 +179,7 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
           databaseUrl,
           seedScale: options.seedScale ?? 0.1,
           identityKey: testIdentityKey(info.name),
+          ...options.subgraph,
         });
         subgraphs[info.name] = running;
         cleanups.unshift(running.stop);

@@ -13,7 +13,7 @@ describe('seeding on PostgreSQL', () => {
       const count = `{ region(code: "650000") { judicialStats { offices mediationCases } } }`;
       const before = await postGraphQL<{ region: { judicialStats: { mediationCases: number } } }>(first.url, { query: count }, identityHeaders('judicial', { query: count }));
       await first.stop();
-      expect(messages.some((m) => m.startsWith('migrated: 0000-hub-audit, 0000-hub-request-log, 0000-hub-seed-marker, 0001-initial'))).toBe(true);
+      expect(messages.some((m) => m.startsWith('migrated: 0000-hub-audit, 0000-hub-request-log, 0000-hub-request-per-caller, 0000-hub-seed-marker, 0001-initial'))).toBe(true);
 
       messages.length = 0;
       const second = await startSubgraph(judicial, { port: 0, databaseUrl: database.url, seedScale: 0.05, progress: (m) => messages.push(m), identityKey: testIdentityKey('judicial') });

@@ -19,6 +19,8 @@ export interface ServiceProcess {
   port: number;
   /** http://127.0.0.1:<port> */
   base: string;
+  /** Its admin port's base URL (GET /ready, /metrics); the public base when the service has none (a fixture). */
+  admin: string;
   /** <base>/graphql */
   url: string;
   /** Log lines (JSON) written so far. */
@@ -102,7 +104,7 @@ export function startServiceProcess(
         clearTimeout(timer);
         const port = Number(new URL(message.url).port);
         const base = `http://127.0.0.1:${port}`;
-        resolve({ name, child, pid: child.pid!, port, base, url: `${base}/graphql`, logs, stderr: () => stderr, exited });
+        resolve({ name, child, pid: child.pid!, port, base, admin: message.adminUrl ?? base, url: `${base}/graphql`, logs, stderr: () => stderr, exited });
       }
     });
     void exited.then(({ code, signal }) => {
@@ -175,8 +177,8 @@ export function metricValue(samples: Map<string, number>, name: string, labels: 
   return sum;
 }
 
-export async function scrape(service: { base: string }): Promise<Map<string, number>> {
-  const response = await fetch(`${service.base}/metrics`);
+export async function scrape(service: { admin: string }): Promise<Map<string, number>> {
+  const response = await fetch(`${service.admin}/metrics`);
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
   return parsePrometheus(await response.text());

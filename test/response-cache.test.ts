@@ -233,7 +233,7 @@ describe('without response caching', () => {
     });
 
     test('the registered operations are planned at start-up; a first request of one is not planned again', async () => {
-      const ready = (await (await fetch(hub.gateway.url.replace('/graphql', '/ready'))).json()) as { warmedPlans: number };
+      const ready = (await (await fetch(`${hub.gateway.adminUrl}/ready`)).json()) as { warmedPlans: number };
       expect(ready.warmedPlans).toBe(4);
       const planner = jest.spyOn(QueryPlanner.prototype, 'buildQueryPlan');
       try {

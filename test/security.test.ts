@@ -2,7 +2,7 @@
 // in at the gateway, that subgraphs answer only the gateway, and that case
 // records and personal data reach only callers with the scope and the region,
 // on every path, with an audit record for each read of personal data.
-import { SignJWT } from 'jose';
+import { importPKCS8, SignJWT } from 'jose';
 import { sql, type Kysely } from 'kysely';
 import { createIdentitySigner, IDENTITY_HEADER, newIdentitySecret } from '../platform/identity';
 import { identityHeaders, IDENTITY_SECRET, postGraphQL, signToken, startHub, TOKEN_KEYS, type GraphQLResponse, type Hub } from './harness';
@@ -68,6 +68,20 @@ describe('access', () => {
 
     test('an expired token is refused', async () => {
       await expectRefused(`Bearer ${await signToken({}, { expiresIn: Math.floor(Date.now() / 1000) - 60 })}`);
+    });
+
+    test('a token living longer than AUTH_MAX_TOKEN_AGE_SECONDS (default 24 h) is refused; 24 h is accepted', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      await expectRefused(`Bearer ${await signToken({}, { expiresIn: now + 100 * 365 * 86_400 })}`);
+      await expectRefused(`Bearer ${await signToken({}, { expiresIn: '25h' })}`);
+      // Without iat, counted from now.
+      const key = await importPKCS8(TOKEN_KEYS.privateKey, 'EdDSA');
+      const noIat = await new SignJWT({}).setProtectedHeader({ alg: 'EdDSA' }).setSubject('x').setIssuer('rule-of-law-hub-test').setAudience('rule-of-law-hub').setExpirationTime(now + 2 * 86_400).sign(key);
+      await expectRefused(`Bearer ${noIat}`);
+      const { status, data } = await as({ sub: 'day-long' }, '{ me { subject } }');
+      expect({ status, data }).toEqual({ status: 200, data: { me: { subject: 'day-long' } } });
+      const day = await hub.query('{ me { subject } }', undefined, { authorization: `Bearer ${await signToken({ sub: 'exactly-a-day' }, { expiresIn: '24h' })}` });
+      expect(day.data).toEqual({ me: { subject: 'exactly-a-day' } });
     });
 
     test('a token for another algorithm family (HS256 keyed with the public key) is refused', async () => {

@@ -232,7 +232,7 @@ export function composeService(n: Names): string {
       postgres: { condition: service_healthy }
     healthcheck:
       <<: *node-health
-      test: ["CMD", "node", "-e", "fetch('http://localhost:${n.port}/ready').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+      test: ["CMD", "node", "-e", "fetch('http://127.0.0.1:${n.port + 100}/ready').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
 `;
 }
