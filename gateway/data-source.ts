@@ -182,7 +182,8 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly metrics?: SubgraphCallMetrics;
   private readonly logger?: Logger;
   private readonly breaker: CircuitBreaker<[Call], Answer>;
-  private readonly fetch: typeof fetch;
+  /** How this source reaches its subgraph: global fetch, or with the client certificate under mutual TLS. */
+  readonly fetch: typeof fetch;
   /** The last call sent (not one the breaker rejected), for /ready. */
   lastCall?: LastCall;
 

@@ -56,7 +56,7 @@ describe('mutual TLS between the gateway and the subgraphs', () => {
     makeCert('intruder-ca', 'intruder', 'gateway', 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=clientAuth,serverAuth');
     server = tlsOf('hub-ca', 'subgraph');
     gatewayTls = tlsOf('hub-ca', 'gateway');
-    hub = await startHub({ seedScale: 0.05, only: ['judicial', 'education'], subgraph: { tls: server }, gateway: { subgraphTls: gatewayTls } });
+    hub = await startHub({ seedScale: 0.05, only: ['judicial', 'education'], subgraph: { tls: server }, gateway: { subgraphTls: gatewayTls, startupWaitFor: ['judicial', 'education'] } });
   });
   afterAll(async () => {
     await hub?.stop();
@@ -69,6 +69,9 @@ describe('mutual TLS between the gateway and the subgraphs', () => {
     expect({ status, errors }).toEqual({ status: 200, errors: undefined });
     expect(data!.region.judicialStats.offices).toBeGreaterThan(0);
     expect(data!.region.educationStats.events).toBeGreaterThanOrEqual(0);
+    // The gateway's readiness probes each subgraph's /health over mutual TLS too.
+    const ready = (await (await fetch(`${hub.gateway.adminUrl}/ready`)).json()) as { ready: boolean };
+    expect(ready.ready).toBe(true);
   });
 
   test('straight to a subgraph: no certificate, another CA\'s certificate, or plain HTTP get no answer; the right certificate still needs the identity', async () => {
