@@ -17,7 +17,7 @@ import { gatewayOptionsFromEnv, startGateway } from '../gateway/gateway';
 import { envPrefix } from '../platform/config';
 import { envLine } from '../platform/env-file';
 import { identityKeyVariable, newHubSecrets } from '../platform/hub-secrets';
-import { createIdentitySigner, createIdentityVerifier } from '../platform/identity';
+import { createIdentitySigner, createIdentityVerifier, subgraphIdentityKeyFromEnv } from '../platform/identity';
 import { ANONYMOUS } from '../platform/viewer';
 import { listSubgraphs } from '../schema/subgraphs';
 import { postGraphQL } from './harness';
@@ -148,6 +148,22 @@ describe('docker-compose.yml', () => {
       const options = await withEnvironment(serviceEnvironment('gateway', env), async () => gatewayOptionsFromEnv());
       expect(options.auth).toMatchObject({ jwksUrl: 'https://idp.example.org/jwks.json', issuer: 'https://idp.example.org/' });
       expect(options.identitySecret).toBe(env.HUB_IDENTITY_SECRET);
+    });
+
+    test('a subgraph takes its own identity key from its environment; in production without one (or the gateway\'s secret) it refuses to start', async () => {
+      for (const s of subgraphs) {
+        const key = await withEnvironment(serviceEnvironment(s.name, env), async () => subgraphIdentityKeyFromEnv(s.name));
+        expect(key).toBe(env[identityKeyVariable(s.name)]);
+        await expect(
+          withEnvironment({}, async () => {
+            delete process.env.HUB_IDENTITY_SECRET;
+            delete process.env[identityKeyVariable(s.name)];
+            return subgraphIdentityKeyFromEnv(s.name);
+          }),
+        ).rejects.toThrow(`${identityKeyVariable(s.name)} must be set when NODE_ENV=production`);
+      }
+      const { HUB_IDENTITY_SECRET: _secret, ...gatewayWithoutSecret } = serviceEnvironment('gateway', env);
+      await expect(withEnvironment(gatewayWithoutSecret, async () => (delete process.env.HUB_IDENTITY_SECRET, gatewayOptionsFromEnv()))).rejects.toThrow(/refused when NODE_ENV=production/);
     });
 
     test('a static public key (AUTH_PUBLIC_KEY, one line in .env): tokens signed with its private key are accepted', async () => {
