@@ -23,6 +23,7 @@ import { startGateway } from '../gateway/gateway';
 import { checkWebBuild, WEB_BUILD_DIR } from '../gateway/web-build';
 import { intFromEnv, seedScaleFromEnv, stringFromEnv } from '../platform/config';
 import { newEd25519KeyPair } from '../platform/dev-keys';
+import { newIdentitySecret, subgraphIdentityKey } from '../platform/identity';
 import { createLogger } from '../platform/log';
 import { startSubgraph, type RunningSubgraph } from '../platform/subgraph';
 import { listSubgraphs } from '../schema/subgraphs';
@@ -80,7 +81,7 @@ async function renderedAt(page: Page, name: string): Promise<number> {
 export async function benchDashboard(): Promise<void> {
   const build = checkWebBuild();
   if (!build.ok) throw new Error(`${build.message}: run npm run build:web first`);
-  const identity = newEd25519KeyPair();
+  const identitySecret = newIdentitySecret();
   const callers = newEd25519KeyPair();
   const logger = createLogger('bench', { level: 'warn' });
   const subgraphs: RunningSubgraph<unknown>[] = [];
@@ -89,12 +90,12 @@ export async function benchDashboard(): Promise<void> {
   console.log(`starting the hub (PGlite, seed scale ${scale}) and Chromium (${CHROMIUM})`);
   try {
     for (const info of listSubgraphs()) {
-      subgraphs.push(await startSubgraph(info.definition, { port: 0, seedScale: scale, identityPublicKey: identity.publicKey, logger }));
+      subgraphs.push(await startSubgraph(info.definition, { port: 0, seedScale: scale, identityKey: subgraphIdentityKey(identitySecret, info.name), logger }));
     }
     const gateway = await startGateway({
       port: 0,
       auth: { publicKey: callers.publicKey, algorithm: 'EdDSA', issuer: 'bench', audience: DEFAULT_AUDIENCE },
-      identityPrivateKey: identity.privateKey,
+      identitySecret,
       subgraphUrls: Object.fromEntries(subgraphs.map((s) => [s.name, s.url])),
       responseCache: true,
       logger,

@@ -4,7 +4,7 @@
 // caching on), `hub-usage` (the hub recording field usage, for
 // bench/usage-cost.ts) or `bare` (ApolloGateway + ApolloServer, no plugins).
 // Started by bench/run.ts with fork(); settings come in BENCH_GATEWAY (JSON).
-import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
@@ -24,7 +24,9 @@ export interface GatewaySettings {
   tokenPublicKey: string;
   issuer: string;
   audience: string;
-  identityPrivateKey: string;
+  identitySecret: string;
+  /** The hub's GATEWAY_MAX_IN_FLIGHT (default: unbounded). */
+  maxInFlight?: number;
   /** hub-usage: the usage store's folder (no Redis: the embedded store). */
   usageDir?: string;
   /** Last-known figures' STALE_IF_ERROR_MAX_AGE (default: the gateway's, on); 0 off. */
@@ -34,43 +36,38 @@ export interface GatewaySettings {
   redisPrefix?: string;
 }
 
-interface BareContext {
-  identityToken(): Promise<string>;
-}
-
 /**
  * The least a gateway must do to be let in: the subgraphs answer only requests
- * carrying the gateway's signed identity (x-hub-identity), so the bare gateway
- * signs one (anonymous) per request. Nothing else: no authentication, no limits.
+ * carrying the gateway's identity (x-hub-identity) for that subgraph and that
+ * body, so the bare gateway's fetch signs one (anonymous) per call. Nothing
+ * else: no authentication, no limits.
  */
-class SigningDataSource extends RemoteGraphQLDataSource<BareContext> {
-  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<BareContext>): Promise<void> {
-    if (!('identityToken' in context)) return;
-    request.http!.headers.set(IDENTITY_HEADER, await context.identityToken());
-  }
+function signingDataSource(subgraph: string, url: string, sign: ReturnType<typeof createIdentitySigner>): RemoteGraphQLDataSource {
+  let n = 0;
+  return new RemoteGraphQLDataSource({
+    url,
+    fetcher: (input, init) => {
+      const identity = sign({ viewer: ANONYMOUS, requestId: `bare-${++n}` }, { audience: subgraph, body: String(init?.body ?? ''), lifetimeMs: 15_000 });
+      return fetch(input as string, { ...init, headers: { ...(init?.headers as Record<string, string>), [IDENTITY_HEADER]: identity } } as RequestInit) as never;
+    },
+  });
 }
 
 async function startBare(settings: GatewaySettings): Promise<{ port: number; stop(): Promise<void> }> {
   disableApolloTelemetry();
+  const sign = createIdentitySigner(settings.identitySecret);
   const gateway = new ApolloGateway({
     supergraphSdl: settings.supergraphSdl,
-    buildService: ({ name }) => new SigningDataSource({ url: settings.subgraphUrls[name] }),
+    buildService: ({ name }) => signingDataSource(name, settings.subgraphUrls[name], sign),
   });
-  const apollo = new ApolloServer<BareContext>({ gateway });
+  const apollo = new ApolloServer({ gateway });
   await apollo.start();
-  const sign = await createIdentitySigner(settings.identityPrivateKey);
-  let n = 0;
   // Plain Express with Apollo's integration: none of the hub's logging, metrics or limits.
   const app = express();
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
-    expressMiddleware(apollo, {
-      context: async () => {
-        const requestId = `bare-${++n}`;
-        return { identityToken: () => sign({ viewer: ANONYMOUS, requestId }) };
-      },
-    }),
+    expressMiddleware(apollo),
   );
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -96,7 +93,8 @@ async function main(): Promise<void> {
         supergraphSdl: settings.supergraphSdl,
         subgraphUrls: settings.subgraphUrls,
         auth: { publicKey: settings.tokenPublicKey, algorithm: 'EdDSA', issuer: settings.issuer, audience: settings.audience },
-        identityPrivateKey: settings.identityPrivateKey,
+        identitySecret: settings.identitySecret,
+        maxInFlight: settings.maxInFlight,
         responseCache: settings.kind === 'hub-cached',
         redisUrl: settings.redisUrl ?? (process.env.REDIS_URL || undefined),
         redisPrefix: settings.redisPrefix,

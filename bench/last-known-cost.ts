@@ -26,9 +26,9 @@ export async function measureLastKnownCost(h: UsageCostHelpers): Promise<void> {
   const prefix = `hub-bench-lastknown-${process.pid}`;
   const stops: (() => Promise<void>)[] = [];
   try {
-    const { identityKeys, gatewaySettings } = await h.setUp();
+    const { identitySecret, gatewaySettings } = await h.setUp();
     console.error(`last-known cost: seeding PostgreSQL at the ${h.settings.baseScale} scale`);
-    const set = await h.startSubgraphs(h.settings.baseScale, identityKeys.publicKey, `${h.settings.baseScale}_lastknown`);
+    const set = await h.startSubgraphs(h.settings.baseScale, identitySecret, `${h.settings.baseScale}_lastknown`);
     stops.unshift(set.stop);
     const gateways = {} as Record<Variant, Awaited<ReturnType<UsageCostHelpers['startGatewayProcess']>>>;
     for (const variant of VARIANTS) {

@@ -17,12 +17,15 @@ import { DEFAULT_AUDIENCE } from '../gateway/auth';
 import pino from 'pino';
 import { SEED_SCALES, stringFromEnv } from '../platform/config';
 import { createLogger } from '../platform/log';
-import { startSubgraph, type RunningSubgraph } from '../platform/subgraph';
+import { startSubgraph, type RunningSubgraph, type StartOptions } from '../platform/subgraph';
 import { SUPERGRAPH_PATH } from '../schema/compose';
 import { listSubgraphs } from '../schema/subgraphs';
 import type { GatewayKind, GatewaySettings } from './gateway-process';
 import { SCORECARD, SCORECARD_VARIABLES, TOWNSHIP_DETAIL, TOWNSHIP_DETAIL_VARIABLES, WIDE_LIST, wideListVariables } from './workloads';
 import { newEd25519KeyPair } from '../platform/dev-keys';
+import { newIdentitySecret, subgraphIdentityKey } from '../platform/identity';
+import { measureIdentityCost } from './identity-cost';
+import { measureOverload } from './overload';
 import { measureUsageCost } from './usage-cost';
 import { measureLastKnownCost } from './last-known-cost';
 
@@ -107,7 +110,7 @@ export interface SubgraphSet {
   stop(): Promise<void>;
 }
 
-async function startSubgraphs(scaleName: string, identityPublicKey: string, label = scaleName): Promise<SubgraphSet> {
+async function startSubgraphs(scaleName: string, identitySecret: string, label = scaleName, extra: Partial<StartOptions> = {}): Promise<SubgraphSet> {
   const subgraphs: RunningSubgraph<unknown>[] = [];
   const started = Date.now();
   // One at a time: seeding at the benchmark scale is the slow part, and a 2-core machine does no better in parallel.
@@ -119,7 +122,8 @@ async function startSubgraphs(scaleName: string, identityPublicKey: string, labe
         port: 0,
         databaseUrl,
         seedScale: scaleOf(scaleName),
-        identityPublicKey,
+        identityKey: subgraphIdentityKey(identitySecret, info.name),
+        ...extra,
         progress: (message) => process.stderr.write(`  [${scaleName} ${info.name}] ${message}\n`),
         logger: createLogger(info.name, { destination: logDestination }),
       }),
@@ -277,32 +281,32 @@ function merge(runs: RunFigures[]): RunFigures {
 const round2 = (value: number) => Math.round(value * 100) / 100;
 
 /** The keys of a run, the dashboard token every request carries, and each gateway's settings. */
-async function setUp(): Promise<{ identityKeys: { publicKey: string }; gatewaySettings: (kind: GatewayKind, urls: Record<string, string>) => GatewaySettings }> {
+async function setUp(): Promise<{ identitySecret: string; gatewaySettings: (kind: GatewayKind, urls: Record<string, string>) => GatewaySettings }> {
   const tokenKeys = newEd25519KeyPair();
-  const identityKeys = newEd25519KeyPair();
+  const identitySecret = newIdentitySecret();
   // A dashboard's token (no case scopes): the hub verifies it on every request; the bare gateway ignores it.
   authorization = `Bearer ${await new SignJWT({ sub: 'bench-dashboard', agency: 'judicial' })
     .setProtectedHeader({ alg: 'EdDSA' }).setIssuer(ISSUER).setAudience(DEFAULT_AUDIENCE).setIssuedAt().setExpirationTime('2h')
     .sign(await importPKCS8(tokenKeys.privateKey, 'EdDSA'))}`;
   const supergraphSdl = readFileSync(SUPERGRAPH_PATH, 'utf8');
   return {
-    identityKeys,
+    identitySecret,
     gatewaySettings: (kind, urls) => ({
-      kind, supergraphSdl, subgraphUrls: urls, tokenPublicKey: tokenKeys.publicKey, issuer: ISSUER, audience: DEFAULT_AUDIENCE, identityPrivateKey: identityKeys.privateKey,
+      kind, supergraphSdl, subgraphUrls: urls, tokenPublicKey: tokenKeys.publicKey, issuer: ISSUER, audience: DEFAULT_AUDIENCE, identitySecret,
     }),
   };
 }
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const { identityKeys, gatewaySettings } = await setUp();
+  const { identitySecret, gatewaySettings } = await setUp();
   console.error(`bench: ${JSON.stringify(SETTINGS)}`);
 
   const stops: (() => Promise<void>)[] = [];
   try {
     // -- the default scale first: the scorecard's latency there, through the hub.
     console.error(`seeding PostgreSQL at the base scale (${SETTINGS.baseScale})`);
-    const small = await startSubgraphs(SETTINGS.baseScale, identityKeys.publicKey);
+    const small = await startSubgraphs(SETTINGS.baseScale, identitySecret);
     stops.unshift(small.stop);
     const smallHub = await startGatewayProcess(gatewaySettings('hub', small.urls));
     await post(smallHub.url, WORKLOADS.scorecard);
@@ -314,7 +318,7 @@ async function main(): Promise<void> {
 
     // -- the benchmark scale.
     console.error(`seeding PostgreSQL at the benchmark scale (${SETTINGS.scale})`);
-    const set = await startSubgraphs(SETTINGS.scale, identityKeys.publicKey, `${SETTINGS.scale}_main`);
+    const set = await startSubgraphs(SETTINGS.scale, identitySecret, `${SETTINGS.scale}_main`);
     stops.unshift(set.stop);
     const gateways = {
       bare: await startGatewayProcess(gatewaySettings('bare', set.urls)),
@@ -430,15 +434,21 @@ process.on('SIGINT', () => {
 
 // `npm run bench -- --usage-cost`: only the field-usage comparison (bench/usage-cost.ts);
 // `--last-known-cost`: only the last-known figures' (bench/last-known-cost.ts);
-// `--dashboard`: only the dashboard in a browser (bench/dashboard.ts).
+// `--dashboard`: only the dashboard in a browser (bench/dashboard.ts);
+// `--identity`: only the forwarded identity's CPU cost (bench/identity-cost.ts);
+// `--overload`: only the uncached scorecard under 50 connections (bench/overload.ts).
 const helpers = () => ({ settings: SETTINGS, workloads: WORKLOADS, setUp, startSubgraphs, startGatewayProcess, load, post, dropDatabases, stopChildren: () => children.forEach((child) => child.kill()), closeLog: () => (logDestination.flushSync(), closeSync(logFd)) });
 const run = process.argv.includes('--dashboard')
   ? () => import('./dashboard').then((m) => m.benchDashboard()).finally(() => (logDestination.flushSync(), closeSync(logFd)))
-  : process.argv.includes('--usage-cost')
-    ? () => measureUsageCost(helpers())
-    : process.argv.includes('--last-known-cost')
-      ? () => measureLastKnownCost(helpers())
-      : main;
+  : process.argv.includes('--identity')
+    ? measureIdentityCost
+    : process.argv.includes('--overload')
+      ? () => measureOverload({ ...helpers(), authorization: () => authorization })
+      : process.argv.includes('--usage-cost')
+        ? () => measureUsageCost(helpers())
+        : process.argv.includes('--last-known-cost')
+          ? () => measureLastKnownCost(helpers())
+          : main;
 run().catch((error) => {
   console.error(error);
   process.exitCode = 1;

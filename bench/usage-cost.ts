@@ -29,8 +29,8 @@ import type { GatewayProcess, RunFigures, SubgraphSet, Workload } from './run';
 export interface UsageCostHelpers {
   settings: { baseScale: string; durationSeconds: number; rounds: number; warmupSeconds: number; connections: number };
   workloads: Record<string, Workload>;
-  setUp(): Promise<{ identityKeys: { publicKey: string }; gatewaySettings: (kind: GatewayKind, urls: Record<string, string>) => GatewaySettings }>;
-  startSubgraphs(scaleName: string, identityPublicKey: string, label?: string): Promise<SubgraphSet>;
+  setUp(): Promise<{ identitySecret: string; gatewaySettings: (kind: GatewayKind, urls: Record<string, string>) => GatewaySettings }>;
+  startSubgraphs(scaleName: string, identitySecret: string, label?: string): Promise<SubgraphSet>;
   startGatewayProcess(settings: GatewaySettings): Promise<GatewayProcess>;
   load(gateway: GatewayProcess, workload: Workload, seconds: number): Promise<RunFigures>;
   post(url: string, workload: Workload): Promise<unknown>;
@@ -94,9 +94,9 @@ export async function measureUsageCost(h: UsageCostHelpers): Promise<void> {
   const usageDir = mkdtempSync(path.join(os.tmpdir(), 'hub-bench-usage-'));
   const stops: (() => Promise<void>)[] = [];
   try {
-    const { identityKeys, gatewaySettings } = await h.setUp();
+    const { identitySecret, gatewaySettings } = await h.setUp();
     console.error(`usage cost: seeding PostgreSQL at the ${h.settings.baseScale} scale`);
-    const set = await h.startSubgraphs(h.settings.baseScale, identityKeys.publicKey, `${h.settings.baseScale}_usage`);
+    const set = await h.startSubgraphs(h.settings.baseScale, identitySecret, `${h.settings.baseScale}_usage`);
     stops.unshift(set.stop);
     const gateways = {
       hub: await h.startGatewayProcess(gatewaySettings('hub', set.urls)),

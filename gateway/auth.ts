@@ -1,10 +1,12 @@
 // Authentication of callers at the gateway: `Authorization: Bearer <JWT>`,
 // verified with jose against a JWKS URL (production) or a configured public
 // key, or the development key that `npm run token` signs with. Issuer,
-// audience, expiry and algorithm are checked; any failure is 401
-// UNAUTHENTICATED and no data. No token at all is an anonymous caller.
+// audience, expiry and algorithm are checked, and a token may live at most
+// AUTH_MAX_TOKEN_AGE_SECONDS (default 24 h) from its `iat` (or from now, when
+// it has none) to its `exp`; any failure is 401 UNAUTHENTICATED and no data.
+// No token at all is an anonymous caller.
 import { createRemoteJWKSet, errors as joseErrors, importSPKI, jwtVerify, type JWTVerifyGetKey, type CryptoKey, type KeyObject } from 'jose';
-import { pemFromEnv, stringFromEnv } from '../platform/config';
+import { intFromEnv, pemFromEnv, stringFromEnv } from '../platform/config';
 import { unauthenticated } from '../platform/errors';
 import { devKeyPair, isProduction } from '../platform/dev-keys';
 import { levelOfCode } from '../platform/region-codes';
@@ -12,6 +14,8 @@ import { ANONYMOUS, type Viewer } from '../platform/viewer';
 
 export const DEV_ISSUER = 'rule-of-law-hub-dev';
 export const DEFAULT_AUDIENCE = 'rule-of-law-hub';
+/** The longest a caller's token may live, `iat` to `exp` (AUTH_MAX_TOKEN_AGE_SECONDS). */
+export const MAX_TOKEN_AGE_DEFAULT_SECONDS = 86_400;
 /** Asymmetric algorithms only: a token signed with a shared secret (HS*) or `none` is refused. */
 const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
@@ -22,6 +26,8 @@ export interface AuthConfig {
   algorithm?: string;
   issuer: string;
   audience: string;
+  /** The longest lifetime accepted, `iat` (or now) to `exp`, in seconds (default 24 h). */
+  maxTokenAgeSeconds?: number;
 }
 
 /** AUTH_JWKS_URL, or AUTH_PUBLIC_KEY + AUTH_ALGORITHM; else the development key (not in production). */
@@ -29,13 +35,14 @@ export function authConfigFromEnv(): AuthConfig {
   const jwksUrl = stringFromEnv('AUTH_JWKS_URL');
   const publicKey = pemFromEnv('AUTH_PUBLIC_KEY');
   const audience = stringFromEnv('AUTH_AUDIENCE') ?? DEFAULT_AUDIENCE;
+  const maxTokenAgeSeconds = intFromEnv('AUTH_MAX_TOKEN_AGE_SECONDS', MAX_TOKEN_AGE_DEFAULT_SECONDS, 60);
   if (jwksUrl || publicKey) {
     const issuer = stringFromEnv('AUTH_ISSUER');
     if (!issuer) throw new Error('AUTH_ISSUER must be set with AUTH_JWKS_URL or AUTH_PUBLIC_KEY');
-    return { jwksUrl, publicKey, algorithm: stringFromEnv('AUTH_ALGORITHM') ?? 'RS256', issuer, audience };
+    return { jwksUrl, publicKey, algorithm: stringFromEnv('AUTH_ALGORITHM') ?? 'RS256', issuer, audience, maxTokenAgeSeconds };
   }
   if (isProduction()) throw new Error('NODE_ENV=production needs AUTH_JWKS_URL or AUTH_PUBLIC_KEY (and AUTH_ISSUER)');
-  return { publicKey: devKeyPair('token').publicKey, algorithm: 'EdDSA', issuer: stringFromEnv('AUTH_ISSUER') ?? DEV_ISSUER, audience };
+  return { publicKey: devKeyPair('token').publicKey, algorithm: 'EdDSA', issuer: stringFromEnv('AUTH_ISSUER') ?? DEV_ISSUER, audience, maxTokenAgeSeconds };
 }
 
 /** Returns a function from the Authorization header to the caller, or throwing UNAUTHENTICATED (401). */
@@ -67,6 +74,10 @@ export async function createAuthenticator(config: AuthConfig): Promise<(authoriz
     } catch (error) {
       throw unauthenticated(`Invalid token: ${reason(error)}`);
     }
+    // A token good for a century is a stolen token's dream: its lifetime is bounded.
+    const maxAge = config.maxTokenAgeSeconds ?? MAX_TOKEN_AGE_DEFAULT_SECONDS;
+    const from = typeof payload.iat === 'number' ? payload.iat : Date.now() / 1000;
+    if (payload.exp! - from > maxAge) throw unauthenticated(`Invalid token: claim exp rejected (lives longer than ${maxAge} s)`);
     return viewerFromClaims(payload);
   };
 }

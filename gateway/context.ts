@@ -1,9 +1,9 @@
 // The gateway's per-request context: who the caller is, the request id, the
-// request's deadline, and the signed identity forwarded to every subgraph the
-// request reaches.
+// request's deadline, and the signed identity forwarded with each subgraph
+// call (one per call: platform/identity.ts).
 import type { Request } from 'express';
 import { requestIdFrom, requestRecordOf } from '../platform/http';
-import type { Identity } from '../platform/identity';
+import type { Identity, IdentityCall } from '../platform/identity';
 import type { Viewer } from '../platform/viewer';
 
 export interface GatewayContext {
@@ -11,13 +11,15 @@ export interface GatewayContext {
   requestId: string;
   /** When the request's time is up (epoch ms): no subgraph call outlives it. */
   deadline: number;
-  /** The `x-hub-identity` token for this request, signed once on first use. */
-  identityToken(): Promise<string>;
+  /** The `x-hub-identity` token for one subgraph call: that subgraph, that body, that call's timeout. */
+  identityFor(call: IdentityCall): string;
+  /** The subgraphs that reported a committed write for this request (or may have: a mutation call without an answer). */
+  committedWrites: Set<string>;
 }
 
 export function createContextFactory(
   authenticate: (authorization: string | undefined) => Promise<Viewer>,
-  sign: (identity: Identity) => Promise<string>,
+  sign: (identity: Identity, call: IdentityCall) => string,
   requestTimeoutMs: number,
 ): (req: Request) => Promise<GatewayContext> {
   return async (req) => {
@@ -26,7 +28,6 @@ export function createContextFactory(
     const viewer = await authenticate(req.header('authorization'));
     // The id serveGraphQL gave the request (the caller's own when it is a plain token).
     const requestId = requestRecordOf(req)?.requestId ?? requestIdFrom(req.header('x-request-id'));
-    let token: Promise<string> | undefined;
-    return { viewer, requestId, deadline, identityToken: () => (token ??= sign({ viewer, requestId })) };
+    return { viewer, requestId, deadline, identityFor: (call) => sign({ viewer, requestId }, call), committedWrites: new Set<string>() };
   };
 }

@@ -30,12 +30,15 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError } from 'graphql';
 import CircuitBreaker from 'opossum';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { reportsCommittedWrite } from '../platform/committed-writes';
 import { HUB_CODES } from '../platform/errors';
 import { requestRecordOf } from '../platform/http';
 import { IDENTITY_HEADER, REQUEST_ID_HEADER } from '../platform/identity';
 import type { Logger } from '../platform/log';
 import { LATENCY_BUCKETS } from '../platform/metrics';
 import { endSpan, startClientSpan, tracingEnabled } from '../platform/tracing';
+import { mutualTlsFetch } from '../platform/tls-fetch';
+import type { HubTls } from '../platform/tls';
 import type { GatewayContext } from './context';
 import { fetchIdentity, keepable, noteLastKnown, type LastKnownFigures } from './last-known';
 import { viewerKey } from './response-cache';
@@ -182,6 +185,8 @@ export interface HubDataSourceOptions {
   /** Probing of the subgraph's /health once a call found it down; without it, no fail-fast beyond the breaker. */
   probe?: ProbeSettings;
   lastKnown?: LastKnownFigures;
+  /** Call the subgraph over mutual TLS with this certificate (platform/tls.ts). */
+  tls?: HubTls;
 }
 
 export class HubDataSource implements GraphQLDataSource<GatewayContext> {
@@ -193,6 +198,8 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly breaker: CircuitBreaker<[Call], Answer>;
   readonly health?: SubgraphHealth;
   private readonly lastKnown?: LastKnownFigures;
+  /** How this source reaches its subgraph: global fetch, or with the client certificate under mutual TLS. */
+  readonly fetch: typeof fetch;
   /** The last call sent (not one the breaker rejected), for /ready. */
   lastCall?: LastCall;
 
@@ -202,8 +209,9 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
     this.settings = options.settings;
     this.metrics = options.metrics;
     this.logger = options.logger;
-    this.health = options.probe ? new SubgraphHealth(this.name, this.url, options.probe, this.logger) : undefined;
     this.lastKnown = options.lastKnown;
+    this.fetch = options.tls ? mutualTlsFetch(options.tls) : fetch;
+    this.health = options.probe ? new SubgraphHealth(this.name, this.url, options.probe, this.logger, this.fetch) : undefined;
     this.breaker = new CircuitBreaker((call: Call) => this.send(call), {
       name: this.name,
       // Timeouts are this class's own: it aborts the call.
@@ -238,8 +246,7 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
     // Nothing the client sent is forwarded: the outgoing request is built here,
     // so a client's own `x-hub-identity` never reaches a subgraph.
     const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (context?.identityToken) {
-      headers[IDENTITY_HEADER] = await context.identityToken();
+    if (context?.identityFor) {
       headers[REQUEST_ID_HEADER] = context.requestId;
       const record = requestRecordOf(context);
       if (record) {
@@ -268,8 +275,13 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
           throw subgraphError(this.name, 'timeout');
         }
         try {
-          const answer = await this.breaker.fire({ body, headers, timeoutMs: Math.min(this.settings.timeoutMs, remaining) });
+          const timeoutMs = Math.min(this.settings.timeoutMs, remaining);
+          // A new identity for each try: this subgraph, this body, this call's time (platform/identity.ts).
+          if (context?.identityFor) headers[IDENTITY_HEADER] = context.identityFor({ audience: this.name, body, lifetimeMs: timeoutMs });
+          const answer = await this.breaker.fire({ body, headers, timeoutMs });
           if ('refused' in answer) throw answer.refused;
+          // Cached responses this subgraph served are invalidated only for a committed write (gateway/response-cache.ts).
+          if (reportsCommittedWrite(answer.response)) context?.committedWrites.add(this.name);
           // The whole response's cache policy is the most restrictive of its subgraph answers' hints.
           if ('incomingRequestContext' in options) {
             const policy = options.incomingRequestContext.overallCachePolicy;
@@ -290,6 +302,8 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
             }
             failure = error.kind;
             if (error.down) this.health?.markDown();
+            // A mutation sent without an answer may have committed.
+            if (isMutation(request.query)) context?.committedWrites.add(this.name);
             throw subgraphError(this.name, error.kind);
           }
           if ((error as { code?: string }).code === 'EOPENBREAKER') {
@@ -329,7 +343,7 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
       let text: string;
       let cacheControl: string | null;
       try {
-        const response = await fetch(this.url, { method: 'POST', headers: call.headers, body: call.body, signal: controller.signal });
+        const response = await this.fetch(this.url, { method: 'POST', headers: call.headers, body: call.body, signal: controller.signal });
         status = response.status;
         cacheControl = response.headers.get('cache-control');
         text = await response.text();

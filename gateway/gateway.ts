@@ -8,9 +8,11 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { Counter } from 'prom-client';
 import { intFromEnv, SHUTDOWN_GRACE_DEFAULT_MS, shutdownGraceFromEnv, stringFromEnv } from '../platform/config';
+import { GATEWAY_MAX_IN_FLIGHT_DEFAULT } from '../platform/admission';
+import { hubTlsFromEnv, tlsUrl, type HubTls } from '../platform/tls';
 import { createErrorFormatter } from '../platform/errors';
-import { requestRecordPlugin, serveGraphQL, type RunningServer } from '../platform/http';
-import { createIdentitySigner, identityKeysFromEnv } from '../platform/identity';
+import { defaultAdminPort, requestRecordPlugin, serveGraphQL, type RunningServer } from '../platform/http';
+import { createIdentitySigner, identitySecretFromEnv } from '../platform/identity';
 import { createLogger, type Logger } from '../platform/log';
 import { createServiceMetrics } from '../platform/metrics';
 import { SUPERGRAPH_PATH } from '../schema/registry';
@@ -21,6 +23,7 @@ import { createSubgraphCallMetrics, HubDataSource, SUBGRAPH_CALL_DEFAULTS, type 
 import { explorerRoutes, type ExplorerOptions } from './explorer';
 import { createLastKnownFigures, lastKnownMaxEntriesFromEnv, lastKnownPlugin, lastKnownRefreshFromEnv, STALE_IF_ERROR_MAX_AGE_DEFAULT, staleIfErrorMaxAgeFromEnv } from './last-known';
 import { PROBE_DEFAULTS, probeSettingsFromEnv, type ProbeSettings } from './subgraph-health';
+import { operationSubgraphs } from './cache-scope';
 import { createResponseCaching } from './response-cache';
 import { warmQueryPlans } from './warm-plans';
 import { defaultIntrospection, limitSettingsFromEnv, requestLimits, type LimitSettings } from './limits';
@@ -37,12 +40,14 @@ import { disableApolloTelemetry } from './apollo-telemetry';
 
 /** The whole request's time at the gateway; every subgraph call ends within it. */
 export const REQUEST_TIMEOUT_DEFAULT_MS = 15_000;
-/** The key that signs last-known figures (gateway/last-known.ts), derived from the identity signing key for now. */
-const lastKnownSecretOf = (identityPrivateKey: string): Buffer => Buffer.from(hkdfSync('sha256', identityPrivateKey, '', 'rule-of-law-hub last-known figures', 32));
+/** The key that signs last-known figures (gateway/last-known.ts): derived from the gateway's identity secret, which no subgraph holds. */
+const lastKnownSecretOf = (identitySecret: string): Buffer => Buffer.from(hkdfSync('sha256', identitySecret, '', 'rule-of-law-hub last-known figures', 32));
 /** How long stopping waits for requests in flight (docker stops a container after 10 s). */
 
 export interface GatewayOptions {
   port?: number;
+  /** GET /ready and /metrics (platform/http.ts; default: port + 100; GATEWAY_ADMIN_PORT). */
+  adminPort?: number;
   /** A fixed supergraph; otherwise `supergraphPath` is read (and watched). */
   supergraphSdl?: string;
   /** The supergraph file (default schema/supergraph.graphql). */
@@ -52,10 +57,14 @@ export interface GatewayOptions {
   /** Subgraph name -> URL; others from the environment or the supergraph. */
   subgraphUrls?: Record<string, string>;
   bodyLimit?: string;
+  /** Call subgraphs over mutual TLS with this certificate (platform/tls.ts; HUB_TLS_CA / HUB_TLS_CERT / HUB_TLS_KEY). */
+  subgraphTls?: HubTls;
+  /** Most requests worked on at once; beyond, 503 OVERLOADED with Retry-After (platform/admission.ts; GATEWAY_MAX_IN_FLIGHT, 16 in the gateway process; here unbounded unless given). */
+  maxInFlight?: number;
   /** How callers' tokens are verified (default: from the environment). */
   auth?: AuthConfig;
-  /** PEM private key that signs the identity forwarded to subgraphs (default: from the environment). */
-  identityPrivateKey?: string;
+  /** The secret each subgraph's identity key is derived from (HUB_IDENTITY_SECRET; platform/identity.ts). */
+  identitySecret?: string;
   /** Request limits (gateway/limits.ts); those not given take their defaults. */
   limits?: Partial<LimitSettings>;
   /** The deadline of a whole request; must exceed the subgraph call timeout. */
@@ -70,7 +79,7 @@ export interface GatewayOptions {
   lastKnownMaxEntries?: number;
   /** A fetch's last-known answer is written at most this often, in seconds (LAST_KNOWN_REFRESH_SECONDS). */
   lastKnownRefreshSeconds?: number;
-  /** Signs last-known figures (default: derived from the identity private key). */
+  /** Signs last-known figures (default: derived from the identity secret). */
   lastKnownSecret?: Buffer;
   shutdownGraceMs?: number;
   logger?: Logger;
@@ -122,16 +131,18 @@ export function subgraphCallSettingsFromEnv(): SubgraphCallSettings {
 }
 
 export function gatewayOptionsFromEnv(): GatewayOptions {
-  const identityPrivateKey = identityKeysFromEnv().privateKey;
-  if (!identityPrivateKey) throw new Error('HUB_IDENTITY_PRIVATE_KEY must be set with HUB_IDENTITY_PUBLIC_KEY at the gateway');
+  const port = intFromEnv('GATEWAY_PORT', 4000, 0, 65535);
   return {
     auth: authConfigFromEnv(),
-    identityPrivateKey,
-    port: intFromEnv('GATEWAY_PORT', 4000, 0, 65535),
+    identitySecret: identitySecretFromEnv(),
+    port,
+    adminPort: intFromEnv('GATEWAY_ADMIN_PORT', defaultAdminPort(port), 0, 65535),
     supergraphPath: stringFromEnv('SUPERGRAPH_PATH') ?? SUPERGRAPH_PATH,
     watchSupergraph: onOff('GATEWAY_SUPERGRAPH_WATCH', 'on'),
     guardSupergraph: onOff('GATEWAY_SUPERGRAPH_GUARD', 'on'),
     bodyLimit: stringFromEnv('GATEWAY_BODY_LIMIT') ?? '1mb',
+    maxInFlight: intFromEnv('GATEWAY_MAX_IN_FLIGHT', GATEWAY_MAX_IN_FLIGHT_DEFAULT, 0),
+    subgraphTls: hubTlsFromEnv(),
     limits: limitSettingsFromEnv(),
     requestTimeoutMs: intFromEnv('GATEWAY_REQUEST_TIMEOUT_MS', REQUEST_TIMEOUT_DEFAULT_MS, 1),
     subgraphCalls: subgraphCallSettingsFromEnv(),
@@ -139,7 +150,6 @@ export function gatewayOptionsFromEnv(): GatewayOptions {
     staleIfErrorMaxAge: staleIfErrorMaxAgeFromEnv(),
     lastKnownMaxEntries: lastKnownMaxEntriesFromEnv(),
     lastKnownRefreshSeconds: lastKnownRefreshFromEnv(),
-    lastKnownSecret: lastKnownSecretOf(identityPrivateKey),
     shutdownGraceMs: shutdownGraceFromEnv(),
     responseCache: (stringFromEnv('RESPONSE_CACHE') ?? 'on') !== 'off',
     redisUrl: stringFromEnv('REDIS_URL'),
@@ -157,6 +167,8 @@ export function gatewayOptionsFromEnv(): GatewayOptions {
 export interface RunningGateway {
   url: string;
   port: number;
+  /** Base URL of GET /ready and /metrics. */
+  adminUrl: string;
   /** Drains (at most `graceMs`, default the gateway's shutdownGraceMs), then stops. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -184,10 +196,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
         guard: options.guardSupergraph === false ? undefined : createSupergraphGuard(),
       });
 
-  const identityPrivateKey = options.identityPrivateKey ?? identityKeysFromEnv().privateKey!;
+  const identitySecret = options.identitySecret ?? identitySecretFromEnv();
   const lastKnown = await createLastKnownFigures({
     maxAgeSeconds: options.staleIfErrorMaxAge ?? STALE_IF_ERROR_MAX_AGE_DEFAULT,
-    secret: options.lastKnownSecret ?? lastKnownSecretOf(identityPrivateKey),
+    secret: options.lastKnownSecret ?? lastKnownSecretOf(identitySecret),
     redisUrl: options.redisUrl,
     redisPrefix: options.redisPrefix,
     maxEntries: options.lastKnownMaxEntries,
@@ -202,11 +214,12 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     supergraphSdl: supergraph.hook,
     // Called once per subgraph, and again on a reload only for a subgraph whose URL changed.
     buildService: ({ name, url }) => {
-      const target = options.subgraphUrls?.[name] ?? subgraphUrlFromEnv(name, url ?? '');
+      const configured = options.subgraphUrls?.[name] ?? subgraphUrlFromEnv(name, url ?? '');
+      const target = options.subgraphTls ? tlsUrl(configured) : configured;
       const existing = dataSources.get(name);
       if (existing && existing.url === target) return existing;
       existing?.shutdown();
-      const source = new HubDataSource({ name, url: target, settings, metrics: callMetrics, logger, probe, lastKnown });
+      const source = new HubDataSource({ name, url: target, settings, metrics: callMetrics, logger, probe, lastKnown, tls: options.subgraphTls });
       dataSources.set(name, source);
       return source;
     },
@@ -216,12 +229,18 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const context = withSafelist(
     createContextFactory(
       await createAuthenticator(options.auth ?? authConfigFromEnv()),
-      await createIdentitySigner(identityPrivateKey),
+      createIdentitySigner(identitySecret),
       requestTimeoutMs,
     ),
     options.safelist?.length ? persisted : undefined,
   );
-  const caching = await createResponseCaching({ enabled: options.responseCache ?? true, redisUrl: options.redisUrl, redisPrefix: options.redisPrefix, logger });
+  const caching = await createResponseCaching({
+    enabled: options.responseCache ?? true,
+    redisUrl: options.redisUrl,
+    redisPrefix: options.redisPrefix,
+    logger,
+    operationSubgraphs: operationSubgraphs(gateway),
+  });
   const usage = options.usage
     ? createUsageRecorder({
         store: await openUsageStore({ redisUrl: options.redisUrl, redisPrefix: options.redisPrefix, directory: options.usageDir, retentionDays: options.usageRetentionDays }),
@@ -260,6 +279,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   try {
     server = await serveGraphQL(apollo, {
       port: options.port ?? 4000,
+      adminPort: options.adminPort,
+      maxInFlight: options.maxInFlight,
       bodyLimit: options.bodyLimit,
       context,
       logger,
@@ -302,6 +323,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   return {
     url: running.url,
     port: running.port,
+    adminUrl: running.adminUrl,
     async stop(graceMs) {
       await running.close(graceMs);
       await apollo.stop();

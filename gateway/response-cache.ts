@@ -10,17 +10,27 @@
 // (subject, scopes, regions), and public responses of anonymous and of
 // authenticated callers are kept apart (the plugin's session modes).
 //
-// Invalidation. The data version is a counter in the cache store (Redis when
-// REDIS_URL is set, so every replica sees it). Each mutation through the hub,
-// successful or not (a failed one may have written part of its fields),
-// increments it before its response is sent; a reader reads the version when
-// its request starts and stores its result under that version. So a reader
-// that could have observed a write (it started after the write's response)
-// keys with the new version and never meets a response cached before it.
-// `npm run import` writes straight into a database: with REDIS_URL set it
-// increments the shared version itself (bumpSharedDataVersion); without Redis
-// the gateway's in-memory cache cannot learn of it, and imported figures show
-// once the cached entries expire (CACHE_MAX_AGE).
+// Invalidation. Each subgraph (agency) has a data version, a counter in the
+// cache store (Redis when REDIS_URL is set, so every replica sees it), and
+// there is one for all of them. A cached response is keyed by the versions of
+// the subgraphs its operation reads (from its query plan: gateway/cache-scope.ts)
+// and the common one. Only a committed write moves a version: a subgraph
+// reports the mutations of a request that committed (platform/committed-writes.ts),
+// and before the mutation's response is sent the gateway increments the
+// versions of the subgraphs that reported one (or that a mutation call got no
+// answer from: it may have committed). A refused mutation (FORBIDDEN,
+// BAD_USER_INPUT, CONFLICT) moves nothing, so no stranger can flush the cache,
+// and a write to one agency leaves responses that read only others cached.
+// A reader reads the versions when its request starts and stores its result
+// under them; so a reader that could have observed a write (it started after
+// the write's response) keys with the new version and never meets a response
+// cached before it. Where a request's plan cannot be known, its response is
+// not cached. Regions are not part of the scope: which regions a cached
+// response covers cannot be told from an operation in general (fields by id,
+// entity references, lists without a region argument).
+// bumpSharedDataVersion moves the common version from outside a gateway
+// (through Redis); without Redis a gateway's in-memory cache learns only of
+// writes through itself, and others show once cached entries expire (CACHE_MAX_AGE).
 //
 // The cache is the gateway's ApolloServer cache, which also holds automatic
 // persisted queries: in memory by default, Redis when REDIS_URL is set.
@@ -36,6 +46,9 @@ import type { GatewayContext } from './context';
 /** Redis keys start with REDIS_PREFIX (default `hub`), so one Redis can serve several hubs. */
 export const DEFAULT_REDIS_PREFIX = 'hub';
 const versionKey = (prefix: string) => `${prefix}:data-version`;
+const agencyVersionKey = (prefix: string, agency: string) => `${prefix}:data-version:${agency}`;
+/** The key of the version every cached response depends on. */
+const ALL = '*';
 
 export interface ResponseCaching {
   /** The gateway's ApolloServer cache (APQ and responses); undefined: Apollo's own in-memory cache. */
@@ -51,29 +64,44 @@ export function viewerKey(context: GatewayContext): string | null {
   return JSON.stringify([subject, agency, [...scopes].sort(), [...regions].sort()]);
 }
 
-export async function createResponseCaching(options: { enabled: boolean; redisUrl?: string; redisPrefix?: string; logger: Logger }): Promise<ResponseCaching> {
+export interface ResponseCachingOptions {
+  enabled: boolean;
+  redisUrl?: string;
+  redisPrefix?: string;
+  logger: Logger;
+  /** The subgraphs a request's operation reads, or null when unknown (gateway/cache-scope.ts); unknown: not cached. */
+  operationSubgraphs?: (requestContext: GraphQLRequestContext<GatewayContext>) => Promise<string[] | null>;
+}
+
+export async function createResponseCaching(options: ResponseCachingOptions): Promise<ResponseCaching> {
   const prefix = options.redisPrefix ?? DEFAULT_REDIS_PREFIX;
   let cache: KeyValueCache<string> | undefined;
-  let dataVersion: () => Promise<string>;
-  let bump: () => Promise<void>;
+  /** The versions of the common counter and of each subgraph named, by name. */
+  let dataVersions: (subgraphs: string[]) => Promise<Record<string, string>>;
+  let bump: (subgraphs: string[]) => Promise<void>;
   let close = async (): Promise<void> => undefined;
   if (options.redisUrl) {
     const client = createClient({ url: options.redisUrl });
     client.on('error', (error: Error) => options.logger.error({ reason: error.message }, 'redis error'));
     await client.connect();
     cache = new KeyvAdapter(new Keyv<string>({ store: new KeyvRedis(client), namespace: prefix }));
-    dataVersion = async () => (await client.get(versionKey(prefix))) ?? '0';
-    bump = async () => {
-      await client.incr(versionKey(prefix));
+    dataVersions = async (subgraphs) => {
+      const values = await client.mGet([versionKey(prefix), ...subgraphs.map((name) => agencyVersionKey(prefix, name))]);
+      return Object.fromEntries([ALL, ...subgraphs].map((name, i) => [name, values[i] ?? '0']));
+    };
+    bump = async (subgraphs) => {
+      const multi = client.multi();
+      for (const name of subgraphs) multi.incr(agencyVersionKey(prefix, name));
+      await multi.exec();
     };
     close = async () => {
       await client.close();
     };
   } else {
-    let version = 0;
-    dataVersion = async () => String(version);
-    bump = async () => {
-      version++;
+    const versions = new Map<string, number>();
+    dataVersions = async (subgraphs) => Object.fromEntries([ALL, ...subgraphs].map((name) => [name, String(versions.get(name) ?? 0)]));
+    bump = async (subgraphs) => {
+      for (const name of subgraphs) versions.set(name, (versions.get(name) ?? 0) + 1);
     };
   }
 
@@ -85,19 +113,32 @@ export async function createResponseCaching(options: { enabled: boolean; redisUr
     {
       async requestDidStart() {
         return {
-          async willSendResponse({ operation }) {
-            if (operation?.operation === 'mutation') await bump();
+          async willSendResponse({ operation, contextValue }) {
+            // Committed writes only, and only the subgraphs that made them.
+            if (operation?.operation === 'mutation' && contextValue.committedWrites?.size) await bump([...contextValue.committedWrites]);
           },
         };
       },
     },
   ];
   if (options.enabled) {
+    const scopes = new WeakMap<object, Promise<string[] | null>>();
+    const scopeOf = (requestContext: GraphQLRequestContext<GatewayContext>): Promise<string[] | null> => {
+      let scope = scopes.get(requestContext.contextValue);
+      if (!scope) scopes.set(requestContext.contextValue, (scope = options.operationSubgraphs ? options.operationSubgraphs(requestContext) : Promise.resolve([])));
+      return scope;
+    };
     plugins.push(
       responseCachePlugin<GatewayContext>({
         cache,
         sessionId: async ({ contextValue }: GraphQLRequestContext<GatewayContext>) => viewerKey(contextValue),
-        extraCacheKeyData: async () => ({ dataVersion: await dataVersion() }),
+        // The scope of a response: the subgraphs its plan reads (computed once per request, before it runs).
+        extraCacheKeyData: async (requestContext) => {
+          const subgraphs = await scopeOf(requestContext);
+          return { dataVersions: await dataVersions(subgraphs ?? []) };
+        },
+        shouldReadFromCache: async (requestContext) => (await scopeOf(requestContext)) !== null,
+        shouldWriteToCache: async (requestContext) => (await scopeOf(requestContext)) !== null,
       }),
     );
   }

@@ -34,9 +34,12 @@ export function startupWaitForFromEnv(): StartupWaitFor {
   return raw.split(',').map((name) => name.trim()).filter(Boolean);
 }
 
-async function isUp(graphqlUrl: string): Promise<boolean> {
+/** A subgraph as the gate sees it; `fetch` is the data source's own (with the client certificate under mutual TLS). */
+type Probed = { name: string; url: string; fetch?: typeof fetch };
+
+async function isUp(graphqlUrl: string, get: typeof fetch = fetch): Promise<boolean> {
   try {
-    const response = await fetch(new URL('health', graphqlUrl), { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS) });
+    const response = await get(new URL('health', graphqlUrl).toString(), { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS) });
     await response.body?.cancel();
     return response.ok;
   } catch {
@@ -48,15 +51,15 @@ async function isUp(graphqlUrl: string): Promise<boolean> {
  * A gate over the gateway's subgraphs (`subgraphs()` lists them with their
  * URLs once the supergraph is loaded), waiting for those of `waitFor`.
  */
-export function createStartupGate(subgraphs: () => Iterable<{ name: string; url: string }>, waitFor: StartupWaitFor = 'all'): StartupGate {
+export function createStartupGate(subgraphs: () => Iterable<Probed>, waitFor: StartupWaitFor = 'all'): StartupGate {
   const seen = new Set<string>();
   let open = false;
   let checking: Promise<StartupGateState> | undefined;
-  const awaited = (): { name: string; url: string }[] =>
+  const awaited = (): Probed[] =>
     [...subgraphs()].filter((s) => (waitFor === 'all' || waitFor.includes(s.name)) && !seen.has(s.name));
   const run = async (): Promise<StartupGateState> => {
     const pending = awaited();
-    const up = await Promise.all(pending.map((s) => isUp(s.url)));
+    const up = await Promise.all(pending.map((s) => isUp(s.url, s.fetch)));
     pending.forEach((s, i) => up[i] && seen.add(s.name));
     const waitingFor = awaited().map((s) => s.name).sort();
     // Named in GATEWAY_STARTUP_WAIT_FOR but not in the supergraph: nothing to wait for, so it cannot hold the gate.

@@ -31,8 +31,8 @@ export function probeSettingsFromEnv(): ProbeSettings {
   };
 }
 
-/** Whether a subgraph's public `GET /health` (beside its /graphql) answers 200 within `timeoutMs`. */
-export async function probeHealth(graphqlUrl: string, timeoutMs: number): Promise<boolean> {
+/** Whether a subgraph's public `GET /health` (beside its /graphql) answers 200 within `timeoutMs` (`fetch`: with the client certificate under mutual TLS). */
+export async function probeHealth(graphqlUrl: string, timeoutMs: number, fetch: typeof globalThis.fetch = globalThis.fetch): Promise<boolean> {
   try {
     const response = await fetch(new URL('health', graphqlUrl), { signal: AbortSignal.timeout(timeoutMs) });
     await response.body?.cancel();
@@ -55,6 +55,8 @@ export class SubgraphHealth {
     private readonly graphqlUrl: string,
     private readonly settings: ProbeSettings,
     private readonly logger?: Logger,
+    /** How the subgraph is reached (with the client certificate under mutual TLS). */
+    private readonly fetch: typeof globalThis.fetch = globalThis.fetch,
   ) {}
 
   /** Calls to the subgraph fail at once while this holds. */
@@ -91,7 +93,7 @@ export class SubgraphHealth {
   }
 
   private async probe(generation: number): Promise<void> {
-    const up = await probeHealth(this.graphqlUrl, this.settings.timeoutMs);
+    const up = await probeHealth(this.graphqlUrl, this.settings.timeoutMs, this.fetch);
     if (this.stopped || !this.down || generation !== this.generation) return;
     if (up) {
       this.markUp();

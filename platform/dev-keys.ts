@@ -1,9 +1,9 @@
 // Development keys, created on first use under .data/dev-keys (git-ignored) so
 // that a locally started hub works with no set-up: one pair signs the tokens
-// `npm run token` prints (callers' tokens), one pair signs the identity the
-// gateway forwards to subgraphs. Refused when NODE_ENV=production, where the
-// keys come from configuration.
-import { generateKeyPairSync } from 'node:crypto';
+// `npm run token` prints (callers' tokens), and one secret (identity-secret.json)
+// is the gateway's HUB_IDENTITY_SECRET from which each subgraph's identity key
+// is derived. Refused when NODE_ENV=production, where they come from configuration.
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringFromEnv } from './config';
@@ -11,7 +11,7 @@ import { PROJECT_ROOT } from './paths';
 
 export const DEV_KEYS_DIR = path.resolve(stringFromEnv('DEV_KEYS_DIR') ?? path.join(PROJECT_ROOT, '.data', 'dev-keys'));
 
-export type DevKeyPurpose = 'token' | 'identity';
+export type DevKeyPurpose = 'token';
 
 export interface PemKeyPair {
   privateKey: string;
@@ -31,20 +31,19 @@ export function isProduction(): boolean {
 }
 
 /**
- * The development Ed25519 key pair for a purpose, created if missing. Several
- * processes starting at once agree on one pair: each writes its own candidate
- * and links it into place; the first link wins and the others read it.
+ * The content of a development key file, created by `create` if missing.
+ * Several processes starting at once agree on one: each writes its own
+ * candidate and links it into place; the first link wins and the others read it.
  */
-export function devKeyPair(purpose: DevKeyPurpose): PemKeyPair {
-  if (isProduction()) throw new Error(`development ${purpose} keys are refused when NODE_ENV=production; configure the keys`);
-  const file = path.join(DEV_KEYS_DIR, `${purpose}.json`);
+function devKeyFile<T>(name: string, create: () => T): T {
+  if (isProduction()) throw new Error(`development ${name} keys are refused when NODE_ENV=production; configure the keys`);
+  const file = path.join(DEV_KEYS_DIR, `${name}.json`);
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as PemKeyPair;
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
   } catch {
     mkdirSync(DEV_KEYS_DIR, { recursive: true, mode: 0o700 });
-    const { privateKey, publicKey } = newEd25519KeyPair();
     const candidate = `${file}.${process.pid}.tmp`;
-    writeFileSync(candidate, JSON.stringify({ privateKey, publicKey }), { mode: 0o600 });
+    writeFileSync(candidate, JSON.stringify(create()), { mode: 0o600 });
     try {
       linkSync(candidate, file);
     } catch (error) {
@@ -52,6 +51,16 @@ export function devKeyPair(purpose: DevKeyPurpose): PemKeyPair {
     } finally {
       unlinkSync(candidate);
     }
-    return JSON.parse(readFileSync(file, 'utf8')) as PemKeyPair;
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
   }
+}
+
+/** The development Ed25519 key pair for a purpose, created if missing. */
+export function devKeyPair(purpose: DevKeyPurpose): PemKeyPair {
+  return devKeyFile(purpose, newEd25519KeyPair);
+}
+
+/** The development HUB_IDENTITY_SECRET, created if missing. */
+export function devIdentitySecret(): string {
+  return devKeyFile('identity-secret', () => ({ secret: randomBytes(32).toString('base64url') })).secret;
 }

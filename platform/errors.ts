@@ -21,6 +21,9 @@ const REQUEST_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   // gateway/persisted-operations.ts: a safelisted client sent a document not in the manifest.
   'PERSISTED_QUERY_NOT_IN_LIST',
+  // platform/admission.ts and platform/abandoned-work.ts: a service shedding load, a subgraph dropping work the gateway gave up on.
+  'OVERLOADED',
+  'ABANDONED',
 ]);
 /** The hub's own codes: a client sees them as thrown, and the gateway passes a subgraph's on. */
 export const HUB_CODES: ReadonlySet<string> = new Set<string>(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT']);
@@ -31,7 +34,7 @@ export const HUB_CODES: ReadonlySet<string> = new Set<string>(['BAD_USER_INPUT',
  */
 const SUBGRAPH_CODES = new Set<string>(['SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_TIMEOUT']);
 /** The only extension keys a client sees; anything else (a subgraph URL or response body, a stack) is dropped. */
-const PUBLIC_EXTENSIONS = ['code', 'field', 'agency'] as const;
+const PUBLIC_EXTENSIONS = ['code', 'field', 'agency', 'reason'] as const;
 
 function publicExtensions(extensions: Record<string, unknown> | undefined): Record<string, unknown> {
   return Object.fromEntries(PUBLIC_EXTENSIONS.filter((key) => extensions?.[key] !== undefined).map((key) => [key, extensions![key]]));
@@ -47,8 +50,8 @@ export function badUserInput(field: string, message: string): GraphQLError {
 }
 
 /** A request without valid credentials: HTTP 401, no data. */
-export function unauthenticated(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+export function unauthenticated(message: string, reason?: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', ...(reason ? { reason } : {}), http: { status: 401 } } });
 }
 
 export function forbidden(message: string): GraphQLError {

@@ -1,5 +1,8 @@
 // Serving an Apollo Server over Node HTTP (Express 5 with Apollo's official
-// integration): POST /graphql, GET /health, GET /ready and GET /metrics. Used
+// integration): POST /graphql and GET /health on the public port; GET /ready
+// (readiness with its details) and GET /metrics on an admin port (the public
+// port + 100 by default, on ADMIN_HOST, 127.0.0.1 by default), which the
+// public network never reaches. Used
 // by the gateway and every subgraph alike. Each GraphQL request gets a request
 // id (the caller's `x-request-id` when it is a plain token), one log line when
 // it ends (id, operation, caller's agency, duration, outcome, and at the
@@ -8,12 +11,15 @@
 // grace period, then whatever is left is cut.
 import { randomUUID } from 'node:crypto';
 import http, { type ServerResponse } from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import express, { type Request } from 'express';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { ApolloServer, ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { admissionControl } from './admission';
 import type { Logger } from './log';
+import type { HubTls } from './tls';
 import type { Outcome, ServiceMetrics } from './metrics';
 import { endSpan, otelContext, startServerSpan, tracingEnabled } from './tracing';
 
@@ -38,6 +44,13 @@ export function requestRecordOf(contextValue: unknown): RequestRecord | undefine
   return (contextValue as { [RECORD]?: RequestRecord } | null)?.[RECORD];
 }
 
+const RAW_BODY = Symbol.for('rule-of-law-hub.raw-body');
+
+/** The request body exactly as received (a subgraph checks its hash against the gateway identity's `bh`). */
+export function rawBodyOf(req: Request): Buffer {
+  return (req as unknown as { [RAW_BODY]?: Buffer })[RAW_BODY] ?? Buffer.alloc(0);
+}
+
 /** A caller's own request id is kept when it is a plain token; otherwise a new one. */
 export function requestIdFrom(given: string | undefined): string {
   return given && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
@@ -51,8 +64,16 @@ export interface Readiness {
 export interface ServeOptions<Ctx extends BaseContext> {
   port: number;
   host?: string;
+  /** GET /ready and /metrics (and /health) listen here (default: port + 100, or any free port when port is 0). */
+  adminPort?: number;
+  /** Where the admin port listens (default ADMIN_HOST, else 127.0.0.1). */
+  adminHost?: string;
   /** Builds the per-request context. */
   context: (req: Request) => Promise<Ctx>;
+  /** Serve the public port over mutual TLS: only clients with a certificate the CA signed connect (platform/tls.ts). */
+  tls?: HubTls;
+  /** Most GraphQL requests worked on at once; beyond, 503 OVERLOADED at once (platform/admission.ts; 0: no bound). */
+  maxInFlight?: number;
   /** Largest accepted request body, e.g. '1mb'. */
   bodyLimit?: string;
   /** Facts for GET /ready; `ready: false` answers 503. */
@@ -68,10 +89,18 @@ export interface ServeOptions<Ctx extends BaseContext> {
   shutdownGraceMs?: number;
 }
 
+/** The admin port by default: the public one + 100 (a free one when the public port is chosen by the system). */
+export function defaultAdminPort(port: number): number {
+  return port === 0 ? 0 : port + 100;
+}
+
 export interface RunningServer {
   url: string;
   port: number;
-  server: http.Server;
+  /** The admin listener's base URL (GET /ready, /metrics), e.g. http://127.0.0.1:4100. */
+  adminUrl: string;
+  adminPort: number;
+  server: http.Server | https.Server;
   /** GraphQL requests received since start (POST /graphql), whatever became of them. */
   graphqlRequests(): number;
   /** GraphQL requests being answered now. */
@@ -125,7 +154,14 @@ export async function serveGraphQL<Ctx extends BaseContext>(apollo: ApolloServer
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/ready', async (_req, res) => {
+  // Readiness details and metrics (paths, versions, breakers) only on the admin port.
+  const admin = express();
+  admin.disable('x-powered-by');
+  admin.disable('etag');
+  admin.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  admin.get('/ready', async (_req, res) => {
     if (stopping) {
       res.status(503).json({ ready: false, stopping: true });
       return;
@@ -138,7 +174,7 @@ export async function serveGraphQL<Ctx extends BaseContext>(apollo: ApolloServer
       res.status(503).json({ ready: false });
     }
   });
-  app.get('/metrics', async (_req, res) => {
+  admin.get('/metrics', async (_req, res) => {
     res.setHeader('content-type', metrics.registry.contentType);
     res.end(await metrics.registry.metrics());
   });
@@ -180,6 +216,7 @@ export async function serveGraphQL<Ctx extends BaseContext>(apollo: ApolloServer
     otelContext.with(context, next);
   };
 
+  const admission = admissionControl(options.maxInFlight ?? 0, metrics.registry);
   app.use(
     '/graphql',
     (req, res, next) => {
@@ -194,7 +231,14 @@ export async function serveGraphQL<Ctx extends BaseContext>(apollo: ApolloServer
       res.once('close', () => finish(record, res, started));
       next();
     },
-    express.json({ limit: options.bodyLimit ?? '1mb' }),
+    admission.middleware,
+    express.json({
+      limit: options.bodyLimit ?? '1mb',
+      // Kept as received: the bytes the gateway's identity is bound to.
+      verify: (req, _res, buffer) => {
+        (req as unknown as { [RAW_BODY]: Buffer })[RAW_BODY] = buffer;
+      },
+    }),
     traced,
     expressMiddleware(apollo, {
       context: async ({ req }) => {
@@ -214,16 +258,33 @@ export async function serveGraphQL<Ctx extends BaseContext>(apollo: ApolloServer
     const code = error.type === 'entity.too.large' ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST';
     res.status(error.status).json({ errors: [{ message: code === 'PAYLOAD_TOO_LARGE' ? 'Request body too large' : 'Malformed request body', extensions: { code } }] });
   });
-  const server = http.createServer(app);
+  const server = options.tls
+    ? https.createServer({ ca: options.tls.ca, cert: options.tls.cert, key: options.tls.key, requestCert: true, rejectUnauthorized: true }, app)
+    : http.createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  const adminServer = http.createServer(admin);
+  const adminHost = options.adminHost ?? process.env.ADMIN_HOST?.trim() ?? '127.0.0.1';
+  try {
+    await new Promise<void>((resolve, reject) => {
+      adminServer.once('error', reject);
+      adminServer.listen(options.adminPort ?? defaultAdminPort(options.port), adminHost || '127.0.0.1', () => resolve());
+    });
+  } catch (error) {
+    server.close();
+    throw error;
+  }
+  const adminPort = (adminServer.address() as AddressInfo).port;
+  const adminAddress = adminHost === '0.0.0.0' || adminHost === '' ? '127.0.0.1' : adminHost.includes(':') ? `[${adminHost}]` : adminHost;
   let closing: Promise<number> | undefined;
   return {
-    url: `http://localhost:${port}/graphql`,
+    url: `${options.tls ? 'https' : 'http'}://localhost:${port}/graphql`,
     port,
+    adminUrl: `http://${adminAddress}:${adminPort}`,
+    adminPort,
     server,
     graphqlRequests: () => graphqlRequests,
     inFlight: () => inFlight.size,
@@ -240,7 +301,8 @@ export async function serveGraphQL<Ctx extends BaseContext>(apollo: ApolloServer
         }, graceMs);
         server.close(() => {
           clearTimeout(timer);
-          resolve(cut);
+          adminServer.close(() => resolve(cut));
+          adminServer.closeAllConnections();
         });
         server.closeIdleConnections();
         // A connection whose last answer went out while stopping becomes idle: close it too.

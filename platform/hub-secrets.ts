@@ -2,24 +2,28 @@
 // the one function `npm run keys` writes out (scripts/keys.ts). What they are
 // changes here, and only here.
 import { randomBytes } from 'node:crypto';
-import { newEd25519KeyPair } from './dev-keys';
+import { envPrefix } from './config';
+import { newIdentitySecret, subgraphIdentityKey } from './identity';
 
-/** PEM on one line, `\n` for each line break (.env files hold one line per variable; pemFromEnv reads it back). */
-function oneLine(pem: string): string {
-  return pem.trim().replace(/\n/g, '\\n');
+/** The variable holding a subgraph's own identity key, e.g. JUDICIAL_IDENTITY_KEY. */
+export const identityKeyVariable = (subgraph: string): string => `${envPrefix(subgraph)}_IDENTITY_KEY`;
+
+/** Each subgraph's identity key derived from the gateway's secret, by variable name. */
+export function subgraphIdentityKeys(secret: string, subgraphs: string[]): Record<string, string> {
+  return Object.fromEntries(subgraphs.map((name) => [identityKeyVariable(name), subgraphIdentityKey(secret, name)]));
 }
 
 /**
- * New secrets, by variable name: the Ed25519 pair of the identity the gateway
- * forwards to subgraphs (HUB_IDENTITY_PRIVATE_KEY for the gateway alone,
- * HUB_IDENTITY_PUBLIC_KEY for every service) and the password docker-compose
- * gives PostgreSQL (POSTGRES_PASSWORD).
+ * New secrets, by variable name: the gateway's HUB_IDENTITY_SECRET (the
+ * gateway alone gets it), each subgraph's identity key derived from it
+ * (`<PREFIX>_IDENTITY_KEY`, each subgraph gets only its own: platform/identity.ts)
+ * and the password docker-compose gives PostgreSQL (POSTGRES_PASSWORD).
  */
-export function newHubSecrets(): Record<string, string> {
-  const identity = newEd25519KeyPair();
+export function newHubSecrets(subgraphs: string[]): Record<string, string> {
+  const secret = newIdentitySecret();
   return {
-    HUB_IDENTITY_PRIVATE_KEY: oneLine(identity.privateKey),
-    HUB_IDENTITY_PUBLIC_KEY: oneLine(identity.publicKey),
+    HUB_IDENTITY_SECRET: secret,
+    ...subgraphIdentityKeys(secret, subgraphs),
     POSTGRES_PASSWORD: randomBytes(24).toString('base64url'),
   };
 }

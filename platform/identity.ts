@@ -1,59 +1,185 @@
-// The verified caller's identity as the gateway forwards it to subgraphs: a
-// short-lived JWT signed by the gateway's Ed25519 key in the `x-hub-identity`
-// header. A subgraph trusts only this, so a request that did not pass the
-// gateway (or carries a forged or stale token) is refused.
-import { importPKCS8, importSPKI, jwtVerify, SignJWT, type CryptoKey, type KeyObject } from 'jose';
-import { pemFromEnv } from './config';
-import { devKeyPair } from './dev-keys';
+// The verified caller's identity as the gateway forwards it to a subgraph: a
+// JWT (HS256, node:crypto) in the `x-hub-identity` header, good for ONE call:
+// - `aud` is the subgraph called, and it is signed with that subgraph's own
+//   key (HKDF of the gateway's HUB_IDENTITY_SECRET with the subgraph's name),
+//   so a subgraph holds no key that another subgraph would accept;
+// - `exp` is the call's own timeout from now (never past the request's deadline);
+// - `bh` is the SHA-256 of the exact request body it accompanies; the
+//   subgraph hashes the raw body it received;
+// - `jti` is random, and a subgraph refuses a jti it has seen within its lifetime.
+// A captured identity is useless with another body, on another subgraph,
+// after its call's timeout, or a second time. Each refusal is UNAUTHENTICATED
+// with `extensions.reason` naming which check failed.
+import { createHash, createHmac, hkdfSync, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { envPrefix, stringFromEnv } from './config';
+import { devIdentitySecret, isProduction } from './dev-keys';
 import type { Viewer } from './viewer';
 
 export const IDENTITY_HEADER = 'x-hub-identity';
 export const REQUEST_ID_HEADER = 'x-request-id';
 const ISSUER = 'rule-of-law-hub-gateway';
-const AUDIENCE = 'rule-of-law-hub-subgraphs';
-const ALGORITHM = 'EdDSA';
-/** Long enough for one gateway request's subgraph calls; short enough to be useless if captured. */
-const LIFETIME_SECONDS = 60;
-
-type Key = CryptoKey | KeyObject;
+const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+/** Clocks of the gateway's and a subgraph's host may differ this much. */
+export const IDENTITY_CLOCK_LEEWAY_MS = 1_000;
+/** The most identities a subgraph remembers at once (their lifetime is a call's timeout, seconds). */
+export const REPLAY_MEMORY_MAX = 200_000;
+/** The shortest secret or key accepted (characters; `npm run keys` writes 43). */
+const MIN_SECRET_LENGTH = 32;
 
 export interface Identity {
   viewer: Viewer;
   requestId: string;
 }
 
-/** PEM keys from HUB_IDENTITY_PRIVATE_KEY / HUB_IDENTITY_PUBLIC_KEY, else the development pair. */
-export function identityKeysFromEnv(): { privateKey?: string; publicKey: string } {
-  const publicKey = pemFromEnv('HUB_IDENTITY_PUBLIC_KEY');
-  const privateKey = pemFromEnv('HUB_IDENTITY_PRIVATE_KEY');
-  if (publicKey) return { privateKey, publicKey };
-  return devKeyPair('identity');
+/** A verified identity with the call's deadline (its `exp`, epoch ms). */
+export interface VerifiedIdentity extends Identity {
+  expiresAt: number;
 }
 
-export async function createIdentitySigner(privateKeyPem: string): Promise<(identity: Identity) => Promise<string>> {
-  const key: Key = await importPKCS8(privateKeyPem, ALGORITHM);
-  return ({ viewer, requestId }) =>
-    new SignJWT({ agency: viewer.agency, scope: viewer.scopes.join(' '), regions: viewer.regions, rid: requestId, anon: viewer.subject === null })
-      .setProtectedHeader({ alg: ALGORITHM })
-      .setSubject(viewer.subject ?? 'anonymous')
-      .setIssuer(ISSUER)
-      .setAudience(AUDIENCE)
-      .setIssuedAt()
-      .setExpirationTime(`${LIFETIME_SECONDS}s`)
-      .sign(key);
+/** What one signed identity is for: the subgraph, the exact body sent, and how long the call may take. */
+export interface IdentityCall {
+  audience: string;
+  body: string | Buffer;
+  lifetimeMs: number;
 }
 
-/** Returns a verifier that yields the identity, or throws for a missing, forged or stale token. */
-export async function createIdentityVerifier(publicKeyPem: string): Promise<(token: string) => Promise<Identity>> {
-  const key: Key = await importSPKI(publicKeyPem, ALGORITHM);
-  return async (token) => {
-    const { payload } = await jwtVerify(token, key, {
-      issuer: ISSUER,
-      audience: AUDIENCE,
-      algorithms: [ALGORITHM],
-      requiredClaims: ['sub', 'exp', 'iat'],
-      maxTokenAge: `${LIFETIME_SECONDS}s`,
-    });
+export type IdentityRefusal =
+  | 'IDENTITY_MISSING'
+  | 'IDENTITY_MALFORMED'
+  | 'IDENTITY_WRONG_AUDIENCE'
+  | 'IDENTITY_BAD_SIGNATURE'
+  | 'IDENTITY_EXPIRED'
+  | 'IDENTITY_BODY_MISMATCH'
+  | 'IDENTITY_REPLAYED'
+  | 'IDENTITY_REPLAY_MEMORY_FULL';
+
+export class IdentityError extends Error {
+  constructor(
+    readonly reason: IdentityRefusal,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function checkSecret(name: string, value: string): string {
+  if (value.length < MIN_SECRET_LENGTH) throw new Error(`${name} must be at least ${MIN_SECRET_LENGTH} characters (npm run keys writes one)`);
+  return value;
+}
+
+/** A subgraph's own identity key, derived from the gateway's secret and the subgraph's name (HKDF-SHA256). */
+export function subgraphIdentityKey(secret: string, subgraph: string): string {
+  return Buffer.from(hkdfSync('sha256', secret, 'rule-of-law-hub', `x-hub-identity:${subgraph}`, 32)).toString('base64url');
+}
+
+/** A new gateway secret (32 random bytes, base64url). */
+export function newIdentitySecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** The gateway's HUB_IDENTITY_SECRET, else the development secret (refused when NODE_ENV=production). */
+export function identitySecretFromEnv(): string {
+  const secret = stringFromEnv('HUB_IDENTITY_SECRET');
+  return secret ? checkSecret('HUB_IDENTITY_SECRET', secret) : devIdentitySecret();
+}
+
+/**
+ * A subgraph's key: `<PREFIX>_IDENTITY_KEY` (what a deployment gives each
+ * subgraph), else derived from HUB_IDENTITY_SECRET when the process has it
+ * (one machine running everything), else from the development secret
+ * (refused when NODE_ENV=production).
+ */
+export function subgraphIdentityKeyFromEnv(subgraph: string): string {
+  const name = `${envPrefix(subgraph)}_IDENTITY_KEY`;
+  const own = stringFromEnv(name);
+  if (own) return checkSecret(name, own);
+  if (isProduction() && !stringFromEnv('HUB_IDENTITY_SECRET')) throw new Error(`${name} must be set when NODE_ENV=production (npm run keys writes it into .env)`);
+  return subgraphIdentityKey(identitySecretFromEnv(), subgraph);
+}
+
+const bodyHash = (body: string | Buffer): string => createHash('sha256').update(body).digest('base64url');
+const mac = (key: string, input: string): Buffer => createHmac('sha256', key).update(input).digest();
+
+/** Signs identities for every subgraph with the key derived for it; synchronous, ~10 µs each. */
+export function createIdentitySigner(secret: string): (identity: Identity, call: IdentityCall) => string {
+  checkSecret('the identity secret', secret);
+  const keys = new Map<string, string>();
+  return ({ viewer, requestId }, { audience, body, lifetimeMs }) => {
+    let key = keys.get(audience);
+    if (!key) keys.set(audience, (key = subgraphIdentityKey(secret, audience)));
+    const now = Date.now();
+    const payload = {
+      iss: ISSUER,
+      sub: viewer.subject ?? 'anonymous',
+      aud: audience,
+      agency: viewer.agency,
+      scope: viewer.scopes.join(' '),
+      regions: viewer.regions,
+      rid: requestId,
+      anon: viewer.subject === null,
+      iat: now / 1000,
+      exp: (now + lifetimeMs) / 1000,
+      bh: bodyHash(body),
+      jti: randomUUID(),
+    };
+    const input = `${HEADER}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+    return `${input}.${mac(key, input).toString('base64url')}`;
+  };
+}
+
+/** jtis seen and until when they are remembered; expired ones are swept at most once a second. */
+class ReplayMemory {
+  private readonly seen = new Map<string, number>();
+  private lastSweep = 0;
+
+  constructor(private readonly max: number) {}
+
+  /** False when the jti was seen (and has not expired since). */
+  remember(jti: string, until: number, now: number): boolean | 'full' {
+    if (now - this.lastSweep > 1_000 || this.seen.size >= this.max) {
+      this.lastSweep = now;
+      for (const [id, expires] of this.seen) if (expires < now) this.seen.delete(id);
+    }
+    const earlier = this.seen.get(jti);
+    if (earlier !== undefined && earlier >= now) return false;
+    if (this.seen.size >= this.max) return 'full';
+    this.seen.set(jti, until);
+    return true;
+  }
+}
+
+/**
+ * A subgraph's verifier: the identity of a call, or IdentityError for a
+ * missing, forged, misdirected, stale, rebound or replayed token. `body` is
+ * the raw request body as received.
+ */
+export function createIdentityVerifier(options: { audience: string; key: string; replayMemory?: number }): (token: string | undefined, body: Buffer | string) => VerifiedIdentity {
+  const key = checkSecret('the identity key', options.key);
+  const memory = new ReplayMemory(options.replayMemory ?? REPLAY_MEMORY_MAX);
+  return (token, body) => {
+    if (!token) throw new IdentityError('IDENTITY_MISSING', 'This service answers only requests that come through the gateway');
+    const parts = token.split('.');
+    if (parts.length !== 3 || parts[0] !== HEADER) throw new IdentityError('IDENTITY_MALFORMED', 'The gateway identity is malformed');
+    let payload: Record<string, unknown>;
+    try {
+      payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as Record<string, unknown>;
+    } catch {
+      throw new IdentityError('IDENTITY_MALFORMED', 'The gateway identity is malformed');
+    }
+    if (payload.aud !== options.audience) throw new IdentityError('IDENTITY_WRONG_AUDIENCE', 'The gateway identity is for another service');
+    const expected = mac(key, `${parts[0]}.${parts[1]}`);
+    const given = Buffer.from(parts[2], 'base64url');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected) || payload.iss !== ISSUER) {
+      throw new IdentityError('IDENTITY_BAD_SIGNATURE', 'The gateway identity is not signed by the gateway');
+    }
+    const now = Date.now();
+    const expires = typeof payload.exp === 'number' ? payload.exp * 1000 : Number.NaN;
+    if (!(expires + IDENTITY_CLOCK_LEEWAY_MS >= now)) throw new IdentityError('IDENTITY_EXPIRED', 'The gateway identity has expired');
+    if (payload.bh !== bodyHash(body)) throw new IdentityError('IDENTITY_BODY_MISMATCH', 'The gateway identity was issued for another request body');
+    if (typeof payload.jti !== 'string' || payload.jti === '') throw new IdentityError('IDENTITY_MALFORMED', 'The gateway identity is malformed');
+    const fresh = memory.remember(payload.jti, expires + IDENTITY_CLOCK_LEEWAY_MS, now);
+    if (fresh === 'full') throw new IdentityError('IDENTITY_REPLAY_MEMORY_FULL', 'Too many gateway identities in their lifetime; try again');
+    if (!fresh) throw new IdentityError('IDENTITY_REPLAYED', 'The gateway identity was used before');
     const scope = typeof payload.scope === 'string' ? payload.scope : '';
     return {
       viewer: {
@@ -63,6 +189,7 @@ export async function createIdentityVerifier(publicKeyPem: string): Promise<(tok
         regions: Array.isArray(payload.regions) ? payload.regions.map(String) : [],
       },
       requestId: typeof payload.rid === 'string' ? payload.rid : '',
+      expiresAt: expires,
     };
   };
 }

@@ -12,7 +12,7 @@ import { GraphQLError } from 'graphql';
 import type { Kysely, Transaction } from 'kysely';
 import { badUserInput } from './errors';
 import type { Viewer } from './viewer';
-import { createInTransaction, inputHash, type CreateRequest, type WriteContext } from './writes';
+import { createInTransaction, inputHash, requestCaller, type CreateRequest, type WriteContext } from './writes';
 
 /** How one subgraph turns CSV rows into creates: defined beside its mutations, sharing their checks. */
 export interface CsvImporter<DB, Input extends { requestId: string }> {
@@ -144,7 +144,7 @@ export async function importRows<DB, Input extends { requestId: string }>(
     }
   }
   // A requestId used before: with the same input the row is already in (skipped); with other input it is a bad row.
-  const earlier = await earlierRequests(ctx.db as unknown as Kysely<unknown>, importer.operation, good.map((g) => g.input.requestId));
+  const earlier = await earlierRequests(ctx.db as unknown as Kysely<unknown>, importer.operation, requestCaller(ctx.viewer), good.map((g) => g.input.requestId));
   const toWrite: typeof good = [];
   let alreadyPresent = 0;
   for (const row of good) {
@@ -166,13 +166,16 @@ export async function importRows<DB, Input extends { requestId: string }>(
   return { rows: rows.length, written: toWrite.length, alreadyPresent, problems };
 }
 
-async function earlierRequests(db: Kysely<unknown>, operation: string, requestIds: string[]): Promise<Map<string, string>> {
+/** The caller's own earlier requests among these ids (requestIds are per caller: platform/writes.ts). */
+async function earlierRequests(db: Kysely<unknown>, operation: string, caller: { subject: string; agency: string }, requestIds: string[]): Promise<Map<string, string>> {
   if (requestIds.length === 0) return new Map();
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const rows = await (db as Kysely<any>)
     .selectFrom('hub_request')
     .select(['request_id', 'input_hash'])
     .where('operation', '=', operation)
+    .where('subject', '=', caller.subject)
+    .where('agency', '=', caller.agency)
     .where('request_id', 'in', requestIds)
     .execute();
   return new Map(rows.map((row) => [row.request_id as string, row.input_hash as string]));

@@ -4,6 +4,7 @@
 // (gateway/data-source.ts), subgraphs their database pool (platform/subgraph.ts).
 // Each metric carries `service` (gateway, judicial, ...).
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { registeredBase, registeredOperationNames } from './operation-names';
 
 /** Seconds; from 5 ms (a cached aggregate) to 10 s (past any deadline). */
 export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -15,18 +16,17 @@ export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5
  */
 export type Outcome = 'ok' | 'partial' | 'error' | 'aborted';
 
-/** Operation names are the client's choice: past this many distinct ones, the rest count as `other`. */
-const MAX_OPERATION_LABELS = 200;
 
 export interface ServiceMetrics {
   registry: Registry;
   requests: Counter<'operation' | 'outcome'>;
   requestDuration: Histogram<'operation' | 'outcome'>;
-  /** The operation's label: its name if it is a plain name, `anonymous`, or `other` past the cap. */
+  /** The operation's label: its name when it is a registered operation (or a planner's part of one), `anonymous`, else `other`. */
   operationLabel(name: string | null | undefined): string;
 }
 
-export function createServiceMetrics(service: string, options: { defaultMetrics?: boolean } = {}): ServiceMetrics {
+export function createServiceMetrics(service: string, options: { defaultMetrics?: boolean; operations?: ReadonlySet<string> } = {}): ServiceMetrics {
+  const operations = options.operations ?? registeredOperationNames();
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
@@ -43,17 +43,14 @@ export function createServiceMetrics(service: string, options: { defaultMetrics?
     buckets: LATENCY_BUCKETS,
     registers: [registry],
   });
-  const seen = new Set<string>();
   return {
     registry,
     requests,
     requestDuration,
+    // Bounded by the registry, whatever names clients send (platform/operation-names.ts).
     operationLabel(name) {
       if (!name) return 'anonymous';
-      if (seen.has(name)) return name;
-      if (seen.size >= MAX_OPERATION_LABELS || !/^[A-Za-z_][A-Za-z0-9_]{0,99}$/.test(name)) return 'other';
-      seen.add(name);
-      return name;
+      return registeredBase(name, operations) !== null ? name : 'other';
     },
   };
 }

@@ -12,11 +12,13 @@ import { startTracing } from './tracing';
 
 export interface StartedService {
   url: string;
+  /** Base URL of its admin port (GET /ready, /metrics). */
+  adminUrl?: string;
   /** Drains requests in flight (at most `graceMs`, default the service's grace period) and closes everything. */
   stop(graceMs?: number): Promise<void>;
 }
 
-export type ServiceMessage = { type: 'progress'; message: string; heartbeat?: boolean } | { type: 'ready'; url: string } | { type: 'failed'; message: string };
+export type ServiceMessage = { type: 'progress'; message: string; heartbeat?: boolean } | { type: 'ready'; url: string; adminUrl?: string } | { type: 'failed'; message: string };
 
 function tell(message: ServiceMessage): void {
   process.send?.(message);
@@ -70,8 +72,8 @@ export async function runServiceProcess(
     setTimeout(() => process.exit(1), 50);
     return;
   }
-  logger.info({ url: service.url }, 'ready');
-  tell({ type: 'ready', url: service.url });
+  logger.info({ url: service.url, adminUrl: service.adminUrl }, 'ready');
+  tell({ type: 'ready', url: service.url, adminUrl: service.adminUrl });
   const started = service;
   let stopping = false;
   stop = async (signal: string, graceMs?: number): Promise<void> => {

@@ -13,19 +13,24 @@ import type { CsvImporter } from './import';
 import { createReadAudit, type AuditedRead } from './audit';
 import { envPrefix, intFromEnv, pgliteRootFromEnv, seedScaleFromEnv, SHUTDOWN_GRACE_DEFAULT_MS, shutdownGraceFromEnv, stringFromEnv } from './config';
 import type { DatabaseHandle } from './database';
+import { abandonable, abandonedError, abandonment } from './abandoned-work';
+import { SUBGRAPH_MAX_IN_FLIGHT_DEFAULT } from './admission';
+import { hubTlsFromEnv, type HubTls } from './tls';
 import { subgraphCacheHints } from './cache-hints';
+import { committedWritesPlugin, recordCommittedWrite } from './committed-writes';
 import { createErrorFormatter, unauthenticated } from './errors';
-import { requestRecordPlugin, serveGraphQL, type Readiness, type RunningServer } from './http';
+import { defaultAdminPort, rawBodyOf, requestRecordPlugin, serveGraphQL, type Readiness, type RunningServer } from './http';
 import { createLogger, type Logger, type Progress } from './log';
 import { createServiceMetrics, registerDatabaseMetrics } from './metrics';
 import { operatorResolvers, subgraphSdl } from './operator';
 import type { Rollup } from './rollups';
 import { DateScalar } from './scalars';
+import { requireWellFormedStrings } from './validation';
 import { loadSubgraphTypeDefs, subgraphTypeDefs } from './shared-sdl';
 import type { Seeder } from './seed';
 import { subgraphMigrations } from './migrations';
 import { prepareSubgraphDatabase } from './subgraph-database';
-import { createIdentityVerifier, identityKeysFromEnv, IDENTITY_HEADER } from './identity';
+import { createIdentityVerifier, IdentityError, IDENTITY_HEADER, subgraphIdentityKeyFromEnv } from './identity';
 import type { Viewer } from './viewer';
 
 export interface SubgraphContext<DB, Loaders> {
@@ -69,14 +74,20 @@ export function loadTypeDefs(directory: string): DocumentNode {
 
 export interface StartOptions {
   port?: number;
+  /** GET /ready and /metrics (platform/http.ts; default: port + 100). */
+  adminPort?: number;
+  /** Mutual TLS on the public port (platform/tls.ts; default: HUB_TLS_CA / HUB_TLS_CERT / HUB_TLS_KEY). */
+  tls?: HubTls;
+  /** Most requests worked on at once; beyond, 503 OVERLOADED (platform/admission.ts; SUBGRAPH_MAX_IN_FLIGHT, 64 from the environment; here unbounded unless given). */
+  maxInFlight?: number;
   /** PostgreSQL URL; PGlite when absent. */
   databaseUrl?: string;
   /** Where PGlite keeps its files; in memory when absent. */
   pgliteDataDir?: string;
   seedScale?: number;
   progress?: Progress;
-  /** PEM public key of the gateway's identity signature (default: HUB_IDENTITY_PUBLIC_KEY or the development key). */
-  identityPublicKey?: string;
+  /** This subgraph's identity key (platform/identity.ts; default: <PREFIX>_IDENTITY_KEY, else derived from HUB_IDENTITY_SECRET or the development secret). */
+  identityKey?: string;
   /** How long stopping waits for requests in flight (default 8 s). */
   shutdownGraceMs?: number;
   /** How long GET /ready waits for the database before answering "unreachable" (default 2 s). */
@@ -91,12 +102,16 @@ export const READY_TIMEOUT_DEFAULT_MS = 2_000;
 export function startOptionsFromEnv(definition: { name: string; defaultPort: number }): StartOptions {
   const prefix = envPrefix(definition.name);
   const pgliteRoot = pgliteRootFromEnv();
+  const port = intFromEnv(`${prefix}_PORT`, definition.defaultPort, 0, 65535);
   return {
-    port: intFromEnv(`${prefix}_PORT`, definition.defaultPort, 0, 65535),
+    port,
+    adminPort: intFromEnv(`${prefix}_ADMIN_PORT`, defaultAdminPort(port), 0, 65535),
+    maxInFlight: intFromEnv('SUBGRAPH_MAX_IN_FLIGHT', SUBGRAPH_MAX_IN_FLIGHT_DEFAULT, 0),
+    tls: hubTlsFromEnv(),
     databaseUrl: stringFromEnv(`${prefix}_DATABASE_URL`),
     pgliteDataDir: pgliteRoot ? path.join(pgliteRoot, definition.name) : undefined,
     seedScale: seedScaleFromEnv(),
-    identityPublicKey: identityKeysFromEnv().publicKey,
+    identityKey: subgraphIdentityKeyFromEnv(definition.name),
     shutdownGraceMs: shutdownGraceFromEnv(),
     readyTimeoutMs: intFromEnv('READY_TIMEOUT_MS', READY_TIMEOUT_DEFAULT_MS, 1),
   };
@@ -106,6 +121,8 @@ export interface RunningSubgraph<DB> {
   name: string;
   url: string;
   port: number;
+  /** Base URL of GET /ready and /metrics. */
+  adminUrl: string;
   database: DatabaseHandle<DB>;
   /** GraphQL requests the subgraph has received since it started. */
   graphqlRequests(): number;
@@ -161,7 +178,12 @@ function withFreshLoadersAfterWrites<DB, Loaders>(definition: SubgraphDefinition
         ? resolve
         : async (root: unknown, args: unknown, ctx: SubgraphContext<DB, Loaders>, info: unknown) => {
             try {
-              return await (resolve as FieldResolver)(root, args, ctx as SubgraphContext<unknown, unknown>, info);
+              // Every string a mutation may store, checked once here (platform/validation.ts).
+              requireWellFormedStrings(args);
+              const result = await (resolve as FieldResolver)(root, args, ctx as SubgraphContext<unknown, unknown>, info);
+              // Returned without an error: its transaction committed (platform/committed-writes.ts).
+              recordCommittedWrite(ctx, { field });
+              return result;
             } finally {
               // In place: a resolver holding ctx.loaders sees the new ones too.
               Object.assign(ctx.loaders as object, definition.createLoaders(ctx.db, ctx.viewer));
@@ -201,11 +223,11 @@ export async function startSubgraph<DB, Loaders>(
       stopOnTerminationSignals: false,
       // Federated traces are for Apollo's hosted usage reporting, which the hub does not use.
       // Cache hints: public data cacheable, case records and personal data not (platform/cache-hints.ts).
-      plugins: [ApolloServerPluginInlineTraceDisabled(), requestRecordPlugin(), ...subgraphCacheHints()],
+      plugins: [ApolloServerPluginInlineTraceDisabled(), requestRecordPlugin(), committedWritesPlugin(), ...subgraphCacheHints()],
     });
     await apollo.start();
     const db = database.db;
-    const verifyIdentity = await createIdentityVerifier(options.identityPublicKey ?? identityKeysFromEnv().publicKey);
+    const verifyIdentity = createIdentityVerifier({ audience: definition.name, key: options.identityKey ?? subgraphIdentityKeyFromEnv(definition.name) });
     const metrics = createServiceMetrics(definition.name);
     registerDatabaseMetrics(metrics.registry, database);
     const migrationNames = Object.keys(migrations);
@@ -216,15 +238,24 @@ export async function startSubgraph<DB, Loaders>(
       shutdownGraceMs: options.shutdownGraceMs ?? SHUTDOWN_GRACE_DEFAULT_MS,
       readiness: () => databaseReadiness(database as DatabaseHandle<unknown>, migrationNames, readyTimeoutMs),
       port: options.port ?? definition.defaultPort,
+      adminPort: options.adminPort,
+      maxInFlight: options.maxInFlight,
+      tls: options.tls,
       // Only requests that passed the gateway are answered (health checks aside).
       context: async (req) => {
-        const token = req.header(IDENTITY_HEADER);
-        if (!token) throw unauthenticated('This service answers only requests that come through the gateway');
-        const identity = await verifyIdentity(token).catch(() => {
-          throw unauthenticated('The gateway identity is invalid or expired');
-        });
+        let identity;
+        try {
+          identity = verifyIdentity(req.header(IDENTITY_HEADER), rawBodyOf(req));
+        } catch (error) {
+          if (error instanceof IdentityError) throw unauthenticated(error.message, error.reason);
+          throw error;
+        }
         const { viewer, requestId } = identity;
-        return { db, viewer, requestId, loaders: definition.createLoaders(db, viewer), audit: createReadAudit(db, viewer, requestId) };
+        // Work the gateway abandoned is not started, and stops at its next SQL statement (platform/abandoned-work.ts).
+        const signal = abandonment(req.res, identity.expiresAt);
+        if (signal.aborted) throw abandonedError();
+        const requestDb = abandonable(db, signal);
+        return { db: requestDb, viewer, requestId, loaders: definition.createLoaders(requestDb, viewer), audit: createReadAudit(requestDb, viewer, requestId) };
       },
     });
   } catch (error) {
@@ -238,6 +269,7 @@ export async function startSubgraph<DB, Loaders>(
     name: definition.name,
     url: running.url,
     port: running.port,
+    adminUrl: running.adminUrl,
     database,
     graphqlRequests: running.graphqlRequests,
     async stop(graceMs) {

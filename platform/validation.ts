@@ -19,6 +19,30 @@ export function requireText(field: string, value: string, max = MAX_NAME_LENGTH)
   return text;
 }
 
+/**
+ * Throws BAD_USER_INPUT naming the first string in `value` (a mutation's
+ * arguments, walked through objects and lists) that is not well-formed
+ * UTF-16: a lone surrogate, which PostgreSQL cannot store (jsonb refuses it,
+ * text would get a replacement character). Run on every mutation's arguments
+ * before its resolver (platform/subgraph.ts), so no stored string escapes it.
+ */
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one (code units: no `u` flag). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export function requireWellFormedStrings(value: unknown, field = ''): void {
+  if (typeof value === 'string') {
+    if (LONE_SURROGATE.test(value)) throw badUserInput(field, 'contains a lone UTF-16 surrogate (not a character)');
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => requireWellFormedStrings(item, `${field}[${i}]`));
+    return;
+  }
+  if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) requireWellFormedStrings(item, field ? `${field}.${key}` : key);
+  }
+}
+
 /** The hub's calendar: the agencies' time zone (HUB_TIME_ZONE, default Asia/Shanghai, Beijing time). */
 const calendar = new Intl.DateTimeFormat('en-CA', { timeZone: stringFromEnv('HUB_TIME_ZONE') ?? 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
 

@@ -2,7 +2,10 @@
 // keeps"): the owning agency's write scope covering the record's region; one
 // transaction holding the change and its audit record; `requestId` making a
 // create idempotent (same id and input: the first record, nothing written;
-// same id, other input: CONFLICT), also when the same request arrives twice at once.
+// same id, other input: CONFLICT), also when the same request arrives twice at
+// once. A requestId belongs to its caller (the token's `sub` with its
+// `agency`): two callers never collide, and no caller learns whether another
+// used an id.
 import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Migration, type Transaction } from 'kysely';
 import { hasScope, inViewerRegions } from './access';
@@ -24,6 +27,23 @@ export const requestLogMigration: Migration = {
       .execute();
   },
 };
+
+/** requestIds scoped to the caller: the claim's key is (operation, subject, agency, request_id). */
+export const requestPerCallerMigration: Migration = {
+  async up(db) {
+    await sql`update hub_request set subject = '' where subject is null`.execute(db);
+    await sql`alter table hub_request alter column subject set default ''`.execute(db);
+    await sql`alter table hub_request alter column subject set not null`.execute(db);
+    await sql`alter table hub_request add column agency text not null default ''`.execute(db);
+    await sql`alter table hub_request drop constraint hub_request_pk`.execute(db);
+    await sql`alter table hub_request add constraint hub_request_pk primary key (operation, subject, agency, request_id)`.execute(db);
+  },
+};
+
+/** The caller's part of a requestId's key: the token's subject and agency ('' when absent). */
+export function requestCaller(viewer: Viewer): { subject: string; agency: string } {
+  return { subject: viewer.subject ?? '', agency: viewer.agency ?? '' };
+}
 
 // Kysely<any>: hub_request and hub_audit are the platform's tables in every subgraph's database.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -96,7 +116,7 @@ export interface CreateRequest {
 
 /**
  * An idempotent create in its own transaction. The request is claimed first
- * (a row in hub_request, keyed by operation and requestId): a second request
+ * (a row in hub_request, keyed by operation, caller and requestId): a second request
  * with the same id waits for the first's transaction on that key, then finds
  * it and returns the same record id without writing; with different input it
  * is CONFLICT. Returns the record id.
@@ -116,10 +136,11 @@ export async function createInTransaction<DB>(
   if (requestId === '' || requestId.length > 100) throw badUserInput('input.requestId', 'must be 1 to 100 characters');
   const hash = inputHash(request.input);
   const tx = trx as unknown as AnyDB;
+  const caller = requestCaller(ctx.viewer);
   const claimed = await tx
     .insertInto('hub_request')
-    .values({ operation: request.operation, request_id: requestId, input_hash: hash, record_id: '', subject: ctx.viewer.subject })
-    .onConflict((oc) => oc.columns(['operation', 'request_id']).doNothing())
+    .values({ operation: request.operation, request_id: requestId, input_hash: hash, record_id: '', ...caller })
+    .onConflict((oc) => oc.columns(['operation', 'subject', 'agency', 'request_id']).doNothing())
     .returning('request_id')
     .execute();
   if (claimed.length === 0) {
@@ -127,6 +148,8 @@ export async function createInTransaction<DB>(
       .selectFrom('hub_request')
       .select(['input_hash', 'record_id'])
       .where('operation', '=', request.operation)
+      .where('subject', '=', caller.subject)
+      .where('agency', '=', caller.agency)
       .where('request_id', '=', requestId)
       .executeTakeFirstOrThrow();
     if (earlier.input_hash !== hash) {
@@ -139,6 +162,8 @@ export async function createInTransaction<DB>(
     .updateTable('hub_request')
     .set({ record_id: recordId })
     .where('operation', '=', request.operation)
+    .where('subject', '=', caller.subject)
+    .where('agency', '=', caller.agency)
     .where('request_id', '=', requestId)
     .execute();
   await auditWrite(tx, ctx as WriteContext<unknown>, { recordType: request.recordType, recordId, fields: request.fields });

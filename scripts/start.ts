@@ -9,7 +9,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { envPrefix, pgliteRootFromEnv, stringFromEnv } from '../platform/config';
-import { devKeyPair, isProduction } from '../platform/dev-keys';
+import { devIdentitySecret, devKeyPair, isProduction } from '../platform/dev-keys';
 import type { ServiceMessage } from '../platform/service-process';
 import { listSubgraphs } from '../schema/subgraphs';
 import { ensureWebBuild } from './build-web';
@@ -131,7 +131,7 @@ function whereDataLives(): string {
 
 async function main(): Promise<void> {
   // Create the development keys once, before the services race to.
-  if (!isProduction() && !process.env.HUB_IDENTITY_PUBLIC_KEY) devKeyPair('identity');
+  if (!isProduction() && !process.env.HUB_IDENTITY_SECRET) devIdentitySecret();
   if (!isProduction() && !process.env.AUTH_JWKS_URL && !process.env.AUTH_PUBLIC_KEY) devKeyPair('token');
   // The explorer the gateway serves: built when missing or older than web/ and the lock file. A
   // failed build does not keep the API from starting; the gateway then answers /explorer with 503.

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { createPublicKey } from 'node:crypto';
 import { authConfigFromEnv, DEFAULT_AUDIENCE } from '../gateway/auth';
 import { startGateway, type GatewayOptions } from '../gateway/gateway';
-import { IDENTITY_KEYS, postGraphQL, signToken, startHub, TEST_ISSUER, TOKEN_KEYS, type Hub } from './harness';
+import { IDENTITY_SECRET, postGraphQL, signToken, startHub, TEST_ISSUER, TOKEN_KEYS, type Hub } from './harness';
 import { newEd25519KeyPair } from '../platform/dev-keys';
 
 const root = path.join(__dirname, '..');
@@ -23,7 +23,7 @@ describe('verification keys', () => {
     const gateway = await startGateway({
       port: 0,
       subgraphUrls: { judicial: hub.subgraphs.judicial.url },
-      identityPrivateKey: IDENTITY_KEYS.privateKey,
+      identitySecret: IDENTITY_SECRET,
       ...options,
     });
     try {

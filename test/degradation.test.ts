@@ -229,7 +229,7 @@ describe('one agency down leaves the rest of the region on screen (four subgraph
         services[agency].child.kill('SIGCONT');
       }
       await eventually(full, 30_000, 100);
-      const ready = (await (await fetch(`${gateway.base}/ready`)).json()) as { subgraphs: Record<string, { health: unknown }> };
+      const ready = (await (await fetch(`${gateway.admin}/ready`)).json()) as { subgraphs: Record<string, { health: unknown }> };
       expect(ready.subgraphs[agency].health).toEqual({ up: true });
     }, 120_000);
   });

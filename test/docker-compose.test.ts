@@ -16,7 +16,9 @@ import { parse } from 'yaml';
 import { gatewayOptionsFromEnv, startGateway } from '../gateway/gateway';
 import { envPrefix } from '../platform/config';
 import { envLine } from '../platform/env-file';
-import { newHubSecrets } from '../platform/hub-secrets';
+import { identityKeyVariable, newHubSecrets } from '../platform/hub-secrets';
+import { createIdentitySigner, createIdentityVerifier, subgraphIdentityKeyFromEnv } from '../platform/identity';
+import { ANONYMOUS } from '../platform/viewer';
 import { listSubgraphs } from '../schema/subgraphs';
 import { postGraphQL } from './harness';
 
@@ -43,7 +45,7 @@ function serviceEnvironment(name: string, dotenv: Record<string, string>): Recor
 
 /** An .env as `npm run keys` writes it, plus the lines given. */
 function dotenvWith(...lines: string[]): Record<string, string> {
-  const written = Object.entries(newHubSecrets()).map(([name, value]) => envLine(name, value));
+  const written = Object.entries(newHubSecrets(subgraphs.map((s) => s.name))).map(([name, value]) => envLine(name, value));
   return parseDotenv([...written, ...lines].join('\n'));
 }
 
@@ -67,7 +69,7 @@ describe('docker-compose.yml', () => {
     expect(initSql).toMatch(new RegExp(`CREATE DATABASE "?${database}"?;`));
     expect(service.command).toEqual(['node', 'dist/scripts/start-subgraph.js', name]);
     expect(service.depends_on.postgres.condition).toBe('service_healthy');
-    expect(service.healthcheck.test.join(' ')).toContain(`localhost:${subgraph.defaultPort}/ready`);
+    expect(service.healthcheck.test.join(' ')).toContain(`127.0.0.1:${subgraph.defaultPort + 100}/ready`);
     expect(compose.services.gateway.environment[`${prefix}_URL`]).toBe(`http://${name}:${subgraph.defaultPort}/graphql`);
     expect(compose.services.gateway.depends_on[name].condition).toBe('service_healthy');
   });
@@ -77,7 +79,7 @@ describe('docker-compose.yml', () => {
     expect(gateway.environment.GATEWAY_PORT).toBe('4000');
     expect(gateway.ports).toEqual(['4000:4000']);
     expect(gateway.command).toEqual(['node', 'dist/gateway/main.js']);
-    expect(gateway.healthcheck.test.join(' ')).toContain('localhost:4000/ready');
+    expect(gateway.healthcheck.test.join(' ')).toContain('127.0.0.1:4100/ready');
   });
 
   test('secrets come from .env at run time: no value is written in the file; each service gets only what it needs', () => {
@@ -85,7 +87,7 @@ describe('docker-compose.yml', () => {
     // Every secret a service is given is `${NAME:?...}`: compose refuses to start without it, and the file has no value of its own.
     for (const [service, { environment }] of Object.entries<{ environment?: Record<string, string> }>(compose.services)) {
       for (const [variable, value] of Object.entries(environment ?? {})) {
-        for (const secret of ['HUB_IDENTITY_PRIVATE_KEY', 'HUB_IDENTITY_PUBLIC_KEY', 'POSTGRES_PASSWORD']) {
+        for (const secret of ['HUB_IDENTITY_SECRET', ...subgraphs.map((s) => identityKeyVariable(s.name)), 'POSTGRES_PASSWORD']) {
           if (variable === secret) expect({ service, variable, value }).toEqual({ service, variable, value: expect.stringMatching(new RegExp(`^\\$\\{${secret}:\\?[^}]+\\}$`)) });
         }
         if (variable.endsWith('_DATABASE_URL')) expect(value).toMatch(/^postgres:\/\/postgres:\$\{POSTGRES_PASSWORD:\?[^}]+\}@postgres:5432\/\w+$/);
@@ -96,12 +98,26 @@ describe('docker-compose.yml', () => {
     for (const service of Object.values<{ env_file?: unknown }>(compose.services)) expect(service.env_file).toBeUndefined();
     for (const s of subgraphs) {
       const environment = serviceEnvironment(s.name, env);
-      expect(compose.services[s.name].environment.HUB_IDENTITY_PUBLIC_KEY).toMatch(/^\$\{HUB_IDENTITY_PUBLIC_KEY:\?/);
-      expect(environment.HUB_IDENTITY_PRIVATE_KEY).toBeUndefined();
+      // Its own identity key and no other: a subgraph holds nothing that another subgraph would accept.
+      expect(Object.keys(environment).filter((key) => key.includes('IDENTITY'))).toEqual([identityKeyVariable(s.name)]);
+      const verify = createIdentityVerifier({ audience: s.name, key: environment[identityKeyVariable(s.name)] });
+      const body = '{"query":"{ __typename }"}';
+      const sign = createIdentitySigner(env.HUB_IDENTITY_SECRET);
+      expect(verify(sign({ viewer: ANONYMOUS, requestId: 'r' }, { audience: s.name, body, lifetimeMs: 5_000 }), body).viewer).toEqual(ANONYMOUS);
+      for (const other of subgraphs.filter((o) => o.name !== s.name)) {
+        const theirs = createIdentityVerifier({ audience: other.name, key: serviceEnvironment(other.name, env)[identityKeyVariable(other.name)] });
+        // Signed with this subgraph's key and naming the other as audience: refused there.
+        const minted = createIdentitySigner(env.HUB_IDENTITY_SECRET)({ viewer: ANONYMOUS, requestId: 'r' }, { audience: s.name, body, lifetimeMs: 5_000 });
+        const retargeted = minted.split('.');
+        const payload = JSON.parse(Buffer.from(retargeted[1], 'base64url').toString());
+        retargeted[1] = Buffer.from(JSON.stringify({ ...payload, aud: other.name })).toString('base64url');
+        expect(() => theirs(retargeted.join('.'), body)).toThrow(expect.objectContaining({ reason: 'IDENTITY_BAD_SIGNATURE' }));
+      }
       expect(Object.keys(environment).filter((key) => key.startsWith('AUTH_'))).toEqual([]);
     }
     const gateway = compose.services.gateway;
-    expect(gateway.environment.HUB_IDENTITY_PRIVATE_KEY).toMatch(/^\$\{HUB_IDENTITY_PRIVATE_KEY:\?/);
+    expect(gateway.environment.HUB_IDENTITY_SECRET).toMatch(/^\$\{HUB_IDENTITY_SECRET:\?/);
+    expect(Object.keys(serviceEnvironment('gateway', env)).filter((key) => key.includes('IDENTITY'))).toEqual(['HUB_IDENTITY_SECRET']);
     expect(JSON.stringify(serviceEnvironment('gateway', env))).not.toContain(env.POSTGRES_PASSWORD);
     expect(compose.services.postgres.environment.POSTGRES_PASSWORD).toMatch(/^\$\{POSTGRES_PASSWORD:\?/);
     // Without .env, docker compose refuses to start, saying what to run.
@@ -109,7 +125,7 @@ describe('docker-compose.yml', () => {
   });
 
   test('every variable a service sets is one the code reads', () => {
-    const known = new Set(['GATEWAY_PORT', 'SEED_SCALE', 'HUB_IDENTITY_PUBLIC_KEY', 'HUB_IDENTITY_PRIVATE_KEY', 'AUTH_JWKS_URL', 'AUTH_PUBLIC_KEY', 'AUTH_ALGORITHM', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'GATEWAY_CORS_ORIGINS', ...subgraphs.flatMap((s) => ['PORT', 'DATABASE_URL', 'URL'].map((v) => `${envPrefix(s.name)}_${v}`))]);
+    const known = new Set(['GATEWAY_PORT', 'SEED_SCALE', 'HUB_IDENTITY_SECRET', 'AUTH_JWKS_URL', 'AUTH_PUBLIC_KEY', 'AUTH_ALGORITHM', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'GATEWAY_CORS_ORIGINS', ...subgraphs.flatMap((s) => ['PORT', 'DATABASE_URL', 'URL', 'IDENTITY_KEY'].map((v) => `${envPrefix(s.name)}_${v}`))]);
     for (const [name, service] of Object.entries<{ environment?: Record<string, string> }>(compose.services)) {
       if (name === 'postgres') continue;
       for (const variable of Object.keys(service.environment ?? {})) expect({ service: name, variable, known: known.has(variable) }).toEqual({ service: name, variable, known: true });
@@ -131,7 +147,23 @@ describe('docker-compose.yml', () => {
     test('a JWKS URL: the identity provider\'s keys', async () => {
       const options = await withEnvironment(serviceEnvironment('gateway', env), async () => gatewayOptionsFromEnv());
       expect(options.auth).toMatchObject({ jwksUrl: 'https://idp.example.org/jwks.json', issuer: 'https://idp.example.org/' });
-      expect(options.identityPrivateKey).toContain('BEGIN PRIVATE KEY');
+      expect(options.identitySecret).toBe(env.HUB_IDENTITY_SECRET);
+    });
+
+    test('a subgraph takes its own identity key from its environment; in production without one (or the gateway\'s secret) it refuses to start', async () => {
+      for (const s of subgraphs) {
+        const key = await withEnvironment(serviceEnvironment(s.name, env), async () => subgraphIdentityKeyFromEnv(s.name));
+        expect(key).toBe(env[identityKeyVariable(s.name)]);
+        await expect(
+          withEnvironment({}, async () => {
+            delete process.env.HUB_IDENTITY_SECRET;
+            delete process.env[identityKeyVariable(s.name)];
+            return subgraphIdentityKeyFromEnv(s.name);
+          }),
+        ).rejects.toThrow(`${identityKeyVariable(s.name)} must be set when NODE_ENV=production`);
+      }
+      const { HUB_IDENTITY_SECRET: _secret, ...gatewayWithoutSecret } = serviceEnvironment('gateway', env);
+      await expect(withEnvironment(gatewayWithoutSecret, async () => (delete process.env.HUB_IDENTITY_SECRET, gatewayOptionsFromEnv()))).rejects.toThrow(/refused when NODE_ENV=production/);
     });
 
     test('a static public key (AUTH_PUBLIC_KEY, one line in .env): tokens signed with its private key are accepted', async () => {

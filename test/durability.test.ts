@@ -239,7 +239,7 @@ describe('the gateway is ready once every subgraph has started (real processes)'
     );
     try {
       const ready = async () => {
-        const response = await fetch(`${gateway.base}/ready`);
+        const response = await fetch(`${gateway.admin}/ready`);
         return { status: response.status, body: (await response.json()) as { ready: boolean; waitingFor?: string[] } };
       };
       expect(await ready()).toMatchObject({ status: 503, body: { ready: false, waitingFor: ['judicial'] } });

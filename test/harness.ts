@@ -8,9 +8,9 @@ import pg from 'pg';
 import { importPKCS8, SignJWT } from 'jose';
 import { DEFAULT_AUDIENCE, type AuthConfig } from '../gateway/auth';
 import { startGateway, type GatewayOptions, type RunningGateway } from '../gateway/gateway';
-import { createIdentitySigner, IDENTITY_HEADER } from '../platform/identity';
+import { createIdentitySigner, IDENTITY_HEADER, newIdentitySecret, subgraphIdentityKey } from '../platform/identity';
 import { ANONYMOUS, type Viewer } from '../platform/viewer';
-import { startSubgraph, type RunningSubgraph } from '../platform/subgraph';
+import { startSubgraph, type RunningSubgraph, type StartOptions } from '../platform/subgraph';
 import { listSubgraphs } from '../schema/subgraphs';
 import { newEd25519KeyPair } from '../platform/dev-keys';
 import { runImport, type ImportOutcome, type ImportRun } from '../cli/import';
@@ -34,9 +34,11 @@ export async function redisAnswers(url: string): Promise<boolean> {
 /** The server the PostgreSQL tests create their databases on. */
 export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-/** Keys of the test hubs: callers' tokens are signed with TOKEN_KEYS, the gateway's forwarded identity with IDENTITY_KEYS. */
+/** Keys of the test hubs: callers' tokens are signed with TOKEN_KEYS, the gateway's forwarded identity with keys derived from IDENTITY_SECRET. */
 export const TOKEN_KEYS = newEd25519KeyPair();
-export const IDENTITY_KEYS = newEd25519KeyPair();
+export const IDENTITY_SECRET = newIdentitySecret();
+/** The identity key of a test subgraph (platform/identity.ts). */
+export const testIdentityKey = (subgraph: string): string => subgraphIdentityKey(IDENTITY_SECRET, subgraph);
 export const TEST_ISSUER = 'rule-of-law-hub-test';
 
 export interface TokenClaims {
@@ -48,10 +50,10 @@ export interface TokenClaims {
 }
 
 /** What a test gateway needs to verify test tokens and sign identities the test subgraphs accept. */
-export function testGatewayKeys(): { auth: AuthConfig; identityPrivateKey: string } {
+export function testGatewayKeys(): { auth: AuthConfig; identitySecret: string } {
   return {
     auth: { publicKey: TOKEN_KEYS.publicKey, algorithm: 'EdDSA', issuer: TEST_ISSUER, audience: DEFAULT_AUDIENCE },
-    identityPrivateKey: IDENTITY_KEYS.privateKey,
+    identitySecret: IDENTITY_SECRET,
   };
 }
 
@@ -67,10 +69,14 @@ export async function signToken(claims: TokenClaims, options: { privateKey?: str
     .sign(key);
 }
 
-/** Headers that make a direct subgraph call look as if it came through the gateway. */
-export async function identityHeaders(viewer: Viewer = ANONYMOUS, privateKey = IDENTITY_KEYS.privateKey): Promise<Record<string, string>> {
-  const sign = await createIdentitySigner(privateKey);
-  return { [IDENTITY_HEADER]: await sign({ viewer, requestId: 'test' }) };
+/**
+ * Headers that make a direct call to a subgraph look as if it came through the
+ * gateway: an identity for that subgraph and that exact body (send `body` as
+ * given: a string is sent as is, anything else as JSON.stringify gives it).
+ */
+export function identityHeaders(subgraph: string, body: unknown, viewer: Viewer = ANONYMOUS, secret = IDENTITY_SECRET): Record<string, string> {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  return { [IDENTITY_HEADER]: createIdentitySigner(secret)({ viewer, requestId: 'test' }, { audience: subgraph, body: text, lifetimeMs: 10_000 }) };
 }
 
 export interface GraphQLResponse<T = Record<string, any>> {
@@ -147,6 +153,8 @@ export interface HubOptions {
    * into a database (SQL), which the gateway's cache cannot see.
    */
   gateway?: Partial<GatewayOptions>;
+  /** Options every subgraph is started with, beyond ports, keys and seed (mutual TLS, say). */
+  subgraph?: Partial<StartOptions>;
 }
 
 export async function startHub(options: HubOptions = {}): Promise<Hub> {
@@ -170,7 +178,8 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
           port: 0,
           databaseUrl,
           seedScale: options.seedScale ?? 0.1,
-          identityPublicKey: IDENTITY_KEYS.publicKey,
+          identityKey: testIdentityKey(info.name),
+          ...options.subgraph,
         });
         subgraphs[info.name] = running;
         cleanups.unshift(running.stop);
@@ -193,7 +202,7 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
       query,
       queryAs: async (claims, text, variables, headers = {}) =>
         query(text, variables, { ...(claims ? { authorization: `Bearer ${await signToken(claims)}` } : {}), ...headers }),
-      postToSubgraph: async (name, body, viewer) => postGraphQL(subgraphs[name].url, body, await identityHeaders(viewer)),
+      postToSubgraph: async (name, body, viewer) => postGraphQL(subgraphs[name].url, body, identityHeaders(name, body, viewer)),
       databaseUrls,
       statements: (name) => subgraphs[name].database.statementCount(),
       subgraphRequests: () => Object.values(subgraphs).reduce((sum, s) => sum + s.graphqlRequests(), 0),

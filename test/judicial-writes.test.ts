@@ -312,6 +312,35 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('judicial writes on %s', (da
       await expectRefused(() => as(WRITER, RECORD, { input: { ...input, parties: [input.parties[0]] } }), 'CONFLICT', 'input.requestId');
     });
 
+    test('a requestId belongs to its caller: another writer (another sub, or the same sub at another agency) using it writes its own case, with other input too, and learns nothing of the first', async () => {
+      const input = caseInput();
+      const mine = await as(WRITER, RECORD, { input });
+      expect(mine.errors).toBeUndefined();
+      const callers: TokenClaims[] = [{ ...WRITER, sub: 'another-clerk' }, { ...WRITER, agency: 'judicial-bureau' }];
+      const ids = new Set([mine.data!.recordMediationCase.id]);
+      for (const caller of callers) {
+        // The same input: its own new case, not the first caller's.
+        const same = await as(caller, RECORD, { input });
+        expect(same.errors).toBeUndefined();
+        ids.add(same.data!.recordMediationCase.id);
+      }
+      expect(ids.size).toBe(3);
+      // Other input under an id the first caller used: written, not CONFLICT (which would say the id is taken).
+      const other = await as({ ...WRITER, sub: 'third-clerk' }, RECORD, { input: { ...input, category: 'LABOUR' } });
+      expect(other.errors).toBeUndefined();
+      expect(ids.has(other.data!.recordMediationCase.id)).toBe(false);
+      // Each caller's retry still finds its own case.
+      expect((await as(callers[0], RECORD, { input })).data!.recordMediationCase.id).not.toBe(mine.data!.recordMediationCase.id);
+      expect((await as(WRITER, RECORD, { input })).data).toEqual(mine.data);
+      const claims = await db.selectFrom('hub_request').select(['subject', 'agency']).where('request_id', '=', input.requestId).orderBy('subject').orderBy('agency').execute();
+      expect(claims).toEqual([
+        { subject: 'another-clerk', agency: 'judicial' },
+        { subject: 'third-clerk', agency: 'judicial' },
+        { subject: 'wensu-clerk', agency: 'judicial' },
+        { subject: 'wensu-clerk', agency: 'judicial-bureau' },
+      ]);
+    });
+
     test.each([
       ['a county instead of a village or township', { regionCode: COUNTY }, 'input.regionCode'],
       ["a village outside the office's township", { regionCode: NEIGHBOUR_VILLAGE }, 'input.regionCode'],
@@ -491,8 +520,8 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('judicial writes on %s', (da
       expect(await load('mediation-cases-good.csv', { runId: `${database}-import-again` })).toEqual({ rows: 3, written: 0, alreadyPresent: 3, problems: [], runId: `${database}-import-again` });
       expect(await snapshot()).toEqual(after);
 
-      // The mutation and the import share the requestIds of one operation: the same case sent as a mutation is the imported one.
-      const same = await as(WRITER, RECORD, {
+      // The mutation and the import share the requestIds of one operation and caller: the same case sent as a mutation by the importer is the imported one.
+      const same = await as(IMPORTER, RECORD, {
         input: { requestId: 'csv-good-2', officeId: 'JO-652922100', regionCode: '652922100', category: 'NEIGHBOURHOOD', receivedOn: '2024-03-02', parties: [{ name: 'Mamat Ali' }] },
       });
       expect(same.data!.recordMediationCase.id).toBe(String(imported[1].id));

@@ -7,17 +7,22 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'dotenv';
+import { identityKeyVariable } from '../platform/hub-secrets';
 import { createIdentitySigner, createIdentityVerifier } from '../platform/identity';
+import { listSubgraphs } from '../schema/subgraphs';
 import { npmRun } from './harness';
 
-const VARIABLES = ['HUB_IDENTITY_PRIVATE_KEY', 'HUB_IDENTITY_PUBLIC_KEY', 'POSTGRES_PASSWORD'];
+const SUBGRAPHS = listSubgraphs().map((s) => s.name);
+const VARIABLES = ['HUB_IDENTITY_SECRET', ...SUBGRAPHS.map(identityKeyVariable), 'POSTGRES_PASSWORD'];
 
-/** The identity key pair of an .env's variables signs what it verifies. */
+/** What the gateway signs with an .env's HUB_IDENTITY_SECRET, each subgraph verifies with its own key from that .env. */
 async function expectWorkingPair(variables: Record<string, string>): Promise<void> {
-  const sign = await createIdentitySigner(variables.HUB_IDENTITY_PRIVATE_KEY);
-  const verify = await createIdentityVerifier(variables.HUB_IDENTITY_PUBLIC_KEY);
+  const sign = createIdentitySigner(variables.HUB_IDENTITY_SECRET);
   const viewer = { subject: 'someone', agency: 'judicial', scopes: ['judicial:cases'], regions: [] };
-  expect(await verify(await sign({ viewer, requestId: 'r-1' }))).toEqual({ viewer, requestId: 'r-1' });
+  for (const subgraph of SUBGRAPHS) {
+    const verify = createIdentityVerifier({ audience: subgraph, key: variables[identityKeyVariable(subgraph)] });
+    expect(verify(sign({ viewer, requestId: 'r-1' }, { audience: subgraph, body: 'b', lifetimeMs: 5_000 }), 'b')).toMatchObject({ viewer, requestId: 'r-1' });
+  }
 }
 
 describe('npm run keys', () => {
@@ -57,6 +62,17 @@ describe('npm run keys', () => {
     expect(readFileSync(file, 'utf8')).toMatch(/^# mine\n/);
     for (const name of VARIABLES) expect(rotated[name]).not.toBe(written[name]);
     await expectWorkingPair(rotated);
+  });
+
+  test('a file with HUB_IDENTITY_SECRET but without a subgraph\'s key (a subgraph added since) gets that key, derived from its secret', async () => {
+    const file = path.join(dir, 'added.env');
+    expect((await npmRun('keys', ['--file', file], process.env)).code).toBe(0);
+    const full = parse(readFileSync(file, 'utf8'));
+    const dropped = identityKeyVariable(SUBGRAPHS[1]);
+    writeFileSync(file, readFileSync(file, 'utf8').split('\n').filter((line) => !line.startsWith(`${dropped}=`)).join('\n'), { mode: 0o600 });
+    const run = await npmRun('keys', ['--file', file], process.env);
+    expect(run).toMatchObject({ code: 0, stderr: expect.stringContaining(`added ${dropped}`) });
+    expect(parse(readFileSync(file, 'utf8'))).toEqual(full);
   });
 
   test('a file that has some of the variables already is refused whole', async () => {

@@ -578,12 +578,12 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('legal aid writes on %s', (d
       const names = await db().selectFrom('legal_aid_case').select(sql<string>`applicant->>'name'`.as('name')).where(sql<boolean>`applicant->>'name' like 'Synthetic Mixed%'`).execute();
       expect(names.map((r) => r.name).sort()).toEqual(['Synthetic Mixed Four', 'Synthetic Mixed One']);
 
-      // The mutation and the import share requestIds: the same application is already in, other input is refused.
+      // The mutation and the import share requestIds (of one caller): the same application is already in, other input is refused.
       const header = readFileSync(GOOD_CSV, 'utf8').split('\n')[0];
       const reused = csv('reused.csv', [header, 'csv-mixed-1,652922100202,PERSONAL_INJURY,2023-04-01,Synthetic Mixed One,652922199001014561,,', 'csv-mixed-4,652922101203,OTHER,2023-04-05,Synthetic Mixed Four,,13900000004,JO-652922100'].join('\n'));
       const second = await load(reused, { goodRowsOnly: true });
       expect(second).toMatchObject({ rows: 2, written: 0, alreadyPresent: 1, problems: [{ line: 3, field: 'requestId', code: 'CONFLICT', message: 'requestId: csv-mixed-4 was used before with other input' }] });
-      const sameAsRow = await apply({ requestId: 'csv-mixed-1', regionCode: '652922100202', category: 'PERSONAL_INJURY', appliedOn: '2023-04-01', applicant: { name: 'Synthetic Mixed One', idNumber: '652922199001014561' } }, BRIEF);
+      const sameAsRow = await apply({ requestId: 'csv-mixed-1', regionCode: '652922100202', category: 'PERSONAL_INJURY', appliedOn: '2023-04-01', applicant: { name: 'Synthetic Mixed One', idNumber: '652922199001014561' } }, BRIEF, { ...IMPORTER, scope: 'legal-aid:write legal-aid:cases' });
       expect(ok(sameAsRow).applyForLegalAid.status).toBe('APPLIED');
       expect(await counts()).toEqual({ cases: before.cases + 2, requests: before.requests + 2, audit: before.audit + 2 });
     });

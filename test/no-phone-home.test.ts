@@ -43,7 +43,7 @@ describe('no phone home', () => {
     const response = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
     expect(await response.json()).toEqual({ data: { __typename: 'Query' } });
     // Readiness calls each agency's /health: connections to loopback the recorder must see.
-    expect((await fetch(`${gateway.base}/ready`)).status).toBe(503);
+    expect((await fetch(`${gateway.admin}/ready`)).status).toBe(503);
     // Time for anything started in the background at construction (resource detectors) to reach the network.
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     gateway.child.kill('SIGTERM');

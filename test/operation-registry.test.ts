@@ -24,7 +24,6 @@ describe('the operation registry at the gateway', () => {
   let workDir: string;
   let supergraphFile: string;
   const logLines: Record<string, any>[] = [];
-  const base = () => hub.gateway.url.replace('/graphql', '');
   const send = (body: unknown, headers: Record<string, string> = {}) => postGraphQL<any>(hub.gateway.url, body, headers);
 
   beforeAll(async () => {
@@ -147,7 +146,7 @@ describe('the operation registry at the gateway', () => {
 
   describe('supergraph hot reload', () => {
     test('a running gateway keeps serving the old graph when handed a supergraph that breaks a registered operation and the contract, says so in its log and /ready, and takes a safe one', async () => {
-      const ready = async () => (await (await fetch(`${base()}/ready`)).json()) as any;
+      const ready = async () => (await (await fetch(`${hub.gateway.adminUrl}/ready`)).json()) as any;
       const served = (await ready()).supergraph;
       const breaking = composeSources(graphSources({ subgraph: 'education', file: 'education.graphql', sdl: readFileSync(EDUCATION_SDL, 'utf8').replace(/\n {2}"Attendees of those events."\n {2}attendees: Int!/, '') }));
       if (!breaking.ok) throw new Error(JSON.stringify(breaking.errors));

@@ -685,24 +685,27 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('partners writes on %s', (da
       expect(await snapshot()).toEqual(before);
     });
 
-    test('a row and a mutation with the same requestId are the same request', async () => {
+    test('a row and a mutation of one caller with the same requestId are the same request; another caller\'s row is its own', async () => {
+      const SAME_CALLER: TokenClaims = { sub: WRITER, agency: 'partners', scope: 'partners:write' };
       const same = input({ title: 'Shared Request' });
       const created = expectOk(await hub.query(REGISTER, { input: same }, writer)).registerProject;
       const row = `${same.requestId},${same.partnerId},${same.villageCode},${same.title},${same.budgetYuan},`;
       const before = await snapshot();
-      expect(await run(`${HEADER}\n${row}`)).toEqual({ rows: 1, written: 0, alreadyPresent: 1, problems: [] });
-      const other = await run(`${HEADER}\n${row.replace('Shared Request', 'Other Title')}`);
+      expect(await run(`${HEADER}\n${row}`, {}, SAME_CALLER)).toEqual({ rows: 1, written: 0, alreadyPresent: 1, problems: [] });
+      const other = await run(`${HEADER}\n${row.replace('Shared Request', 'Other Title')}`, {}, SAME_CALLER);
       expect(other.problems).toEqual([{ line: 2, field: 'requestId', code: 'CONFLICT', message: expect.stringMatching(/used before with other input/) }]);
       expect(await snapshot()).toEqual(before);
       expect((await requests([same.requestId]))[0].record_id).toBe(created.id);
       // And the other way round: the mutation finds the imported row's request and writes nothing.
       const fresh = requestId('csv');
-      expect(await run(`${HEADER}\n${fresh},${f.partnerId},${f.village},Imported First,7000,`)).toMatchObject({ written: 1 });
+      expect(await run(`${HEADER}\n${fresh},${f.partnerId},${f.village},Imported First,7000,`, {}, SAME_CALLER)).toMatchObject({ written: 1 });
       const imported = (await requests([fresh]))[0].record_id;
       const resent = await writesNothing(() =>
         hub.query(REGISTER, { input: { requestId: fresh, partnerId: f.partnerId, villageCode: f.village, title: 'Imported First', budgetYuan: 7000 } }, writer),
       );
       expect(expectOk(resent).registerProject.id).toBe(imported);
+      // requestIds belong to their caller: the importer's row under the same id is a project of its own.
+      expect(await run(`${HEADER}\n${row}`)).toMatchObject({ written: 1, alreadyPresent: 0, problems: [] });
     });
 
     test('a caller limited to regions has rows outside them refused; a caller without partners:write imports nothing', async () => {

@@ -2,22 +2,22 @@
 // database once, and errors that reveal nothing of the server.
 import { startSubgraph } from '../platform/subgraph';
 import judicial from '../subgraphs/judicial/subgraph';
-import { createTestDatabase, identityHeaders, IDENTITY_KEYS, postGraphQL, startHub } from './harness';
+import { createTestDatabase, identityHeaders, postGraphQL, startHub, testIdentityKey } from './harness';
 
 describe('seeding on PostgreSQL', () => {
   test('an empty database is migrated and seeded once; a restart keeps its data', async () => {
     const database = await createTestDatabase('seed_once');
     try {
       const messages: string[] = [];
-      const first = await startSubgraph(judicial, { port: 0, databaseUrl: database.url, seedScale: 0.01, progress: (m) => messages.push(m), identityPublicKey: IDENTITY_KEYS.publicKey });
+      const first = await startSubgraph(judicial, { port: 0, databaseUrl: database.url, seedScale: 0.01, progress: (m) => messages.push(m), identityKey: testIdentityKey('judicial') });
       const count = `{ region(code: "650000") { judicialStats { offices mediationCases } } }`;
-      const before = await postGraphQL<{ region: { judicialStats: { mediationCases: number } } }>(first.url, { query: count }, await identityHeaders());
+      const before = await postGraphQL<{ region: { judicialStats: { mediationCases: number } } }>(first.url, { query: count }, identityHeaders('judicial', { query: count }));
       await first.stop();
-      expect(messages.some((m) => m.startsWith('migrated: 0000-hub-audit, 0000-hub-request-log, 0000-hub-seed-marker, 0001-initial'))).toBe(true);
+      expect(messages.some((m) => m.startsWith('migrated: 0000-hub-audit, 0000-hub-request-log, 0000-hub-request-per-caller, 0000-hub-seed-marker, 0001-initial'))).toBe(true);
 
       messages.length = 0;
-      const second = await startSubgraph(judicial, { port: 0, databaseUrl: database.url, seedScale: 0.05, progress: (m) => messages.push(m), identityPublicKey: IDENTITY_KEYS.publicKey });
-      const after = await postGraphQL(second.url, { query: count }, await identityHeaders());
+      const second = await startSubgraph(judicial, { port: 0, databaseUrl: database.url, seedScale: 0.05, progress: (m) => messages.push(m), identityKey: testIdentityKey('judicial') });
+      const after = await postGraphQL(second.url, { query: count }, identityHeaders('judicial', { query: count }));
       await second.stop();
       expect(messages).toContain('schema up to date');
       expect(messages.some((m) => m.startsWith('database already seeded (scale 0.01)'))).toBe(true);

@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { ServiceMessage } from '../platform/service-process';
-import { IDENTITY_KEYS, TEST_ISSUER, TOKEN_KEYS } from './harness';
+import { IDENTITY_SECRET, TEST_ISSUER, TOKEN_KEYS } from './harness';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -19,6 +19,8 @@ export interface ServiceProcess {
   port: number;
   /** http://127.0.0.1:<port> */
   base: string;
+  /** Its admin port's base URL (GET /ready, /metrics); the public base when the service has none (a fixture). */
+  admin: string;
   /** <base>/graphql */
   url: string;
   /** Log lines (JSON) written so far. */
@@ -37,8 +39,7 @@ export function serviceEnv(extra: Record<string, string | undefined> = {}): Node
     SEED_SCALE: '0.01',
     // Never the project's own data folder (.data/pglite): a test that keeps data gives its own folder.
     PGLITE_DATA_DIR: 'memory',
-    HUB_IDENTITY_PRIVATE_KEY: IDENTITY_KEYS.privateKey,
-    HUB_IDENTITY_PUBLIC_KEY: IDENTITY_KEYS.publicKey,
+    HUB_IDENTITY_SECRET: IDENTITY_SECRET,
     AUTH_PUBLIC_KEY: TOKEN_KEYS.publicKey,
     AUTH_ALGORITHM: 'EdDSA',
     AUTH_ISSUER: TEST_ISSUER,
@@ -105,7 +106,7 @@ export function startServiceProcess(
         clearTimeout(timer);
         const port = Number(new URL(message.url).port);
         const base = `http://127.0.0.1:${port}`;
-        resolve({ name, child, pid: child.pid!, port, base, url: `${base}/graphql`, logs, stderr: () => stderr, exited });
+        resolve({ name, child, pid: child.pid!, port, base, admin: message.adminUrl ?? base, url: `${base}/graphql`, logs, stderr: () => stderr, exited });
       }
     });
     void exited.then(({ code, signal }) => {
@@ -178,8 +179,8 @@ export function metricValue(samples: Map<string, number>, name: string, labels: 
   return sum;
 }
 
-export async function scrape(service: { base: string }): Promise<Map<string, number>> {
-  const response = await fetch(`${service.base}/metrics`);
+export async function scrape(service: { admin: string }): Promise<Map<string, number>> {
+  const response = await fetch(`${service.admin}/metrics`);
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
   return parsePrometheus(await response.text());

@@ -75,13 +75,13 @@ describe('gateway call policy and supergraph reload (a counting subgraph process
   });
 
   test('a query answered HTTP 503 is retried with backoff, then answered', async () => {
-    const before = await scrape({ base: gateway.url.replace('/graphql', '') });
+    const before = await scrape({ admin: gateway.adminUrl });
     const response = await query('{ flakyRead }');
     expect(response.errors).toBeUndefined();
     // Two 503s, then the third try is answered.
     expect(response.data).toEqual({ flakyRead: 3 });
     expect((await counts()).flakyRead).toBe(3);
-    const after = await scrape({ base: gateway.url.replace('/graphql', '') });
+    const after = await scrape({ admin: gateway.adminUrl });
     expect(metricValue(after, 'hub_subgraph_retries_total', { subgraph: 'counter' }) - metricValue(before, 'hub_subgraph_retries_total', { subgraph: 'counter' })).toBe(2);
   });
 
@@ -126,8 +126,7 @@ describe('gateway call policy and supergraph reload (a counting subgraph process
   });
 
   test('the supergraph file is reloaded when it changes, without dropping requests; a file that does not load keeps the old one', async () => {
-    const base = gateway.url.replace('/graphql', '');
-    const readiness = async () => (await (await fetch(`${base}/ready`)).json()) as { supergraph: { version: string; reloads: number; lastError?: { message: string } } };
+    const readiness = async () => (await (await fetch(`${gateway.adminUrl}/ready`)).json()) as { supergraph: { version: string; reloads: number; lastError?: { message: string } } };
     const first = (await readiness()).supergraph;
     expect(first).toMatchObject({ source: 'file', reloads: 0 });
     expect((await query('{ extra }')).errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');

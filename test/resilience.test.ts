@@ -72,8 +72,8 @@ describe('one agency down is not the hub down (real processes)', () => {
 
   const query = <T = StreamData>(body: string | { query: string; variables?: unknown }, headers: Record<string, string> = {}) =>
     postGraphQL<T>(gateway.url, typeof body === 'string' ? { query: body } : body, headers);
-  const ready = async (service: { base: string }) => {
-    const response = await fetch(`${service.base}/ready`);
+  const ready = async (service: { admin: string }) => {
+    const response = await fetch(`${service.admin}/ready`);
     return { status: response.status, body: (await response.json()) as Record<string, any> };
   };
   /** Until a cross-agency query is answered in full again and legal aid's breaker is closed. */
@@ -176,7 +176,7 @@ describe('one agency down is not the hub down (real processes)', () => {
     const [gatewayBefore, judicialBefore] = await Promise.all([scrape(gateway), scrape(judicial)]);
     const sent = 7;
     for (let i = 0; i < sent; i++) {
-      const response = await query('query MetricsProbe { region(code: "650000") { name } }');
+      const response = await query('query JudicialOverview { region(code: "650000") { name } }');
       expect(response.errors).toBeUndefined();
     }
     // The gateway counts a request when its answer has gone out: give the last one a moment.
@@ -184,7 +184,7 @@ describe('one agency down is not the hub down (real processes)', () => {
     const [gatewayAfter, judicialAfter, legalAidMetrics] = await Promise.all([scrape(gateway), scrape(judicial), scrape(legalAid!)]);
     const delta = (after: Map<string, number>, before: Map<string, number>, name: string, labels: Record<string, string>) =>
       metricValue(after, name, labels) - metricValue(before, name, labels);
-    const probe = { operation: 'MetricsProbe', outcome: 'ok', service: 'gateway' };
+    const probe = { operation: 'JudicialOverview', outcome: 'ok', service: 'gateway' };
     expect(delta(gatewayAfter, gatewayBefore, 'hub_requests_total', probe)).toBe(sent);
     expect(delta(gatewayAfter, gatewayBefore, 'hub_request_duration_seconds_count', probe)).toBe(sent);
     expect(delta(gatewayAfter, gatewayBefore, 'hub_request_duration_seconds_bucket', { ...probe, le: '+Inf' })).toBe(sent);
@@ -192,7 +192,7 @@ describe('one agency down is not the hub down (real processes)', () => {
     expect(delta(gatewayAfter, gatewayBefore, 'hub_subgraph_request_duration_seconds_count', { subgraph: 'judicial', outcome: 'ok' })).toBe(sent);
     expect(metricValue(gatewayAfter, 'hub_subgraph_breaker_state', { subgraph: 'judicial' })).toBe(0);
     // The subgraph sees the operation under the query planner's name for its part.
-    expect(delta(judicialAfter, judicialBefore, 'hub_requests_total', { operation: 'MetricsProbe__judicial__0', outcome: 'ok', service: 'judicial' })).toBe(sent);
+    expect(delta(judicialAfter, judicialBefore, 'hub_requests_total', { operation: 'JudicialOverview__judicial__0', outcome: 'ok', service: 'judicial' })).toBe(sent);
     expect(delta(judicialAfter, judicialBefore, 'hub_db_statements_total', {})).toBeGreaterThan(0);
     // Database pools: PGlite's one connection; PostgreSQL's pool.
     expect(metricValue(judicialAfter, 'hub_db_pool_connections', { state: 'total', kind: 'pglite' })).toBe(1);

@@ -100,6 +100,48 @@ describe('response caching at the gateway', () => {
     expect(after.judicialStats.standardized).toBe(before.judicialStats.standardized + delta);
   });
 
+  test('refused mutations (anonymous, out of scope, bad input) leave the cached scorecard cached', async () => {
+    await hub.query(SCORECARD, SCORECARD_VARIABLES);
+    const before = hub.subgraphRequests();
+    expect(await hub.query(SCORECARD, SCORECARD_VARIABLES)).toMatchObject({ status: 200 });
+    expect(hub.subgraphRequests()).toBe(before); // cached
+    const update = `mutation($id: ID!, $input: UpdateJudicialOfficeInput!) { updateJudicialOffice(id: $id, input: $input) { id } }`;
+    const kashgarWriter = await bearer({ sub: 'kashgar-writer', agency: 'judicial', scope: 'judicial:write', regions: ['653100'] });
+    const refusals = [
+      await hub.query(update, { id: OFFICE, input: { standardization: 'STANDARDIZED' } }),
+      await hub.query(update, { id: OFFICE, input: { standardization: 'STANDARDIZED' } }, kashgarWriter),
+      await hub.query(update, { id: 'JO-000000000', input: { standardization: 'STANDARDIZED' } }, await bearer(WRITER)),
+    ];
+    for (let i = 0; i < 10; i++) refusals.push(await hub.query(update, { id: OFFICE, input: { standardization: 'STANDARDIZED' } }));
+    for (const refusal of refusals) expect(['FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT']).toContain(refusal.errors?.[0]?.extensions?.code);
+    const afterRefusals = hub.subgraphRequests();
+    // Still cached: the scorecard reaches no subgraph.
+    await hub.query(SCORECARD, SCORECARD_VARIABLES);
+    expect(hub.subgraphRequests()).toBe(afterRefusals);
+  });
+
+  test("a committed write invalidates only responses that read its agency: a partners-only list stays cached after a judicial write", async () => {
+    const PARTNERS = '{ partners(first: 3) { totalCount nodes { id name } } }';
+    const first = await hub.query(PARTNERS);
+    expect(first.errors).toBeUndefined();
+    await hub.query(SCORECARD, SCORECARD_VARIABLES);
+    const before = hub.subgraphRequests();
+    await hub.query(PARTNERS);
+    await hub.query(SCORECARD, SCORECARD_VARIABLES);
+    expect(hub.subgraphRequests()).toBe(before); // both cached
+
+    const { data: office } = await hub.query(`{ judicialOffice(id: "${OFFICE}") { standardization } }`);
+    const flipped = office!.judicialOffice.standardization === 'STANDARDIZED' ? 'IN_PROGRESS' : 'STANDARDIZED';
+    const write = await hub.query(`mutation($id: ID!, $input: UpdateJudicialOfficeInput!) { updateJudicialOffice(id: $id, input: $input) { id } }`, { id: OFFICE, input: { standardization: flipped } }, await bearer(WRITER));
+    expect(write.errors).toBeUndefined();
+
+    const afterWrite = hub.subgraphRequests();
+    expect(await hub.query(PARTNERS)).toEqual(first);
+    expect(hub.subgraphRequests()).toBe(afterWrite); // partners-only: still cached
+    await hub.query(SCORECARD, SCORECARD_VARIABLES);
+    expect(hub.subgraphRequests()).toBeGreaterThan(afterWrite); // reads judicial: asked again
+  });
+
   test('an import through the hub (npm run import) invalidates the cached scorecard', async () => {
     const read = async () => {
       const { data, errors } = await hub.query(SCORECARD, { code: '652900' });
@@ -191,7 +233,7 @@ describe('without response caching', () => {
     });
 
     test('the registered operations are planned at start-up; a first request of one is not planned again', async () => {
-      const ready = (await (await fetch(hub.gateway.url.replace('/graphql', '/ready'))).json()) as { warmedPlans: number };
+      const ready = (await (await fetch(`${hub.gateway.adminUrl}/ready`)).json()) as { warmedPlans: number };
       // Every operation of the registry: the scorecard, three overviews and the dashboard's three.
       expect(ready.warmedPlans).toBe(7);
       const planner = jest.spyOn(QueryPlanner.prototype, 'buildQueryPlan');

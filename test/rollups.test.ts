@@ -14,7 +14,7 @@ import { regionRange } from '../platform/region-codes';
 import { checkRollup, rebuildRollup, rollupTotals, type Rollup } from '../platform/rollups';
 import { startSubgraph, type RunningSubgraph } from '../platform/subgraph';
 import { listSubgraphs } from '../schema/subgraphs';
-import { createTestDatabase, IDENTITY_KEYS, npmRun, signToken, testGatewayKeys, type DatabaseKind, type TokenClaims } from './harness';
+import { createTestDatabase, npmRun, signToken, testGatewayKeys, testIdentityKey, type DatabaseKind, type TokenClaims } from './harness';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyDB = Kysely<any>;
@@ -120,7 +120,7 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('roll-ups on %s', (kind) => 
         databaseUrl = database.url;
         drop = database.drop;
       }
-      subgraph = await startSubgraph(definition, { port: 0, databaseUrl, seedScale: 0.05, identityPublicKey: IDENTITY_KEYS.publicKey });
+      subgraph = await startSubgraph(definition, { port: 0, databaseUrl, seedScale: 0.05, identityKey: testIdentityKey(definition.name) });
       db = subgraph.database.db as AnyDB;
       codes = await sampleCodes(db, rollup);
       // The operator's commands go through a gateway (the other subgraphs are not needed for them).

@@ -4,8 +4,8 @@
 // on every path, with an audit record for each read of personal data.
 import { importPKCS8, SignJWT } from 'jose';
 import { sql, type Kysely } from 'kysely';
-import { IDENTITY_HEADER } from '../platform/identity';
-import { identityHeaders, IDENTITY_KEYS, postGraphQL, signToken, startHub, TOKEN_KEYS, type GraphQLResponse, type Hub } from './harness';
+import { createIdentitySigner, IDENTITY_HEADER, newIdentitySecret } from '../platform/identity';
+import { identityHeaders, IDENTITY_SECRET, postGraphQL, signToken, startHub, TOKEN_KEYS, type GraphQLResponse, type Hub } from './harness';
 import { newEd25519KeyPair } from '../platform/dev-keys';
 
 const JUDICIAL_WORKER = { agency: 'judicial', scope: 'judicial:cases judicial:pii' };
@@ -70,6 +70,20 @@ describe('access', () => {
       await expectRefused(`Bearer ${await signToken({}, { expiresIn: Math.floor(Date.now() / 1000) - 60 })}`);
     });
 
+    test('a token living longer than AUTH_MAX_TOKEN_AGE_SECONDS (default 24 h) is refused; 24 h is accepted', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      await expectRefused(`Bearer ${await signToken({}, { expiresIn: now + 100 * 365 * 86_400 })}`);
+      await expectRefused(`Bearer ${await signToken({}, { expiresIn: '25h' })}`);
+      // Without iat, counted from now.
+      const key = await importPKCS8(TOKEN_KEYS.privateKey, 'EdDSA');
+      const noIat = await new SignJWT({}).setProtectedHeader({ alg: 'EdDSA' }).setSubject('x').setIssuer('rule-of-law-hub-test').setAudience('rule-of-law-hub').setExpirationTime(now + 2 * 86_400).sign(key);
+      await expectRefused(`Bearer ${noIat}`);
+      const { status, data } = await as({ sub: 'day-long' }, '{ me { subject } }');
+      expect({ status, data }).toEqual({ status: 200, data: { me: { subject: 'day-long' } } });
+      const day = await hub.query('{ me { subject } }', undefined, { authorization: `Bearer ${await signToken({ sub: 'exactly-a-day' }, { expiresIn: '24h' })}` });
+      expect(day.data).toEqual({ me: { subject: 'exactly-a-day' } });
+    });
+
     test('a token for another algorithm family (HS256 keyed with the public key) is refused', async () => {
       const secret = new TextEncoder().encode(TOKEN_KEYS.publicKey);
       const hs = await new SignJWT({ scope: 'judicial:pii' })
@@ -116,30 +130,28 @@ describe('access', () => {
     });
 
     test.each(probes)('%s with a forged identity is 401', async (_name, body) => {
-      const forged = await identityHeaders({ subject: 'intruder', agency: 'judicial', scopes: ['judicial:cases', 'judicial:pii'], regions: [] }, newEd25519KeyPair().privateKey);
+      const forged = identityHeaders('judicial', body, { subject: 'intruder', agency: 'judicial', scopes: ['judicial:cases', 'judicial:pii'], regions: [] }, newIdentitySecret());
       const response = await postGraphQL(hub.subgraphs.judicial.url, body, forged);
       expect(response.status).toBe(401);
       expect(response.data).toBeUndefined();
+      expect(response.errors![0].extensions).toEqual({ code: 'UNAUTHENTICATED', reason: 'IDENTITY_BAD_SIGNATURE' });
     });
 
     test('an expired identity signed with the right key is 401', async () => {
-      const key = await importPKCS8(IDENTITY_KEYS.privateKey, 'EdDSA');
-      const past = Math.floor(Date.now() / 1000) - 3600;
-      const stale = await new SignJWT({ scope: 'judicial:cases judicial:pii', regions: [], rid: 'old' })
-        .setProtectedHeader({ alg: 'EdDSA' })
-        .setSubject('replayed')
-        .setIssuer('rule-of-law-hub-gateway')
-        .setAudience('rule-of-law-hub-subgraphs')
-        .setIssuedAt(past)
-        .setExpirationTime(past + 60)
-        .sign(key);
-      const response = await postGraphQL(hub.subgraphs.judicial.url, { query: '{ me { subject } }' }, { [IDENTITY_HEADER]: stale });
+      const body = { query: '{ me { subject } }' };
+      const stale = createIdentitySigner(IDENTITY_SECRET)(
+        { viewer: { subject: 'replayed', agency: 'judicial', scopes: ['judicial:cases', 'judicial:pii'], regions: [] }, requestId: 'old' },
+        { audience: 'judicial', body: JSON.stringify(body), lifetimeMs: -60_000 },
+      );
+      const response = await postGraphQL(hub.subgraphs.judicial.url, body, { [IDENTITY_HEADER]: stale });
       expect(response.status).toBe(401);
+      expect(response.errors![0].extensions).toEqual({ code: 'UNAUTHENTICATED', reason: 'IDENTITY_EXPIRED' });
     });
 
     test("a client's own x-hub-identity header is dropped by the gateway", async () => {
-      const planted = await identityHeaders({ subject: 'planted', agency: 'judicial', scopes: ['judicial:cases', 'judicial:pii'], regions: [] });
-      const { data } = await hub.query('{ me { subject scopes } region(code: "652922") { mediationCases(first: 1) { totalCount } } }', undefined, planted);
+      const query = '{ me { subject scopes } region(code: "652922") { mediationCases(first: 1) { totalCount } } }';
+      const planted = identityHeaders('judicial', { query }, { subject: 'planted', agency: 'judicial', scopes: ['judicial:cases', 'judicial:pii'], regions: [] });
+      const { data } = await hub.query(query, undefined, planted);
       expect(data).toEqual({ me: { subject: null, scopes: [] }, region: { mediationCases: { totalCount: 0 } } });
     });
 

@@ -226,13 +226,13 @@ export function composeService(n: Names): string {
       ${n.env}_PORT: "${n.port}"
       ${n.env}_DATABASE_URL: postgres://postgres:\${POSTGRES_PASSWORD:?run npm run keys to write .env}@postgres:5432/${n.snake}
       SEED_SCALE: default
-      HUB_IDENTITY_PUBLIC_KEY: \${HUB_IDENTITY_PUBLIC_KEY:?run npm run keys to write .env}
+      ${n.env}_IDENTITY_KEY: \${${n.env}_IDENTITY_KEY:?run npm run keys to write .env}
     ports: ["${n.port}:${n.port}"]
     depends_on:
       postgres: { condition: service_healthy }
     healthcheck:
       <<: *node-health
-      test: ["CMD", "node", "-e", "fetch('http://localhost:${n.port}/ready').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+      test: ["CMD", "node", "-e", "fetch('http://127.0.0.1:${n.port + 100}/ready').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
 `;
 }

@@ -1,0 +1,105 @@
+// Issue 18, item 2: an identity the gateway forwards is good for one subgraph
+// call only. A recording proxy sits between the gateway and the judicial
+// subgraph (as an eavesdropper on the network would), captures a real
+// x-hub-identity with the body it came with, and replays it: with another
+// body, on another subgraph, a second time, and after its lifetime. Each is
+// refused UNAUTHENTICATED with a reason naming the check.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { IDENTITY_HEADER } from '../platform/identity';
+import { startGateway, type RunningGateway } from '../gateway/gateway';
+import { postGraphQL, signToken, startHub, testGatewayKeys, type GraphQLResponse, type Hub } from './harness';
+
+interface Captured {
+  identity: string;
+  body: string;
+}
+
+/** Forwards POST /graphql to `target` and keeps what passed through. */
+async function recordingProxy(target: string): Promise<{ url: string; captured: Captured[]; close(): Promise<void> }> {
+  const captured: Captured[] = [];
+  const server = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks).toString('utf8');
+    const identity = String(req.headers[IDENTITY_HEADER] ?? '');
+    captured.push({ identity, body });
+    const answer = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: identity }, body });
+    res.writeHead(answer.status, { 'content-type': 'application/json' });
+    res.end(await answer.text());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
+    captured,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+const reasonOf = (response: GraphQLResponse): unknown => ({ status: response.status, data: response.data, extensions: response.errors?.[0]?.extensions });
+const refused = (reason: string) => ({ status: 401, data: undefined, extensions: { code: 'UNAUTHENTICATED', reason } });
+
+describe('a captured gateway identity cannot be replayed', () => {
+  let hub: Hub;
+  let proxy: Awaited<ReturnType<typeof recordingProxy>>;
+  let spy: RunningGateway;
+  const CALL_TIMEOUT_MS = 1_500;
+
+  beforeAll(async () => {
+    hub = await startHub({ seedScale: 0.05, only: ['judicial', 'legal-aid'] });
+    proxy = await recordingProxy(hub.subgraphs.judicial.url);
+    // A second gateway whose judicial calls pass the eavesdropper; its call timeout (so the identity's lifetime) is short.
+    spy = await startGateway({
+      port: 0,
+      ...testGatewayKeys(),
+      responseCache: false,
+      subgraphCalls: { timeoutMs: CALL_TIMEOUT_MS },
+      requestTimeoutMs: 5_000,
+      subgraphUrls: { judicial: proxy.url, 'legal-aid': hub.subgraphs['legal-aid'].url },
+    });
+  });
+
+  afterAll(async () => {
+    await spy?.stop();
+    await proxy?.close();
+    await hub?.stop();
+  });
+
+  test('replayed with another body, on another subgraph, twice, after its lifetime: each refused, and the real call answered', async () => {
+    // A caller with personal-data access reads names; the eavesdropper records the call.
+    const token = await signToken({ sub: 'victim', agency: 'judicial', scope: 'judicial:cases judicial:pii' });
+    const real = await postGraphQL<{ region: { name: string } }>(spy.url, { query: '{ region(code: "652922") { name } }' }, { authorization: `Bearer ${token}` });
+    expect(real).toEqual({ status: 200, data: { region: { name: expect.any(String) } } });
+    expect(proxy.captured).toHaveLength(1);
+    const [{ identity, body }] = proxy.captured;
+    const sentAt = Date.now();
+
+    // Another body: the personal data the victim may read.
+    const other = JSON.stringify({ query: '{ region(code: "652922") { mediationCases(first: 100) { nodes { parties { name idNumber } } } } }' });
+    expect(reasonOf(await postGraphQL(hub.subgraphs.judicial.url, other, { [IDENTITY_HEADER]: identity }))).toEqual(refused('IDENTITY_BODY_MISMATCH'));
+    // Another subgraph, the same body.
+    expect(reasonOf(await postGraphQL(hub.subgraphs['legal-aid'].url, body, { [IDENTITY_HEADER]: identity }))).toEqual(refused('IDENTITY_WRONG_AUDIENCE'));
+    // The very request again, within its lifetime.
+    expect(Date.now() - sentAt).toBeLessThan(CALL_TIMEOUT_MS);
+    expect(reasonOf(await postGraphQL(hub.subgraphs.judicial.url, body, { [IDENTITY_HEADER]: identity }))).toEqual(refused('IDENTITY_REPLAYED'));
+
+    // The identity lived as long as the call's timeout (plus the clock leeway), no longer.
+    const payload = JSON.parse(Buffer.from(identity.split('.')[1], 'base64url').toString('utf8')) as { exp: number; iat: number; aud: string };
+    expect(payload.aud).toBe('judicial');
+    expect(payload.exp * 1000 - payload.iat * 1000).toBeLessThanOrEqual(CALL_TIMEOUT_MS);
+    await new Promise((resolve) => setTimeout(resolve, payload.exp * 1000 + 1_100 - Date.now()));
+    expect(reasonOf(await postGraphQL(hub.subgraphs.judicial.url, body, { [IDENTITY_HEADER]: identity }))).toEqual(refused('IDENTITY_EXPIRED'));
+
+    // The gateway's own next call carries a new identity and is answered.
+    const again = await postGraphQL(spy.url, { query: '{ region(code: "652922") { name } }' }, { authorization: `Bearer ${token}` });
+    expect(again.status).toBe(200);
+    expect(proxy.captured[1].identity).not.toBe(identity);
+  });
+
+  test('an identity without a body hash match is refused even when everything else is right: a body with one byte changed', async () => {
+    await postGraphQL(spy.url, { query: '{ region(code: "650000") { name } }' });
+    const { identity, body } = proxy.captured[proxy.captured.length - 1];
+    const changed = body.replace('650000', '650001');
+    expect(reasonOf(await postGraphQL(hub.subgraphs.judicial.url, changed, { [IDENTITY_HEADER]: identity }))).toEqual(refused('IDENTITY_BODY_MISMATCH'));
+  });
+});
