@@ -20,7 +20,7 @@ import { dropDatabases, startCluster, type Cluster } from '../scripts/cluster/cl
 import { haproxyConfig } from '../scripts/cluster/haproxy-config';
 import { clusterLayout } from '../scripts/cluster/layout';
 import { IDENTITY_SECRET, postGraphQL, redisAnswers, signToken, TEST_REDIS_URL, type TokenClaims } from './harness';
-import { serviceEnv } from './processes';
+import { eventually, serviceEnv } from './processes';
 
 jest.setTimeout(600_000);
 
@@ -152,8 +152,15 @@ describeCluster('the cluster: HAProxy, 3 gateways, 2 replicas of each subgraph, 
     await Promise.all(Object.values(c.subgraphs).map((replicas) => replicas[0].start()));
     await c.waitUntilUp();
     // A rolling restart of every gateway: each leaves the pool, drains, starts again, is back before the next.
+    const leftPoolWhileAccepting: boolean[] = [];
     for (const gateway of c.gateways) {
-      await gateway.restart();
+      gateway.terminate();
+      // HAProxy sees it out of the pool while it still answers (SHUTDOWN_DELAY_MS), not once it refuses.
+      await eventually(async () => (await c.serverStatus())[`gateways/${gateway.id}`] !== 'UP', 10_000, 20);
+      const health = await fetch(`http://127.0.0.1:${gateway.ports.port}/health`).then((r) => r.status, () => 0);
+      leftPoolWhileAccepting.push(gateway.running() && health === 200);
+      await gateway.exited;
+      await gateway.start();
       await c.waitUntilUp();
     }
     await pause(1_000);
@@ -162,6 +169,7 @@ describeCluster('the cluster: HAProxy, 3 gateways, 2 replicas of each subgraph, 
 
     console.log(`cluster stream: ${queries} queries, ${created.size} creates, ${clientRepeats} creates repeated by the client with their requestId`);
     expect(failures).toEqual([]);
+    expect(leftPoolWhileAccepting).toEqual([true, true, true]);
     expect(queries).toBeGreaterThan(50);
     expect(created.size).toBeGreaterThan(10);
 

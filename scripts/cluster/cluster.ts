@@ -105,10 +105,14 @@ export class Replica {
     await this.exited;
   }
 
-  /** SIGTERM: /ready turns 503, the balancer takes it out, then it drains and exits. */
+  /** SIGTERM: /ready turns 503, the balancer takes it out, then it drains and exits (`exited`). */
+  terminate(): void {
+    if (this.running()) this.child!.kill('SIGTERM');
+  }
+
   async stop(): Promise<void> {
     if (!this.running()) return;
-    this.child!.kill('SIGTERM');
+    this.terminate();
     await this.exited;
   }
 
