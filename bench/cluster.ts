@@ -35,7 +35,7 @@ async function freePorts(count: number): Promise<number[]> {
 
 async function cpuSeconds(adminPort: number): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${adminPort}/metrics`)).text();
-  return Number(/^process_cpu_seconds_total (\S+)$/m.exec(text)![1]);
+  return Number(/^process_cpu_seconds_total(?:\{[^}]*\})? (\S+)$/m.exec(text)![1]);
 }
 
 function haproxyCpuSeconds(pid: number): number {
