@@ -3,7 +3,7 @@
 // and Redis. A stream of cross-agency queries and idempotent creates runs
 // while one gateway replica is SIGKILLed, then one replica of each subgraph,
 // then every gateway is restarted in turn (SIGTERM: /ready turns 503, HAProxy
-// takes it out, it drains, it starts again). No query fails (the balancer
+// takes it out, it drains, it starts again), then every subgraph replica in turn. No query fails (the balancer
 // repeats a query a dead replica never answered; the gateway repeats a query a
 // dead subgraph replica never answered); a create is repeated by the client
 // with its requestId only (contract/write.graphql: the same requestId writes
@@ -16,7 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import pg from 'pg';
 import { createClient } from '@keyv/redis';
-import { dropDatabases, startCluster, type Cluster } from '../scripts/cluster/cluster';
+import { databaseUrl, dropDatabases, startCluster, type Cluster } from '../scripts/cluster/cluster';
 import { haproxyConfig } from '../scripts/cluster/haproxy-config';
 import { clusterLayout } from '../scripts/cluster/layout';
 import { IDENTITY_SECRET, postGraphQL, redisAnswers, signToken, TEST_REDIS_URL, type TokenClaims } from './harness';
@@ -101,7 +101,7 @@ describeCluster('the cluster: HAProxy, 3 gateways, 2 replicas of each subgraph, 
     expect(config).toMatch(/option httpchk GET \/ready/);
   });
 
-  test('killed and restarted replicas: no failed request, no write lost or doubled, every write seen at once through every replica', async () => {
+  test('killed replicas, then rolling restarts of the gateways and of every subgraph: no failed request, no write lost or doubled, every write seen at once through every replica', async () => {
     const c = cluster!;
     const failures: string[] = [];
     const created = new Map<string, string>(); // requestId -> event id
@@ -163,6 +163,13 @@ describeCluster('the cluster: HAProxy, 3 gateways, 2 replicas of each subgraph, 
       await gateway.start();
       await c.waitUntilUp();
     }
+    // A new version of every subgraph, replica by replica (SIGTERM, drain, start again).
+    for (const replicas of Object.values(c.subgraphs)) {
+      for (const replica of replicas) {
+        await replica.restart();
+        await c.waitUntilUp();
+      }
+    }
     await pause(1_000);
     running = false;
     await Promise.all(workers);
@@ -174,7 +181,7 @@ describeCluster('the cluster: HAProxy, 3 gateways, 2 replicas of each subgraph, 
     expect(created.size).toBeGreaterThan(10);
 
     // Every create exactly once in the education database: none lost, none doubled.
-    const db = new pg.Client({ connectionString: `${POSTGRES}/${c.databases.education}` });
+    const db = new pg.Client({ connectionString: databaseUrl(POSTGRES, c.databases.education) });
     await db.connect();
     try {
       const rows = await db.query<{ title: string; n: string }>("select title, count(*) as n from education_event where title like $1 group by title", [`Cluster lecture cluster-${process.pid}-%`]);

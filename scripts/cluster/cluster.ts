@@ -139,13 +139,20 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
+/** The URL of database `name` on the server of `postgresUrl` (whatever database that URL names). */
+export function databaseUrl(postgresUrl: string, name: string): string {
+  const url = new URL(postgresUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
 export function databaseName(prefix: string, subgraph: string): string {
   return `${prefix}${subgraph.replace(/-/g, '_')}`;
 }
 
 async function ensureDatabase(postgresUrl: string, name: string): Promise<void> {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain database name: ${name}`);
-  const client = new pg.Client({ connectionString: `${postgresUrl.replace(/\/$/, '')}/postgres` });
+  const client = new pg.Client({ connectionString: databaseUrl(postgresUrl, 'postgres') });
   await client.connect();
   try {
     const found = await client.query('select 1 from pg_database where datname = $1', [name]);
@@ -156,7 +163,7 @@ async function ensureDatabase(postgresUrl: string, name: string): Promise<void> 
 }
 
 export async function dropDatabases(postgresUrl: string, names: string[]): Promise<void> {
-  const client = new pg.Client({ connectionString: `${postgresUrl.replace(/\/$/, '')}/postgres` });
+  const client = new pg.Client({ connectionString: databaseUrl(postgresUrl, 'postgres') });
   await client.connect();
   try {
     for (const name of names) if (/^[a-z_][a-z0-9_]*$/.test(name)) await client.query(`drop database if exists ${name} with (force)`);
@@ -199,7 +206,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   for (const s of layout.subgraphs) {
     const env: NodeJS.ProcessEnv = {
       ...common,
-      [`${s.prefix}_DATABASE_URL`]: `${options.postgresUrl.replace(/\/$/, '')}/${databases[s.name]}`,
+      [`${s.prefix}_DATABASE_URL`]: databaseUrl(options.postgresUrl, databases[s.name]),
       [`${s.prefix}_IDENTITY_KEY`]: subgraphIdentityKey(options.identitySecret, s.name),
     };
     subgraphs[s.name] = s.replicas.map((r) => new Replica(s.name, r, { ...env, [`${s.prefix}_PORT`]: String(r.port), [`${s.prefix}_ADMIN_PORT`]: String(r.adminPort) }, onLog, startTimeoutMs));
