@@ -436,9 +436,12 @@ process.on('SIGINT', () => {
 // `--last-known-cost`: only the last-known figures' (bench/last-known-cost.ts);
 // `--dashboard`: only the dashboard in a browser (bench/dashboard.ts);
 // `--identity`: only the forwarded identity's CPU cost (bench/identity-cost.ts);
-// `--overload`: only the uncached scorecard under 50 connections (bench/overload.ts).
+// `--overload`: only the uncached scorecard under 50 connections (bench/overload.ts);
+// `--cluster`: only one and three gateway replicas behind HAProxy (bench/cluster.ts).
 const helpers = () => ({ settings: SETTINGS, workloads: WORKLOADS, setUp, startSubgraphs, startGatewayProcess, load, post, dropDatabases, stopChildren: () => children.forEach((child) => child.kill()), closeLog: () => (logDestination.flushSync(), closeSync(logFd)) });
-const run = process.argv.includes('--dashboard')
+const run = process.argv.includes('--cluster')
+  ? () => import('./cluster').then((m) => m.benchCluster())
+  : process.argv.includes('--dashboard')
   ? () => import('./dashboard').then((m) => m.benchDashboard()).finally(() => (logDestination.flushSync(), closeSync(logFd)))
   : process.argv.includes('--identity')
     ? measureIdentityCost

@@ -7,8 +7,10 @@
 // id (the caller's `x-request-id` when it is a plain token), one log line when
 // it ends (id, operation, caller's agency, duration, outcome, and at the
 // gateway the subgraphs called) and its count and latency in the metrics.
-// Closing drains: no new connections, requests in flight finish within a
-// grace period, then whatever is left is cut.
+// Closing drains: /ready answers 503 at once; for SHUTDOWN_DELAY_MS (0 by
+// default) the service keeps serving, so that a balancer checking /ready takes
+// it out of its pool before it stops accepting; then no new connections,
+// requests in flight finish within a grace period, whatever is left is cut.
 import { randomUUID } from 'node:crypto';
 import http, { type ServerResponse } from 'node:http';
 import https from 'node:https';
@@ -18,6 +20,7 @@ import express, { type Request } from 'express';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { ApolloServer, ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { admissionControl } from './admission';
+import { intFromEnv } from './config';
 import type { Logger } from './log';
 import type { HubTls } from './tls';
 import type { Outcome, ServiceMetrics } from './metrics';
@@ -87,6 +90,8 @@ export interface ServeOptions<Ctx extends BaseContext> {
   metrics: ServiceMetrics;
   /** How long closing waits for requests in flight before cutting them. */
   shutdownGraceMs?: number;
+  /** How long closing keeps accepting (answering /ready with 503) before it stops (default SHUTDOWN_DELAY_MS, else 0). */
+  shutdownDelayMs?: number;
 }
 
 /** The admin port by default: the public one + 100 (a free one when the public port is chosen by the system). */
@@ -289,8 +294,10 @@ export async function serveGraphQL<Ctx extends BaseContext>(apollo: ApolloServer
     graphqlRequests: () => graphqlRequests,
     inFlight: () => inFlight.size,
     close(graceMs = options.shutdownGraceMs ?? 10_000) {
-      closing ??= new Promise<number>((resolve) => {
-        stopping = true;
+      const delayMs = options.shutdownDelayMs ?? intFromEnv('SHUTDOWN_DELAY_MS', 0, 0, 120_000);
+      // Out of the balancer's pool first (/ready 503, answers end their connection), then stop accepting.
+      stopping = true;
+      closing ??= new Promise<void>((resolve) => setTimeout(resolve, delayMs)).then(() => new Promise<number>((resolve) => {
         // Answers still to be sent end their connection; idle kept-alive connections close now.
         for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
         let cut = 0;
@@ -308,7 +315,7 @@ export async function serveGraphQL<Ctx extends BaseContext>(apollo: ApolloServer
         // A connection whose last answer went out while stopping becomes idle: close it too.
         const sweep = setInterval(() => server.closeIdleConnections(), 50);
         server.once('close', () => clearInterval(sweep));
-      });
+      }));
       return closing;
     },
   };

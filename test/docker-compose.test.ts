@@ -7,6 +7,7 @@
 // with a static public key as with a JWKS URL; and the image's build context, computed from .dockerignore
 // with a port of Docker's own matcher (@balena/dockerignore), holding no key,
 // env file or local data, whatever files the project holds.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import dockerignore from '@balena/dockerignore';
@@ -20,12 +21,15 @@ import { identityKeyVariable, newHubSecrets } from '../platform/hub-secrets';
 import { createIdentitySigner, createIdentityVerifier, subgraphIdentityKeyFromEnv } from '../platform/identity';
 import { ANONYMOUS } from '../platform/viewer';
 import { listSubgraphs } from '../schema/subgraphs';
+import { composeHaproxyText } from '../scripts/cluster/compose-haproxy';
 import { postGraphQL } from './harness';
 
 const root = path.join(__dirname, '..');
 const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'));
 const initSql = readFileSync(path.join(root, 'docker', 'postgres-init.sql'), 'utf8');
 const dockerfile = readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+const haproxyCfg = readFileSync(path.join(root, 'docker', 'haproxy.cfg'), 'utf8');
+const HAPROXY = process.env.TEST_HAPROXY && process.env.TEST_HAPROXY !== '1' ? process.env.TEST_HAPROXY : 'haproxy';
 const subgraphs = listSubgraphs();
 
 /** docker-compose's interpolation of `${NAME}`, `${NAME:?message}` and `${NAME:-default}` from an .env's variables. */
@@ -52,16 +56,19 @@ function dotenvWith(...lines: string[]): Record<string, string> {
 describe('docker-compose.yml', () => {
   const env = dotenvWith('AUTH_JWKS_URL=https://idp.example.org/jwks.json', 'AUTH_ISSUER=https://idp.example.org/');
 
-  test('has PostgreSQL, the gateway and exactly one service per subgraph', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['gateway', 'postgres', ...subgraphs.map((s) => s.name)].sort());
+  test('has PostgreSQL, Redis, HAProxy, the gateway and exactly one service per subgraph', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['gateway', 'haproxy', 'postgres', 'redis', ...subgraphs.map((s) => s.name)].sort());
   });
 
-  test.each(subgraphs.map((s) => [s.name, s] as const))('%s: port, database, compiled command and health check', (name, subgraph) => {
+  test.each(subgraphs.map((s) => [s.name, s] as const))('%s: 2 replicas, port, database, compiled command and health check, reached through HAProxy', (name, subgraph) => {
     const service = compose.services[name];
     const prefix = envPrefix(name);
     const environment = serviceEnvironment(name, env);
     expect(environment[`${prefix}_PORT`]).toBe(String(subgraph.defaultPort));
-    expect(service.ports).toEqual([`${subgraph.defaultPort}:${subgraph.defaultPort}`]);
+    // Replicas publish no port: the gateways reach them through HAProxy, which checks their admin port.
+    expect(service.ports).toBeUndefined();
+    expect(service.deploy.replicas).toBe(2);
+    expect(environment.ADMIN_HOST).toBe('0.0.0.0');
     const databaseUrl = new URL(environment[`${prefix}_DATABASE_URL`]);
     expect(databaseUrl.hostname).toBe('postgres');
     expect(decodeURIComponent(databaseUrl.password)).toBe(env.POSTGRES_PASSWORD);
@@ -70,14 +77,23 @@ describe('docker-compose.yml', () => {
     expect(service.command).toEqual(['node', 'dist/scripts/start-subgraph.js', name]);
     expect(service.depends_on.postgres.condition).toBe('service_healthy');
     expect(service.healthcheck.test.join(' ')).toContain(`127.0.0.1:${subgraph.defaultPort + 100}/ready`);
-    expect(compose.services.gateway.environment[`${prefix}_URL`]).toBe(`http://${name}:${subgraph.defaultPort}/graphql`);
+    expect(compose.services.gateway.environment[`${prefix}_URL`]).toBe(`http://haproxy:${subgraph.defaultPort}/graphql`);
+    expect(haproxyCfg).toContain(`frontend ${name}\n    bind *:${subgraph.defaultPort}\n`);
+    expect(haproxyCfg).toContain(`server-template ${name}- 2 ${name}:${subgraph.defaultPort} check port ${subgraph.defaultPort + 100} resolvers docker`);
     expect(compose.services.gateway.depends_on[name].condition).toBe('service_healthy');
   });
 
-  test('the gateway listens on 4000 with a health check, from the compiled entry point', () => {
+  test('3 gateway replicas on 4000 behind HAProxy (published on 4000), sharing Redis, with a health check, from the compiled entry point', () => {
     const gateway = compose.services.gateway;
     expect(gateway.environment.GATEWAY_PORT).toBe('4000');
-    expect(gateway.ports).toEqual(['4000:4000']);
+    expect(gateway.ports).toBeUndefined();
+    expect(gateway.deploy.replicas).toBe(3);
+    expect(gateway.environment.REDIS_URL).toBe('redis://redis:6379');
+    expect(gateway.depends_on.redis.condition).toBe('service_healthy');
+    expect(compose.services.haproxy.ports).toEqual(['4000:4000']);
+    expect(compose.services.haproxy.volumes).toEqual(['./docker/haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro']);
+    expect(haproxyCfg).toContain('frontend hub\n    bind *:4000\n');
+    expect(haproxyCfg).toContain('server-template gateway- 3 gateway:4000 check port 4100 resolvers docker');
     expect(gateway.command).toEqual(['node', 'dist/gateway/main.js']);
     expect(gateway.healthcheck.test.join(' ')).toContain('127.0.0.1:4100/ready');
   });
@@ -125,10 +141,28 @@ describe('docker-compose.yml', () => {
   });
 
   test('every variable a service sets is one the code reads', () => {
-    const known = new Set(['GATEWAY_PORT', 'SEED_SCALE', 'HUB_IDENTITY_SECRET', 'AUTH_JWKS_URL', 'AUTH_PUBLIC_KEY', 'AUTH_ALGORITHM', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'GATEWAY_CORS_ORIGINS', ...subgraphs.flatMap((s) => ['PORT', 'DATABASE_URL', 'URL', 'IDENTITY_KEY'].map((v) => `${envPrefix(s.name)}_${v}`))]);
+    const known = new Set(['GATEWAY_PORT', 'ADMIN_HOST', 'SHUTDOWN_DELAY_MS', 'REDIS_URL', 'SEED_SCALE', 'HUB_IDENTITY_SECRET', 'AUTH_JWKS_URL', 'AUTH_PUBLIC_KEY', 'AUTH_ALGORITHM', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'GATEWAY_CORS_ORIGINS', ...subgraphs.flatMap((s) => ['PORT', 'DATABASE_URL', 'URL', 'IDENTITY_KEY'].map((v) => `${envPrefix(s.name)}_${v}`))]);
     for (const [name, service] of Object.entries<{ environment?: Record<string, string> }>(compose.services)) {
-      if (name === 'postgres') continue;
+      if (name === 'postgres' || name === 'redis' || name === 'haproxy') continue;
       for (const variable of Object.keys(service.environment ?? {})) expect({ service: name, variable, known: known.has(variable) }).toEqual({ service: name, variable, known: true });
+    }
+  });
+
+  test('docker/haproxy.cfg is what `npm run compose:haproxy` writes from the template and docker-compose.yml, and HAProxy accepts it', () => {
+    expect(haproxyCfg).toBe(composeHaproxyText());
+    const check = spawnSync(HAPROXY, ['-c', '-f', path.join(root, 'docker', 'haproxy.cfg')], { encoding: 'utf8' });
+    if (check.error && !process.env.TEST_HAPROXY) {
+      console.warn(`haproxy is not installed: docker/haproxy.cfg is not checked by HAProxy itself`);
+      return;
+    }
+    expect(`${check.stdout}${check.stderr}`.trim()).toBe('Configuration file is valid');
+    expect(check.status).toBe(0);
+  });
+
+  test('every node service stops within its grace period: SHUTDOWN_DELAY_MS + 8 s of draining < stop_grace_period', () => {
+    for (const name of ['gateway', ...subgraphs.map((s) => s.name)]) {
+      const service = compose.services[name];
+      expect([name, Number(service.environment.SHUTDOWN_DELAY_MS) + 8_000 < parseInt(service.stop_grace_period, 10) * 1000]).toEqual([name, true]);
     }
   });
 
@@ -173,7 +207,9 @@ describe('docker-compose.yml', () => {
       const options = await withEnvironment(serviceEnvironment('gateway', staticKey), async () => gatewayOptionsFromEnv());
       expect(options.auth).toMatchObject({ jwksUrl: undefined, algorithm: 'RS256', publicKey: expect.stringContaining('BEGIN PUBLIC KEY') });
       const nowhere = Object.fromEntries(subgraphs.map((s) => [s.name, 'http://127.0.0.1:9/graphql']));
-      const gateway = await startGateway({ ...options, port: 0, watchSupergraph: false, responseCache: false, subgraphUrls: nowhere });
+      expect(options.redisUrl).toBe('redis://redis:6379');
+      // No compose network here: no Redis named `redis` (the token's check needs none).
+      const gateway = await startGateway({ ...options, redisUrl: undefined, port: 0, watchSupergraph: false, responseCache: false, subgraphUrls: nowhere });
       try {
         const sign = (key: CryptoKey) =>
           new SignJWT({ scope: 'analyst' }).setProtectedHeader({ alg: 'RS256' }).setSubject('dashboard').setIssuer('https://idp.example.org/').setAudience('rule-of-law-hub').setIssuedAt().setExpirationTime('5m').sign(key);
