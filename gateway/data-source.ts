@@ -43,6 +43,7 @@ import type { GatewayContext } from './context';
 import { fetchIdentity, keepable, noteLastKnown, type LastKnownFigures } from './last-known';
 import { viewerKey } from './response-cache';
 import { SubgraphHealth, type ProbeSettings } from './subgraph-health';
+import { copyAnswer, InFlight, mergeable } from './in-flight';
 
 const RETRY_STATUSES = new Set([502, 503, 504]);
 
@@ -83,6 +84,7 @@ export interface SubgraphCallMetrics {
   calls: Counter<'subgraph' | 'outcome'>;
   duration: Histogram<'subgraph' | 'outcome'>;
   retries: Counter<'subgraph'>;
+  merged: Counter<'subgraph'>;
 }
 
 export function createSubgraphCallMetrics(registry: Registry, sources: () => Iterable<HubDataSource>): SubgraphCallMetrics {
@@ -108,6 +110,12 @@ export function createSubgraphCallMetrics(registry: Registry, sources: () => Ite
       help: 'Latency of calls sent to subgraphs, by outcome',
       labelNames: ['subgraph', 'outcome'] as const,
       buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    merged: new Counter({
+      name: 'hub_subgraph_merged_total',
+      help: 'Queries that waited for an identical call in flight (same subgraph, caller and body) instead of sending their own',
+      labelNames: ['subgraph'] as const,
       registers: [registry],
     }),
     retries: new Counter({
@@ -202,6 +210,7 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
   readonly fetch: typeof fetch;
   /** The last call sent (not one the breaker rejected), for /ready. */
   lastCall?: LastCall;
+  private readonly inFlight = new InFlight<Answer>();
 
   constructor(options: HubDataSourceOptions) {
     this.name = options.name;
@@ -276,9 +285,14 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
         }
         try {
           const timeoutMs = Math.min(this.settings.timeoutMs, remaining);
-          // A new identity for each try: this subgraph, this body, this call's time (platform/identity.ts).
-          if (context?.identityFor) headers[IDENTITY_HEADER] = context.identityFor({ audience: this.name, body, lifetimeMs: timeoutMs });
-          const answer = await this.breaker.fire({ body, headers, timeoutMs });
+          const fire = () => {
+            // A new identity for each try: this subgraph, this body, this call's time (platform/identity.ts).
+            if (context?.identityFor) headers[IDENTITY_HEADER] = context.identityFor({ audience: this.name, body, lifetimeMs: timeoutMs });
+            return this.breaker.fire({ body, headers: { ...headers }, timeoutMs });
+          };
+          // Identical queries in flight for the same caller share one call (gateway/in-flight.ts).
+          const mergeKey = query && context && mergeable(context) ? InFlight.key(this.name, viewerKey(context), body) : undefined;
+          const answer = mergeKey ? await this.inFlight.run(mergeKey, fire, copyAnswer, () => this.metrics?.merged.inc({ subgraph: this.name })) : await fire();
           if ('refused' in answer) throw answer.refused;
           // Cached responses this subgraph served are invalidated only for a committed write (gateway/response-cache.ts).
           if (reportsCommittedWrite(answer.response)) context?.committedWrites.add(this.name);
