@@ -44,6 +44,7 @@ import { fetchIdentity, keepable, noteLastKnown, type LastKnownFigures } from '.
 import { viewerKey } from './response-cache';
 import { SubgraphHealth, type ProbeSettings } from './subgraph-health';
 import { copyAnswer, InFlight, mergeable } from './in-flight';
+import { createSubgraphClient, type SubgraphClient } from './subgraph-client';
 
 const RETRY_STATUSES = new Set([502, 503, 504]);
 
@@ -173,6 +174,8 @@ export function isMutation(query: string | undefined): boolean {
 
 /** The code of a network failure (ECONNREFUSED, ECONNRESET, UND_ERR_SOCKET...), never a URL. */
 function networkCause(error: unknown): string {
+  const own = (error as { code?: unknown } | null)?.code;
+  if (typeof own === 'string') return own;
   const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
   return typeof cause?.code === 'string' ? cause.code : 'connection failed';
 }
@@ -195,6 +198,8 @@ export interface HubDataSourceOptions {
   lastKnown?: LastKnownFigures;
   /** Call the subgraph over mutual TLS with this certificate (platform/tls.ts). */
   tls?: HubTls;
+  /** Connections to the subgraph at most (default SUBGRAPH_CONNECTIONS_DEFAULT). */
+  connections?: number;
 }
 
 export class HubDataSource implements GraphQLDataSource<GatewayContext> {
@@ -208,6 +213,8 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly lastKnown?: LastKnownFigures;
   /** How this source reaches its subgraph: global fetch, or with the client certificate under mutual TLS. */
   readonly fetch: typeof fetch;
+  /** How calls are sent: a keep-alive connection pool (gateway/subgraph-client.ts). */
+  private readonly client: SubgraphClient;
   /** The last call sent (not one the breaker rejected), for /ready. */
   lastCall?: LastCall;
   private readonly inFlight = new InFlight<Answer>();
@@ -220,6 +227,7 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
     this.logger = options.logger;
     this.lastKnown = options.lastKnown;
     this.fetch = options.tls ? mutualTlsFetch(options.tls) : fetch;
+    this.client = createSubgraphClient({ tls: options.tls, connections: options.connections });
     this.health = options.probe ? new SubgraphHealth(this.name, this.url, options.probe, this.logger, this.fetch) : undefined;
     this.breaker = new CircuitBreaker((call: Call) => this.send(call), {
       name: this.name,
@@ -246,6 +254,7 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
   shutdown(): void {
     this.breaker.shutdown();
     this.health?.shutdown();
+    void this.client.close();
   }
 
   async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
@@ -357,10 +366,7 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
       let text: string;
       let cacheControl: string | null;
       try {
-        const response = await this.fetch(this.url, { method: 'POST', headers: call.headers, body: call.body, signal: controller.signal });
-        status = response.status;
-        cacheControl = response.headers.get('cache-control');
-        text = await response.text();
+        ({ status, cacheControl, text } = await this.client.post(this.url, { headers: call.headers, body: call.body, signal: controller.signal }));
       } catch (error) {
         if (controller.signal.aborted) {
           outcome = 'timeout';
