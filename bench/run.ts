@@ -52,6 +52,8 @@ const SETTINGS = {
   durationSeconds: Number(env('BENCH_DURATION', '5')),
   connections: Number(env('BENCH_CONNECTIONS', '4')),
   rounds: Number(env('BENCH_ROUNDS', '3')),
+  /** Whole rounds run first and not counted: the first round after start-up costs far more (JIT, caches, pools). */
+  warmupRounds: Number(env('BENCH_WARMUP_ROUNDS', '1')),
   warmupSeconds: Number(env('BENCH_WARMUP', '1')),
   /** Each cell of the main table sends a fixed number of requests (the workload's `cellRequests` times this). */
   requestsFactor: Number(env('BENCH_REQUESTS_FACTOR', '1')),
@@ -454,19 +456,27 @@ async function main(): Promise<void> {
     }
     await load(gateways.cached, WORKLOADS.scorecard, SETTINGS.warmupSeconds);
     const loadAverages: number[][] = [os.loadavg().map(round2)];
-    for (let round = 0; round < SETTINGS.rounds; round++) {
+    for (let counted = -SETTINGS.warmupRounds; counted < SETTINGS.rounds; counted++) {
+      const round = Math.max(counted, 0);
+      // A warm-up round's figures are dropped before the counted rounds begin.
+      if (counted === 0) {
+        for (const key of Object.keys(runs)) runs[key] = { hub: [], bare: [], cached: [] };
+        burstRuns.hub = [];
+        burstRuns.bare = [];
+        loadAverages.splice(0, loadAverages.length, os.loadavg().map(round2));
+      }
       for (const [key, workload] of Object.entries(WORKLOADS)) {
         // Interleaved, the order alternating from round to round.
         const order = round % 2 === 0 ? (['bare', 'hub'] as const) : (['hub', 'bare'] as const);
         for (const which of order) {
-          console.error(`  round ${round + 1}/${SETTINGS.rounds}: ${workload.name} via ${which}`);
+          console.error(`  ${counted < 0 ? 'warm-up round' : `round ${round + 1}/${SETTINGS.rounds}`}: ${workload.name} via ${which}`);
           runs[key][which].push(await loadCounted(gateways[which], set, workload, cells(workload)));
         }
         if (key === 'scorecard') {
-          console.error(`  round ${round + 1}/${SETTINGS.rounds}: ${workload.name} via hub with response caching`);
+          console.error(`  ${counted < 0 ? 'warm-up round' : `round ${round + 1}/${SETTINGS.rounds}`}: ${workload.name} via hub with response caching`);
           runs[key].cached.push(await loadCounted(gateways.cached, set, workload, Math.round(CACHED_CELL_REQUESTS * SETTINGS.requestsFactor)));
           for (const which of order) {
-            console.error(`  round ${round + 1}/${SETTINGS.rounds}: ${workload.name} via ${which} at ${SETTINGS.burst} connections`);
+            console.error(`  ${counted < 0 ? 'warm-up round' : `round ${round + 1}/${SETTINGS.rounds}`}: ${workload.name} via ${which} at ${SETTINGS.burst} connections`);
             burstRuns[which].push(await loadCounted(gateways[which], set, workload, cells(workload), SETTINGS.burst));
           }
         }
