@@ -10,14 +10,16 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import { importPKCS8, SignJWT } from 'jose';
 import pg from 'pg';
 import { DEFAULT_AUDIENCE } from '../gateway/auth';
 import pino from 'pino';
 import { SEED_SCALES, stringFromEnv } from '../platform/config';
-import { createLogger } from '../platform/log';
-import { startSubgraph, type RunningSubgraph, type StartOptions } from '../platform/subgraph';
+import type { StartOptions } from '../platform/subgraph';
+import type { SubgraphProcessSettings, SubgraphStats } from './subgraph-process';
+import { replay, stagesOf, startRecorder } from './floor';
 import { SUPERGRAPH_PATH } from '../schema/compose';
 import { listSubgraphs } from '../schema/subgraphs';
 import type { GatewayKind, GatewaySettings } from './gateway-process';
@@ -49,18 +51,28 @@ const SETTINGS = {
   baseScale: env('BENCH_BASE_SCALE', 'default'),
   durationSeconds: Number(env('BENCH_DURATION', '5')),
   connections: Number(env('BENCH_CONNECTIONS', '4')),
-  rounds: Number(env('BENCH_ROUNDS', '2')),
+  rounds: Number(env('BENCH_ROUNDS', '3')),
+  /** Whole rounds run first and not counted: the first round after start-up costs far more (JIT, caches, pools). */
+  warmupRounds: Number(env('BENCH_WARMUP_ROUNDS', '1')),
   warmupSeconds: Number(env('BENCH_WARMUP', '1')),
+  /** Each cell of the main table sends a fixed number of requests (the workload's `cellRequests` times this). */
+  requestsFactor: Number(env('BENCH_REQUESTS_FACTOR', '1')),
+  /** Identical scorecards sent at once for subgraphCallsPerRequestBurst32. */
+  burst: Number(env('BENCH_BURST', '32')),
 };
 const ISSUER = 'rule-of-law-hub-bench';
+/** The viewer the bench token stands for (the floor's replayed calls carry its identity). */
+const BENCH_VIEWER = { subject: 'bench-dashboard', agency: 'judicial', scopes: [], regions: [] };
 
-export type Workload = { name: string; query: string; variables: Record<string, unknown> };
+/** `cellRequests`: requests per cell of the main table (about 4 s of load each on 2 cores: enough that a repeat lands within 10%). */
+export type Workload = { name: string; query: string; variables: Record<string, unknown>; cellRequests?: number };
 const WORKLOADS: Record<string, Workload> = {
-  scorecard: { name: 'scorecard', query: SCORECARD, variables: SCORECARD_VARIABLES },
-  townshipDetail: { name: 'township detail', query: TOWNSHIP_DETAIL, variables: TOWNSHIP_DETAIL_VARIABLES },
-  wideList: { name: 'wide list (100 offices)', query: WIDE_LIST, variables: wideListVariables(100) },
-  wideList10: { name: 'wide list (10 offices)', query: WIDE_LIST, variables: wideListVariables(10) },
+  scorecard: { name: 'scorecard', query: SCORECARD, variables: SCORECARD_VARIABLES, cellRequests: 240 },
+  townshipDetail: { name: 'township detail', query: TOWNSHIP_DETAIL, variables: TOWNSHIP_DETAIL_VARIABLES, cellRequests: 400 },
+  wideList: { name: 'wide list (100 offices)', query: WIDE_LIST, variables: wideListVariables(100), cellRequests: 80 },
+  wideList10: { name: 'wide list (10 offices)', query: WIDE_LIST, variables: wideListVariables(10), cellRequests: 500 },
 };
+const CACHED_CELL_REQUESTS = 3000;
 
 /**
  * Every service logs as deployed (a request line each, at LOG_LEVEL), into a
@@ -105,35 +117,72 @@ async function dropDatabases(): Promise<void> {
 
 export interface SubgraphSet {
   urls: Record<string, string>;
-  statements(): number;
-  requests(): number;
+  /** Each subgraph process's own counters (CPU, SQL statements, GraphQL requests), by subgraph. */
+  stats(): Promise<Record<string, SubgraphStats>>;
+  statements(): Promise<number>;
+  requests(): Promise<number>;
   stop(): Promise<void>;
 }
 
+/** One subgraph in its own process (bench/subgraph-process.ts), seeded there. */
+function startSubgraphProcess(settings: SubgraphProcessSettings, progress: (message: string) => void): Promise<{ url: string; stats(): Promise<SubgraphStats>; stop(): Promise<void> }> {
+  const child = fork(path.join(__dirname, 'subgraph-process.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, BENCH_SUBGRAPH: JSON.stringify(settings) },
+    stdio: ['ignore', logFd, 'inherit', 'ipc'],
+  });
+  children.add(child);
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${settings.name} subgraph exited with ${code}`)));
+    const onMessage = (message: any) => {
+      if (message?.type === 'progress') return progress(message.message);
+      if (message?.type !== 'ready') return reject(new Error(`unexpected message ${JSON.stringify(message)}`));
+      child.off('message', onMessage);
+      resolve({
+        url: message.url,
+        stats: () =>
+          new Promise((done) => {
+            const listener = (m: any) => {
+              if (m?.type === 'stats') {
+                child.off('message', listener);
+                done({ cpuMicros: m.cpuMicros, statements: m.statements, requests: m.requests });
+              }
+            };
+            child.on('message', listener);
+            child.send({ type: 'stats' });
+          }),
+        stop: () =>
+          new Promise<void>((done) => {
+            child.removeAllListeners('exit');
+            child.once('exit', () => {
+              children.delete(child);
+              done();
+            });
+            child.send({ type: 'stop' });
+          }),
+      });
+    };
+    child.on('message', onMessage);
+  });
+}
+
 async function startSubgraphs(scaleName: string, identitySecret: string, label = scaleName, extra: Partial<StartOptions> = {}): Promise<SubgraphSet> {
-  const subgraphs: RunningSubgraph<unknown>[] = [];
+  const subgraphs: { name: string; url: string; stats(): Promise<SubgraphStats>; stop(): Promise<void> }[] = [];
   const started = Date.now();
   // One at a time: seeding at the benchmark scale is the slow part, and a 2-core machine does no better in parallel.
   for (const info of listSubgraphs()) {
-    const { definition } = info;
     const databaseUrl = await freshDatabase(`${label}_${info.name}`);
-    subgraphs.push(
-      await startSubgraph(definition, {
-        port: 0,
-        databaseUrl,
-        seedScale: scaleOf(scaleName),
-        identityKey: subgraphIdentityKey(identitySecret, info.name),
-        ...extra,
-        progress: (message) => process.stderr.write(`  [${scaleName} ${info.name}] ${message}\n`),
-        logger: createLogger(info.name, { destination: logDestination }),
-      }),
-    );
+    const options: Partial<StartOptions> = { databaseUrl, seedScale: scaleOf(scaleName), identityKey: subgraphIdentityKey(identitySecret, info.name), ...extra };
+    const running = await startSubgraphProcess({ name: info.name, options }, (message) => process.stderr.write(`  [${scaleName} ${info.name}] ${message}\n`));
+    subgraphs.push({ name: info.name, ...running });
   }
   process.stderr.write(`  subgraphs at scale ${scaleName} ready in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+  const stats = async () => Object.fromEntries(await Promise.all(subgraphs.map(async (s) => [s.name, await s.stats()] as const)));
   return {
     urls: Object.fromEntries(subgraphs.map((s) => [s.name, s.url])),
-    statements: () => subgraphs.reduce((sum, s) => sum + s.database.statementCount(), 0),
-    requests: () => subgraphs.reduce((sum, s) => sum + s.graphqlRequests(), 0),
+    stats,
+    statements: async () => Object.values(await stats()).reduce((sum, s) => sum + s.statements, 0),
+    requests: async () => Object.values(await stats()).reduce((sum, s) => sum + s.requests, 0),
     stop: async () => {
       for (const s of subgraphs) await s.stop();
     },
@@ -254,13 +303,73 @@ async function load(gateway: GatewayProcess, workload: Workload, seconds: number
   };
 }
 
+export interface CountedRun extends RunFigures {
+  /** CPU milliseconds per request, by process (gateway, each subgraph) and in total. */
+  cpuMs: Record<string, number>;
+  wallSeconds: number;
+}
+
+/**
+ * A fixed number of requests (not a fixed time), so that every request's work
+ * is counted and nothing is cut off: CPU per request is each process's CPU
+ * time over the run (its own counters: the load generator and whatever else
+ * the machine runs are not in them) divided by the requests.
+ */
+async function loadCounted(gateway: GatewayProcess, set: SubgraphSet, workload: Workload, requested: number, connections = SETTINGS.connections): Promise<CountedRun> {
+  const amount = Math.max(requested, connections);
+  await gateway.resetPeak();
+  const latencies: number[] = [];
+  const [gatewayBefore, subgraphsBefore] = await Promise.all([gateway.cpu(), set.stats()]);
+  const started = performance.now();
+  const instance = autocannon({ url: gateway.url, ...request(workload), connections, amount });
+  // The run's time is until its last answer: autocannon itself ends a run only on its next one-second tick.
+  let last = started;
+  instance.on('response', (_client, _status, _bytes, ms) => {
+    latencies.push(ms);
+    last = performance.now();
+  });
+  const result = await instance;
+  const wallSeconds = (last - started) / 1000;
+  const [gatewayAfter, subgraphsAfter] = await Promise.all([gateway.cpu(), set.stats()]);
+  latencies.sort((a, b) => a - b);
+  const cpuMs: Record<string, number> = { gateway: (gatewayAfter - gatewayBefore) / 1000 / amount };
+  for (const name of Object.keys(subgraphsAfter)) cpuMs[name] = (subgraphsAfter[name].cpuMicros - subgraphsBefore[name].cpuMicros) / 1000 / amount;
+  cpuMs.total = Object.values(cpuMs).reduce((sum, ms) => sum + ms, 0);
+  return {
+    requests: result.requests.total,
+    requestsPerSecond: amount / wallSeconds,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    peakRssMb: (await gateway.peak()) / 2 ** 20,
+    failures: result.errors + result.timeouts + result.non2xx,
+    cpuMs,
+    wallSeconds,
+  };
+}
+
+/** Median of the rounds, and their spread: (max - min) / median. */
+function spreadOf(values: number[]): { median: number; spread: number; rounds: number[] } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+  return { median: round2(median), spread: round2((sorted[sorted.length - 1] - sorted[0]) / median), rounds: values.map(round2) };
+}
+
+/** Subgraph calls per request when `burst` identical requests arrive at once (the mean of three bursts). */
+async function burstCalls(set: SubgraphSet, gateway: GatewayProcess, workload: Workload, burst: number): Promise<number> {
+  const before = await set.requests();
+  for (let i = 0; i < 3; i++) await Promise.all(Array.from({ length: burst }, () => post(gateway.url, workload)));
+  return (await set.requests() - before) / (3 * burst);
+}
+
 /** SQL statements and subgraph requests per request: exact, from sequential requests. */
 async function perRequest(set: SubgraphSet, gateway: GatewayProcess, workload: Workload, n = 5): Promise<{ sql: number; subgraphRequests: number }> {
   await post(gateway.url, workload);
-  const sql = set.statements();
-  const requests = set.requests();
+  const before = await set.stats();
   for (let i = 0; i < n; i++) await post(gateway.url, workload);
-  return { sql: (set.statements() - sql) / n, subgraphRequests: (set.requests() - requests) / n };
+  const after = await set.stats();
+  const delta = (key: 'statements' | 'requests') => Object.keys(after).reduce((sum, name) => sum + after[name][key] - before[name][key], 0) / n;
+  return { sql: delta('statements'), subgraphRequests: delta('requests') };
 }
 
 function merge(runs: RunFigures[]): RunFigures {
@@ -311,7 +420,7 @@ async function main(): Promise<void> {
     const smallHub = await startGatewayProcess(gatewaySettings('hub', small.urls));
     await post(smallHub.url, WORKLOADS.scorecard);
     await load(smallHub, WORKLOADS.scorecard, SETTINGS.warmupSeconds);
-    const scorecardAtDefault = await load(smallHub, WORKLOADS.scorecard, SETTINGS.durationSeconds);
+    const scorecardAtDefault = await loadCounted(smallHub, small, WORKLOADS.scorecard, Math.round((WORKLOADS.scorecard.cellRequests ?? 200) * SETTINGS.requestsFactor));
     await smallHub.stop();
     await small.stop();
     stops.shift();
@@ -338,50 +447,101 @@ async function main(): Promise<void> {
       counts[key] = { hub: await perRequest(set, gateways.hub, workload), bare: await perRequest(set, gateways.bare, workload) };
     }
 
-    const runs: Record<string, Record<'hub' | 'bare' | 'cached', RunFigures[]>> = {};
+    const cells = (workload: Workload) => Math.max(1, Math.round((workload.cellRequests ?? 200) * SETTINGS.requestsFactor));
+    const runs: Record<string, Record<'hub' | 'bare' | 'cached', CountedRun[]>> = {};
+    const burstRuns: Record<'hub' | 'bare', CountedRun[]> = { hub: [], bare: [] };
     for (const key of Object.keys(WORKLOADS)) runs[key] = { hub: [], bare: [], cached: [] };
     for (const workload of Object.values(WORKLOADS)) {
       for (const g of [gateways.bare, gateways.hub]) await load(g, workload, SETTINGS.warmupSeconds);
     }
     await load(gateways.cached, WORKLOADS.scorecard, SETTINGS.warmupSeconds);
-    for (let round = 0; round < SETTINGS.rounds; round++) {
+    const loadAverages: number[][] = [os.loadavg().map(round2)];
+    for (let counted = -SETTINGS.warmupRounds; counted < SETTINGS.rounds; counted++) {
+      const round = Math.max(counted, 0);
+      // A warm-up round's figures are dropped before the counted rounds begin.
+      if (counted === 0) {
+        for (const key of Object.keys(runs)) runs[key] = { hub: [], bare: [], cached: [] };
+        burstRuns.hub = [];
+        burstRuns.bare = [];
+        loadAverages.splice(0, loadAverages.length, os.loadavg().map(round2));
+      }
       for (const [key, workload] of Object.entries(WORKLOADS)) {
         // Interleaved, the order alternating from round to round.
         const order = round % 2 === 0 ? (['bare', 'hub'] as const) : (['hub', 'bare'] as const);
         for (const which of order) {
-          console.error(`  round ${round + 1}/${SETTINGS.rounds}: ${workload.name} via ${which}`);
-          runs[key][which].push(await load(gateways[which], workload, SETTINGS.durationSeconds));
+          console.error(`  ${counted < 0 ? 'warm-up round' : `round ${round + 1}/${SETTINGS.rounds}`}: ${workload.name} via ${which}`);
+          runs[key][which].push(await loadCounted(gateways[which], set, workload, cells(workload)));
         }
         if (key === 'scorecard') {
-          console.error(`  round ${round + 1}/${SETTINGS.rounds}: ${workload.name} via hub with response caching`);
-          runs[key].cached.push(await load(gateways.cached, workload, SETTINGS.durationSeconds));
+          console.error(`  ${counted < 0 ? 'warm-up round' : `round ${round + 1}/${SETTINGS.rounds}`}: ${workload.name} via hub with response caching`);
+          runs[key].cached.push(await loadCounted(gateways.cached, set, workload, Math.round(CACHED_CELL_REQUESTS * SETTINGS.requestsFactor)));
+          for (const which of order) {
+            console.error(`  ${counted < 0 ? 'warm-up round' : `round ${round + 1}/${SETTINGS.rounds}`}: ${workload.name} via ${which} at ${SETTINGS.burst} connections`);
+            burstRuns[which].push(await loadCounted(gateways[which], set, workload, cells(workload), SETTINGS.burst));
+          }
         }
       }
+      loadAverages.push(os.loadavg().map(round2));
     }
     const scorecardAtBench = merge(runs.scorecard.hub);
+
+    // -- subgraph calls on a burst of identical scorecards, and the floor
+    const burstCallsPerRequest = round2(await burstCalls(set, gateways.hub, WORKLOADS.scorecard, SETTINGS.burst));
+    const recorder = await startRecorder(set.urls);
+    stops.unshift(recorder.stop);
+    const recording = await startGatewayProcess(gatewaySettings('hub', recorder.urls));
+    stops.unshift(recording.stop);
+    await post(recording.url, WORKLOADS.scorecard);
+    recorder.calls.length = 0;
+    await post(recording.url, WORKLOADS.scorecard);
+    const stages = stagesOf(recorder.calls);
+    const floorRequests = cells(WORKLOADS.scorecard);
+    console.error(`  floor: the scorecard's ${recorder.calls.length} subgraph calls in ${stages.length} stages, replayed directly ${floorRequests} times; the hub at 1 connection`);
+    await replay(stages, set.urls, identitySecret, BENCH_VIEWER, 10);
+    const floorLatencies = await replay(stages, set.urls, identitySecret, BENCH_VIEWER, floorRequests);
+    const hubAtOne = await loadCounted(gateways.hub, set, WORKLOADS.scorecard, floorRequests, 1);
+    const floorP50 = percentile(floorLatencies, 50);
 
     // -- figures
     const figures: Record<string, any> = {};
     const rows: string[][] = [];
+    const cpuMsPerRequest: Record<string, { hub: number; bare: number }> = {};
+    const spreads: Record<string, Record<string, { requestsPerSecond: ReturnType<typeof spreadOf>; cpuMsPerRequest: ReturnType<typeof spreadOf> }>> = {};
+    const cpuByProcess = (list: CountedRun[]) => Object.fromEntries(Object.keys(list[0].cpuMs).map((name) => [name, spreadOf(list.map((r) => r.cpuMs[name])).median]));
     for (const [key, workload] of Object.entries(WORKLOADS)) {
       figures[key] = {};
+      spreads[key] = {};
       for (const which of ['bare', 'hub', 'cached'] as const) {
         if (!runs[key][which].length) continue;
         const merged = merge(runs[key][which]);
         const count = which === 'bare' ? counts[key].bare : counts[key].hub;
+        const rps = spreadOf(runs[key][which].map((r) => r.requestsPerSecond));
+        const cpu = spreadOf(runs[key][which].map((r) => r.cpuMs.total));
+        spreads[key][which] = { requestsPerSecond: rps, cpuMsPerRequest: cpu };
         const entry = {
-          requestsPerSecond: round2(merged.requestsPerSecond),
+          // The median of the rounds (each a fixed number of requests).
+          requestsPerSecond: rps.median,
           latencyMs: { p50: round2(merged.p50), p95: round2(merged.p95), p99: round2(merged.p99) },
           peakRssMb: round2(merged.peakRssMb),
           sqlPerRequest: which === 'cached' ? null : count.sql,
           subgraphRequestsPerRequest: which === 'cached' ? null : count.subgraphRequests,
           requests: merged.requests,
           failures: merged.failures,
+          cpuMsPerRequest: cpuByProcess(runs[key][which]),
         };
         figures[key][which] = entry;
         const label = which === 'cached' ? 'hub, response cache' : which;
-        rows.push([workload.name, label, entry.requestsPerSecond.toFixed(1), entry.latencyMs.p50.toFixed(1), entry.latencyMs.p95.toFixed(1), entry.latencyMs.p99.toFixed(1), entry.peakRssMb.toFixed(0), String(entry.sqlPerRequest ?? '-'), String(entry.subgraphRequestsPerRequest ?? '-'), String(entry.failures)]);
+        rows.push([workload.name, label, entry.requestsPerSecond.toFixed(1), `±${(rps.spread * 50).toFixed(0)}%`, cpu.median.toFixed(2), `±${(cpu.spread * 50).toFixed(0)}%`, entry.latencyMs.p50.toFixed(1), entry.latencyMs.p95.toFixed(1), entry.peakRssMb.toFixed(0), String(entry.sqlPerRequest ?? '-'), String(entry.subgraphRequestsPerRequest ?? '-'), String(entry.failures)]);
       }
+      cpuMsPerRequest[key] = { hub: figures[key].hub.cpuMsPerRequest.total, bare: figures[key].bare.cpuMsPerRequest.total };
+    }
+    for (const which of ['bare', 'hub'] as const) {
+      const merged = merge(burstRuns[which]);
+      const rps = spreadOf(burstRuns[which].map((r) => r.requestsPerSecond));
+      const cpu = spreadOf(burstRuns[which].map((r) => r.cpuMs.total));
+      figures.scorecard[`${which}${SETTINGS.burst}`] = { requestsPerSecond: rps.median, latencyMs: { p50: round2(merged.p50), p95: round2(merged.p95), p99: round2(merged.p99) }, peakRssMb: round2(merged.peakRssMb), requests: merged.requests, failures: merged.failures, cpuMsPerRequest: cpuByProcess(burstRuns[which]) };
+      spreads.scorecard[`${which}${SETTINGS.burst}`] = { requestsPerSecond: rps, cpuMsPerRequest: cpu };
+      rows.push([WORKLOADS.scorecard.name, `${which}, ${SETTINGS.burst} connections`, rps.median.toFixed(1), `±${(rps.spread * 50).toFixed(0)}%`, cpu.median.toFixed(2), `±${(cpu.spread * 50).toFixed(0)}%`, merged.p50.toFixed(1), merged.p95.toFixed(1), merged.peakRssMb.toFixed(0), '-', '-', String(merged.failures)]);
     }
     const ratio = (key: string, which: 'hub' | 'cached') => round2(figures[key][which].requestsPerSecond / figures[key].bare.requestsPerSecond);
     const result = {
@@ -400,9 +560,20 @@ async function main(): Promise<void> {
       },
       workloads: figures,
       seconds: Math.round((Date.now() - started) / 1000),
+      // Issue 19: CPU ms per request over the gateway and the four subgraphs (each process's own counters; the median of the rounds).
+      cpuMsPerRequest,
+      cpuVsBare: Object.fromEntries(Object.entries(cpuMsPerRequest).map(([key, v]) => [key, round2(v.hub / v.bare)])),
+      subgraphCallsPerRequest: Object.fromEntries(Object.entries(counts).map(([key, c]) => [key, c.hub.subgraphRequests])),
+      subgraphCallsPerRequestBurst32: burstCallsPerRequest,
+      throughputVsBareAt32: { scorecard: round2(figures.scorecard[`hub${SETTINGS.burst}`].requestsPerSecond / figures.scorecard[`bare${SETTINGS.burst}`].requestsPerSecond) },
+      floorRatio: round2(hubAtOne.p50 / floorP50),
+      floor: { stages: stages.map((stage) => stage.map((c) => c.subgraph)), replayP50Ms: round2(floorP50), hubP50AtOneConnectionMs: round2(hubAtOne.p50) },
+      // Each cell's rounds: the median, the spread ((max - min) / median) and every round's figure.
+      spreadOfRounds: spreads,
+      loadAverages,
     };
 
-    const header = ['workload', 'gateway', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'peak MB', 'SQL/req', 'subgraph req/req', 'failures'];
+    const header = ['workload', 'gateway', 'req/s', '±', 'CPU ms/req', '±', 'p50 ms', 'p95 ms', 'peak MB', 'SQL/req', 'subgraph req/req', 'failures'];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
     console.log(line(header));
@@ -413,6 +584,11 @@ async function main(): Promise<void> {
     console.log(`SQL statements per request, wide list: ${result.sqlPerRequestAt10} at 10 offices, ${result.sqlPerRequestAt100} at 100`);
     console.log(`scorecard p50 at ${SETTINGS.scale} scale / ${SETTINGS.baseScale} scale: ${result.scaleGrowth} (${result.scorecardLatencyMs.benchScale.p50} ms / ${result.scorecardLatencyMs.defaultScale.p50} ms)`);
     console.log(`repeated scorecard, hub with response cache / bare: ${result.cachedVsBare}`);
+    console.log(`CPU per request (gateway + subgraphs), hub / bare: ${JSON.stringify(result.cpuVsBare)}`);
+    console.log(`subgraph calls per request, hub: ${JSON.stringify(result.subgraphCallsPerRequest)}; scorecard, ${SETTINGS.burst} identical at once: ${result.subgraphCallsPerRequestBurst32}`);
+    console.log(`scorecard throughput at ${SETTINGS.burst} connections, hub / bare: ${result.throughputVsBareAt32.scorecard}`);
+    console.log(`floor: hub p50 at 1 connection / the plan's calls replayed directly: ${result.floorRatio} (${result.floor.hubP50AtOneConnectionMs} ms / ${result.floor.replayP50Ms} ms; stages ${JSON.stringify(result.floor.stages)})`);
+    console.log(`load average during the rounds: ${loadAverages.map((l) => l[0]).join(', ')}; ± is half the spread of the rounds`);
 
     const out = path.join(__dirname, 'results');
     mkdirSync(out, { recursive: true });

@@ -43,6 +43,8 @@ import type { GatewayContext } from './context';
 import { fetchIdentity, keepable, noteLastKnown, type LastKnownFigures } from './last-known';
 import { viewerKey } from './response-cache';
 import { SubgraphHealth, type ProbeSettings } from './subgraph-health';
+import { copyAnswer, InFlight, mergeable } from './in-flight';
+import { createSubgraphClient, type SubgraphClient } from './subgraph-client';
 
 const RETRY_STATUSES = new Set([502, 503, 504]);
 
@@ -83,6 +85,7 @@ export interface SubgraphCallMetrics {
   calls: Counter<'subgraph' | 'outcome'>;
   duration: Histogram<'subgraph' | 'outcome'>;
   retries: Counter<'subgraph'>;
+  merged: Counter<'subgraph'>;
 }
 
 export function createSubgraphCallMetrics(registry: Registry, sources: () => Iterable<HubDataSource>): SubgraphCallMetrics {
@@ -108,6 +111,12 @@ export function createSubgraphCallMetrics(registry: Registry, sources: () => Ite
       help: 'Latency of calls sent to subgraphs, by outcome',
       labelNames: ['subgraph', 'outcome'] as const,
       buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    merged: new Counter({
+      name: 'hub_subgraph_merged_total',
+      help: 'Queries that waited for an identical call in flight (same subgraph, caller and body) instead of sending their own',
+      labelNames: ['subgraph'] as const,
       registers: [registry],
     }),
     retries: new Counter({
@@ -165,6 +174,8 @@ export function isMutation(query: string | undefined): boolean {
 
 /** The code of a network failure (ECONNREFUSED, ECONNRESET, UND_ERR_SOCKET...), never a URL. */
 function networkCause(error: unknown): string {
+  const own = (error as { code?: unknown } | null)?.code;
+  if (typeof own === 'string') return own;
   const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
   return typeof cause?.code === 'string' ? cause.code : 'connection failed';
 }
@@ -187,6 +198,8 @@ export interface HubDataSourceOptions {
   lastKnown?: LastKnownFigures;
   /** Call the subgraph over mutual TLS with this certificate (platform/tls.ts). */
   tls?: HubTls;
+  /** Connections to the subgraph at most (default SUBGRAPH_CONNECTIONS_DEFAULT). */
+  connections?: number;
 }
 
 export class HubDataSource implements GraphQLDataSource<GatewayContext> {
@@ -200,8 +213,11 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly lastKnown?: LastKnownFigures;
   /** How this source reaches its subgraph: global fetch, or with the client certificate under mutual TLS. */
   readonly fetch: typeof fetch;
+  /** How calls are sent: a keep-alive connection pool (gateway/subgraph-client.ts). */
+  private readonly client: SubgraphClient;
   /** The last call sent (not one the breaker rejected), for /ready. */
   lastCall?: LastCall;
+  private readonly inFlight = new InFlight<Answer>();
 
   constructor(options: HubDataSourceOptions) {
     this.name = options.name;
@@ -211,6 +227,7 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
     this.logger = options.logger;
     this.lastKnown = options.lastKnown;
     this.fetch = options.tls ? mutualTlsFetch(options.tls) : fetch;
+    this.client = createSubgraphClient({ tls: options.tls, connections: options.connections });
     this.health = options.probe ? new SubgraphHealth(this.name, this.url, options.probe, this.logger, this.fetch) : undefined;
     this.breaker = new CircuitBreaker((call: Call) => this.send(call), {
       name: this.name,
@@ -237,6 +254,7 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
   shutdown(): void {
     this.breaker.shutdown();
     this.health?.shutdown();
+    void this.client.close();
   }
 
   async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
@@ -276,9 +294,14 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
         }
         try {
           const timeoutMs = Math.min(this.settings.timeoutMs, remaining);
-          // A new identity for each try: this subgraph, this body, this call's time (platform/identity.ts).
-          if (context?.identityFor) headers[IDENTITY_HEADER] = context.identityFor({ audience: this.name, body, lifetimeMs: timeoutMs });
-          const answer = await this.breaker.fire({ body, headers, timeoutMs });
+          const fire = () => {
+            // A new identity for each try: this subgraph, this body, this call's time (platform/identity.ts).
+            if (context?.identityFor) headers[IDENTITY_HEADER] = context.identityFor({ audience: this.name, body, lifetimeMs: timeoutMs });
+            return this.breaker.fire({ body, headers: { ...headers }, timeoutMs });
+          };
+          // Identical queries in flight for the same caller share one call (gateway/in-flight.ts).
+          const mergeKey = query && context && mergeable(context) ? InFlight.key(this.name, viewerKey(context), body) : undefined;
+          const answer = mergeKey ? await this.inFlight.run(mergeKey, fire, copyAnswer, () => this.metrics?.merged.inc({ subgraph: this.name })) : await fire();
           if ('refused' in answer) throw answer.refused;
           // Cached responses this subgraph served are invalidated only for a committed write (gateway/response-cache.ts).
           if (reportsCommittedWrite(answer.response)) context?.committedWrites.add(this.name);
@@ -343,10 +366,7 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
       let text: string;
       let cacheControl: string | null;
       try {
-        const response = await this.fetch(this.url, { method: 'POST', headers: call.headers, body: call.body, signal: controller.signal });
-        status = response.status;
-        cacheControl = response.headers.get('cache-control');
-        text = await response.text();
+        ({ status, cacheControl, text } = await this.client.post(this.url, { headers: call.headers, body: call.body, signal: controller.signal }));
       } catch (error) {
         if (controller.signal.aborted) {
           outcome = 'timeout';
