@@ -2,8 +2,9 @@
 // composed: subgraphs/<name>/ (SDL extending Region with a stats field, a
 // migration, a seed, loaders, resolvers, its definition and generated types),
 // test/<name>.test.ts, the next free port, its docker-compose service and
-// database (docker/postgres-init.sql), then `npm run codegen` and `npm run
-// compose`. README.md, "Adding an agency", says what to change next.
+// database (docker/postgres-init.sql), then `npm run codegen`, `npm run
+// compose`, `npm run compose:haproxy` (docker/haproxy.cfg) and `npm run k8s`
+// (deploy/k8s). README.md, "Adding an agency", says what to change next.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -19,7 +20,7 @@ function fail(message: string, code = 2): never {
   process.exit(code);
 }
 
-/** The service goes before the gateway's; the gateway gets its URL and waits for it. */
+/** The service goes before the gateway's; the gateway gets its URL (through HAProxy) and waits for it. */
 function addToCompose(n: Names): void {
   const file = path.join(ROOT, 'docker-compose.yml');
   let text = readFileSync(file, 'utf8');
@@ -34,7 +35,7 @@ function addToCompose(n: Names): void {
   const lastUrl = urls.at(-1)!;
   const lastWait = waits.at(-1)!;
   const insertions = [
-    { at: start + lastUrl.index! + lastUrl[0].length, text: `      ${n.env}_URL: http://${n.name}:${n.port}/graphql\n` },
+    { at: start + lastUrl.index! + lastUrl[0].length, text: `      ${n.env}_URL: http://haproxy:${n.port}/graphql\n` },
     { at: start + lastWait.index! + lastWait[0].length, text: `      ${n.name}: { condition: service_healthy }\n` },
   ].sort((a, b) => b.at - a.at);
   for (const insertion of insertions) text = text.slice(0, insertion.at) + insertion.text + text.slice(insertion.at);
@@ -65,12 +66,14 @@ function main(): void {
     console.log(`  ${relative}`);
   }
   addToCompose(names);
-  console.log('  docker-compose.yml (service, the gateway\'s URL and depends_on)');
+  console.log('  docker-compose.yml (service, the gateway\'s URL through HAProxy and depends_on)');
   writeFileSync(path.join(ROOT, 'docker', 'postgres-init.sql'), `${readFileSync(path.join(ROOT, 'docker', 'postgres-init.sql'), 'utf8').trimEnd()}\nCREATE DATABASE ${names.snake};\n`);
   console.log('  docker/postgres-init.sql');
 
   run('npm run codegen', [path.join(ROOT, 'node_modules', '@graphql-codegen', 'cli', 'cjs', 'bin.js'), '--config', 'codegen.ts', '--silent']);
   run('npm run compose', ['--import', 'tsx', path.join(ROOT, 'scripts', 'compose.ts')]);
+  run('npm run compose:haproxy', ['--import', 'tsx', path.join(ROOT, 'scripts', 'cluster', 'compose-haproxy.ts')]);
+  run('npm run k8s', ['--import', 'tsx', path.join(ROOT, 'scripts', 'k8s', 'write.ts')]);
   console.log(`\nDone. Next: README.md, "Adding an agency". Try it: npm start, then
   { region(code: "652900") { name ${names.camel}Stats { records } } }`);
 }

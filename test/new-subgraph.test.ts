@@ -41,7 +41,10 @@ describe('npm run new-subgraph', () => {
     expect(existsSync(path.join(copy.root, 'test', `${NAME}.test.ts`))).toBe(true);
     const compose = parse(readFileSync(path.join(copy.root, 'docker-compose.yml'), 'utf8'));
     expect(compose.services[NAME].environment).toMatchObject({ LAND_REGISTRY_PORT: '4005', LAND_REGISTRY_DATABASE_URL: 'postgres://postgres:${POSTGRES_PASSWORD:?run npm run keys to write .env}@postgres:5432/land_registry' });
-    expect(compose.services.gateway.environment.LAND_REGISTRY_URL).toBe('http://land-registry:4005/graphql');
+    expect(compose.services.gateway.environment.LAND_REGISTRY_URL).toBe('http://haproxy:4005/graphql');
+    expect(compose.services[NAME].deploy.replicas).toBe(2);
+    expect(readFileSync(path.join(copy.root, 'docker', 'haproxy.cfg'), 'utf8')).toContain('frontend land-registry\n    bind *:4005\n');
+    expect(existsSync(path.join(copy.root, 'deploy', 'k8s', 'land-registry.yaml'))).toBe(true);
     expect(readFileSync(path.join(copy.root, 'docker', 'postgres-init.sql'), 'utf8')).toMatch(/^CREATE DATABASE land_registry;$/m);
     expect(readFileSync(path.join(copy.root, 'schema', 'supergraph.graphql'), 'utf8')).toMatch(/landRegistryStats\(period: DateRange\): LandRegistryStats/);
     // Its SDL is only its own: the shared definitions come from the platform.
@@ -55,7 +58,7 @@ describe('npm run new-subgraph', () => {
     expect({ status: typecheck.status, output: typecheck.stdout }).toEqual({ status: 0, output: '' });
     const suites = spawnSync(
       process.execPath,
-      ['--experimental-vm-modules', path.join(copy.root, 'node_modules', 'jest', 'bin', 'jest.js'), '--maxWorkers=1', `test/${NAME}.test.ts`, 'test/composition.test.ts', 'test/docker-compose.test.ts', 'test/contract.test.ts'],
+      ['--experimental-vm-modules', path.join(copy.root, 'node_modules', 'jest', 'bin', 'jest.js'), '--maxWorkers=1', `test/${NAME}.test.ts`, 'test/composition.test.ts', 'test/docker-compose.test.ts', 'test/k8s.test.ts', 'test/contract.test.ts'],
       { cwd: copy.root, encoding: 'utf8', env: withoutJestMarker() },
     );
     if (suites.status !== 0) console.log(suites.stdout + suites.stderr);

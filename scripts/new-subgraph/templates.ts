@@ -216,7 +216,7 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('${n.name} on %s', (database
   };
 }
 
-/** The docker-compose service, as the four are written. */
+/** The docker-compose service, as the four are written: two replicas behind the compose HAProxy, no published port. */
 export function composeService(n: Names): string {
   return `  ${n.name}:
     build: .
@@ -224,10 +224,14 @@ export function composeService(n: Names): string {
     command: ["node", "dist/scripts/start-subgraph.js", "${n.name}"]
     environment:
       ${n.env}_PORT: "${n.port}"
+      ADMIN_HOST: 0.0.0.0
+      SHUTDOWN_DELAY_MS: "2000"
       ${n.env}_DATABASE_URL: postgres://postgres:\${POSTGRES_PASSWORD:?run npm run keys to write .env}@postgres:5432/${n.snake}
       SEED_SCALE: default
       ${n.env}_IDENTITY_KEY: \${${n.env}_IDENTITY_KEY:?run npm run keys to write .env}
-    ports: ["${n.port}:${n.port}"]
+    deploy: { replicas: 2 }
+    # SHUTDOWN_DELAY_MS + SHUTDOWN_GRACE_MS (8 s) and some, before docker kills it.
+    stop_grace_period: 15s
     depends_on:
       postgres: { condition: service_healthy }
     healthcheck:
