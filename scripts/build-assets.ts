@@ -10,13 +10,17 @@ import path from 'node:path';
 const dist = path.join(__dirname, '..');
 const root = process.cwd();
 // The folders tsc compiles are the build's own list (tsconfig.build.json, a JSON file with comments).
-const config = JSON.parse(readFileSync(path.join(root, 'tsconfig.build.json'), 'utf8').replace(/^\s*\/\/.*$/gm, '')) as { include: string[] };
+const config = JSON.parse(readFileSync(path.join(root, 'tsconfig.build.json'), 'utf8').replace(/^\s*\/\/.*$/gm, '')) as { include: string[]; exclude?: string[] };
+// What the build leaves out is left out here too (a folder or a file, as tsconfig.build.json names it).
+const excluded = (config.exclude ?? []).map((entry) => path.join(root, entry));
+const isExcluded = (source: string) => excluded.some((entry) => source === entry || source.startsWith(entry + path.sep));
+const isTypeScript = (source: string) => /\.[cm]?ts$/.test(source);
 let copied = 0;
 for (const folder of config.include) {
   cpSync(path.join(root, folder), path.join(dist, folder), {
     recursive: true,
     filter: (source) => {
-      const keep = !source.endsWith('.ts') && !path.basename(source).startsWith('.');
+      const keep = !isTypeScript(source) && !isExcluded(source) && !path.basename(source).startsWith('.');
       if (keep && path.extname(source)) copied++;
       return keep;
     },

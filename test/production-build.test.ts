@@ -47,7 +47,7 @@ describe('the production build: compiled JavaScript with production dependencies
 
   test('the build holds JavaScript and the files the services read at run time, no TypeScript; no compiler or tsx is installed', () => {
     const files = filesUnder(path.join(dir, 'dist'));
-    expect(files.filter((file) => file.endsWith('.ts'))).toEqual([]);
+    expect(files.filter((file) => /\.[cm]?ts$/.test(file))).toEqual([]);
     expect(files.filter((file) => !file.endsWith('.js')).sort()).toEqual(
       [
         'schema/supergraph.graphql',
