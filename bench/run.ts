@@ -1,7 +1,7 @@
 // `npm run bench` (issue 8): the three workloads through the hub's gateway and
 // through a bare gateway, interleaved, on fresh PostgreSQL databases at the
 // benchmark scale; prints a table and writes bench/results/latest.json.
-// README.md ("Benchmark") describes what is measured and the variables.
+// docs/caching-and-benchmark.md ("Benchmark") describes what is measured and the variables.
 //
 // Shape: the four subgraphs run in this process (so each database's SQL
 // statement count can be read); each gateway runs in its own process (so its

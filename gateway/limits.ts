@@ -5,7 +5,7 @@
 // graphql-js's own parser limit; field suggestions are masked; introspection
 // follows a policy. What ApolloServer needs comes from `requestLimits`.
 //
-// Each refusal and its code (README.md, "Request limits"):
+// Each refusal and its code (docs/access.md, "Request limits"):
 //   depth, aliases, directives, cost  400 GRAPHQL_VALIDATION_FAILED, "Query depth limit of 12 exceeded, found 50."
 //   tokens                            400 GRAPHQL_PARSE_FAILED, "Document contains more that 5000 tokens..."
 //   introspection not allowed         403 FORBIDDEN

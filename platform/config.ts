@@ -1,5 +1,5 @@
 // Reading configuration from environment variables, with working defaults.
-// Every variable read here is listed in README.md.
+// Every variable read here is listed in docs/configuration.md or docs/resilience-and-operations.md ("Settings").
 import path from 'node:path';
 import { PROJECT_ROOT } from './paths';
 

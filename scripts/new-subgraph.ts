@@ -4,7 +4,7 @@
 // test/<name>.test.ts, the next free port, its docker-compose service and
 // database (docker/postgres-init.sql), then `npm run codegen`, `npm run
 // compose`, `npm run compose:haproxy` (docker/haproxy.cfg) and `npm run k8s`
-// (deploy/k8s). README.md, "Adding an agency", says what to change next.
+// (deploy/k8s). docs/layout-and-adding-an-agency.md, "Adding an agency", says what to change next.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -74,7 +74,7 @@ function main(): void {
   run('npm run compose', ['--import', 'tsx', path.join(ROOT, 'scripts', 'compose.ts')]);
   run('npm run compose:haproxy', ['--import', 'tsx', path.join(ROOT, 'scripts', 'cluster', 'compose-haproxy.ts')]);
   run('npm run k8s', ['--import', 'tsx', path.join(ROOT, 'scripts', 'k8s', 'write.ts')]);
-  console.log(`\nDone. Next: README.md, "Adding an agency". Try it: npm start, then
+  console.log(`\nDone. Next: docs/layout-and-adding-an-agency.md, "Adding an agency". Try it: npm start, then
   { region(code: "652900") { name ${names.camel}Stats { records } } }`);
 }
 

@@ -97,7 +97,7 @@ const secret = (name: string, keys: string[]): Manifest => ({
   kind: 'Secret',
   metadata: meta(name),
   type: 'Opaque',
-  // Empty here; filled in the cluster, never in git: see README (Kubernetes).
+  // Empty here; filled in the cluster, never in git: see docs/configuration.md (Kubernetes).
   stringData: Object.fromEntries(keys.map((key) => [key, ''])),
 });
 
