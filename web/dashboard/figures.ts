@@ -17,11 +17,12 @@ export interface Figure {
 
 export const FIGURES: readonly Figure[] = [
   { key: 'offices', agency: 'judicial', format: 'int', get: (r) => r.judicialStats?.offices },
-  { key: 'standardizedRate', agency: 'judicial', format: 'pct', get: (r) => r.judicialStats?.standardizedRate },
+  // A share of nothing is no figure: a region without offices (a village) shows '–', not 0%.
+  { key: 'standardizedRate', agency: 'judicial', format: 'pct', get: (r) => (r.judicialStats?.offices ? r.judicialStats.standardizedRate : null) },
   { key: 'demonstration', agency: 'judicial', format: 'int', get: (r) => r.judicialStats?.demonstration },
   { key: 'branded', agency: 'judicial', format: 'int', get: (r) => r.judicialStats?.branded },
   { key: 'mediationCases', agency: 'judicial', format: 'int', get: (r) => r.judicialStats?.mediationCases },
-  { key: 'mediationSuccessRate', agency: 'judicial', format: 'pct', get: (r) => r.judicialStats?.mediationSuccessRate },
+  { key: 'mediationSuccessRate', agency: 'judicial', format: 'pct', get: (r) => (r.judicialStats?.mediationCases ? r.judicialStats.mediationSuccessRate : null) },
   { key: 'applications', agency: 'legal-aid', format: 'int', get: (r) => r.legalAidStats?.applications },
   { key: 'accepted', agency: 'legal-aid', format: 'int', get: (r) => r.legalAidStats?.accepted },
   { key: 'closed', agency: 'legal-aid', format: 'int', get: (r) => r.legalAidStats?.closed },
