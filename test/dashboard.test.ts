@@ -11,11 +11,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { authConfigFromEnv } from '../gateway/auth';
-import { startGateway, type GatewayOptions, type RunningGateway } from '../gateway/gateway';
+import type { GatewayOptions, RunningGateway } from '../gateway/gateway';
 import { checkWebBuild } from '../gateway/web-build';
 import { OPERATIONS_DIR } from '../schema/compose';
 import { describeInBrowser, launchChromium, openHubPage, SCREENSHOT_DIR, visibleText, waitForText, type HubPage } from './browser';
-import { signToken, startHub, testGatewayKeys, type Hub } from './harness';
+import { signToken, startHub, startGatewayOverHub, type Hub } from './harness';
 
 const REGION = readFileSync(path.join(OPERATIONS_DIR, 'dashboard-region.graphql'), 'utf8');
 const WENSU_LEGAL_AID = { sub: 'wensu-case-worker', agency: 'legal-aid', scope: 'legal-aid:cases legal-aid:pii', regions: ['652922'] };
@@ -24,17 +24,7 @@ let hub: Hub;
 let base: string;
 const gateways: RunningGateway[] = [];
 
-async function gatewayOverHub(options: Partial<GatewayOptions>): Promise<{ gateway: RunningGateway; base: string }> {
-  const gateway = await startGateway({
-    port: 0,
-    ...testGatewayKeys(),
-    responseCache: false,
-    subgraphUrls: Object.fromEntries(Object.values(hub.subgraphs).map((s) => [s.name, s.url])),
-    ...options,
-  });
-  gateways.push(gateway);
-  return { gateway, base: gateway.url.replace(/\/graphql$/, '') };
-}
+const gatewayOverHub = (options: Partial<GatewayOptions>) => startGatewayOverHub(hub, gateways, options);
 
 /** The graph's own answer to the dashboard's region operation. */
 async function graphRegion(code: string, period: { from: string; to: string } | null = null): Promise<Record<string, any>> {

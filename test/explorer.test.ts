@@ -15,12 +15,12 @@ import type { Browser, Page } from 'playwright-core';
 import { authConfigFromEnv } from '../gateway/auth';
 import type { ExplorerConfig } from '../gateway/explorer-config';
 import { CONTENT_SECURITY_POLICY } from '../gateway/explorer';
-import { startGateway, type GatewayOptions, type RunningGateway } from '../gateway/gateway';
+import type { GatewayOptions, RunningGateway } from '../gateway/gateway';
 import { checkWebBuild, STAMP_FILE, WEB_PAGES, webSourcesHash } from '../gateway/web-build';
 import { createLogger } from '../platform/log';
 import { OPERATIONS_DIR } from '../schema/compose';
 import { describeInBrowser, launchChromium, openHubPage, visibleText, waitForText, type HubPage } from './browser';
-import { npmRun, signToken, startHub, testGatewayKeys, type Hub } from './harness';
+import { npmRun, signToken, startHub, startGatewayOverHub, type Hub } from './harness';
 
 const SCORECARD = readFileSync(path.join(OPERATIONS_DIR, 'region-scorecard.graphql'), 'utf8');
 const CASES = `# Wensu county's first legal aid cases, with their applicants
@@ -39,17 +39,7 @@ let base: string;
 const gateways: RunningGateway[] = [];
 
 /** Another gateway over the test hub's subgraphs. */
-async function gatewayOverHub(options: Partial<GatewayOptions>): Promise<{ gateway: RunningGateway; base: string }> {
-  const gateway = await startGateway({
-    port: 0,
-    ...testGatewayKeys(),
-    responseCache: false,
-    subgraphUrls: Object.fromEntries(Object.values(hub.subgraphs).map((s) => [s.name, s.url])),
-    ...options,
-  });
-  gateways.push(gateway);
-  return { gateway, base: gateway.url.replace(/\/graphql$/, '') };
-}
+const gatewayOverHub = (options: Partial<GatewayOptions>) => startGatewayOverHub(hub, gateways, options);
 
 /** A gateway started with NODE_ENV=production (restored once it runs). */
 async function productionGateway(options: Partial<GatewayOptions> = {}) {

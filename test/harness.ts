@@ -289,3 +289,19 @@ export async function importThroughHub(hub: Hub, claims: TokenClaims, subgraph: 
 export async function operatorEnv(hub: Hub, claims: TokenClaims): Promise<NodeJS.ProcessEnv> {
   return { ...process.env, HUB_URL: hub.gateway.url, HUB_TOKEN: await signToken(claims, { expiresIn: '30m' }) };
 }
+
+/**
+ * Another gateway over a test hub's subgraphs (the test keys, no response cache), with `options`
+ * on top; it is added to `started`, which the test stops when it is done. `base` is its origin.
+ */
+export async function startGatewayOverHub(hub: Hub, started: RunningGateway[], options: Partial<GatewayOptions> = {}): Promise<{ gateway: RunningGateway; base: string }> {
+  const gateway = await startGateway({
+    port: 0,
+    ...testGatewayKeys(),
+    responseCache: false,
+    subgraphUrls: Object.fromEntries(Object.values(hub.subgraphs).map((s) => [s.name, s.url])),
+    ...options,
+  });
+  started.push(gateway);
+  return { gateway, base: gateway.url.replace(/\/graphql$/, '') };
+}
