@@ -15,7 +15,7 @@
 //     process.cpuUsage): the gateway and the four subgraphs, and also
 //     playwright's client driving the browser, so an upper bound for the hub.
 // Prints a table and writes bench/results/dashboard.json.
-import { mkdirSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, statSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { DEFAULT_AUDIENCE } from '../gateway/auth';
@@ -27,6 +27,7 @@ import { newIdentitySecret, subgraphIdentityKey } from '../platform/identity';
 import { createLogger } from '../platform/log';
 import { startSubgraph, type RunningSubgraph } from '../platform/subgraph';
 import { listSubgraphs } from '../schema/subgraphs';
+import { writeBenchResult } from './results-file';
 
 const CHROMIUM = stringFromEnv('BENCH_CHROMIUM') ?? '/usr/bin/chromium';
 const RUNS = intFromEnv('BENCH_DASHBOARD_RUNS', 7, 1, 100);
@@ -178,10 +179,7 @@ export async function benchDashboard(): Promise<void> {
     console.log(`drill-down step, warm caches:          median ${result.drillDownWarmMs.median} ms, max ${result.drillDownWarmMs.max} ms (target 300 ms; ${steps.length} steps)`);
     console.log(`dashboard JS + CSS (first load):       ${result.dashboardBundle.brotliKB} KB brotli, ${result.dashboardBundle.rawKB} KB raw (target 250 KB brotli); sent per cold load: ${result.assetsTransferredPerColdLoadKB} KB`);
     console.log(`hub CPU per cold page load:            median ${result.hubCpuMsPerColdLoad.median} ms (this process: gateway, subgraphs and playwright's client; process.cpuUsage)`);
-    const out = path.join(__dirname, 'results');
-    mkdirSync(out, { recursive: true });
-    writeFileSync(path.join(out, 'dashboard.json'), JSON.stringify(result, null, 2) + '\n');
-    console.log('written to bench/results/dashboard.json');
+    console.log(`written to ${writeBenchResult('dashboard.json', result)}`);
     await gateway.stop();
   } finally {
     await browser?.close();

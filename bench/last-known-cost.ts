@@ -9,11 +9,9 @@
 // 10-office wide list, the order changing each round; the figure that matters
 // is each gateway process's own CPU time per request (process.cpuUsage before
 // and after each run). Prints a table and writes bench/results/last-known-cost.json.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { createClient } from '@keyv/redis';
 import type { UsageCostHelpers } from './usage-cost';
+import { machineNow, writeBenchResult } from './results-file';
 
 const round2 = (value: number) => Math.round(value * 100) / 100;
 const VARIANTS = ['memory, off', 'memory, on', 'redis, off', 'redis, on'] as const;
@@ -80,14 +78,11 @@ export async function measureLastKnownCost(h: UsageCostHelpers): Promise<void> {
       generatedAt: new Date().toISOString(),
       command: 'npm run bench -- --last-known-cost',
       settings: h.settings,
-      machine: { cpus: os.cpus().length, node: process.version, loadAverage: os.loadavg().map(round2) },
+      machine: machineNow(),
       workloads: rows,
       seconds: Math.round((Date.now() - started) / 1000),
     };
-    const out = path.join(__dirname, 'results');
-    mkdirSync(out, { recursive: true });
-    writeFileSync(path.join(out, 'last-known-cost.json'), `${JSON.stringify(result, null, 2)}\n`);
-    console.log(`written to bench/results/last-known-cost.json (${result.seconds} s)`);
+    console.log(`written to ${writeBenchResult('last-known-cost.json', result)} (${result.seconds} s)`);
   } finally {
     for (const stop of stops) await stop().catch((error) => console.error('stop:', error));
     h.stopChildren();

@@ -8,7 +8,7 @@
 // peak memory is its own); autocannon sends the load from this process. Every
 // gateway calls the same subgraphs over HTTP.
 import { fork, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
@@ -30,6 +30,7 @@ import { measureIdentityCost } from './identity-cost';
 import { measureOverload } from './overload';
 import { measureUsageCost } from './usage-cost';
 import { measureLastKnownCost } from './last-known-cost';
+import { writeBenchResult } from './results-file';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as (options: Record<string, unknown>) => AutocannonInstance;
@@ -590,10 +591,7 @@ async function main(): Promise<void> {
     console.log(`floor: hub p50 at 1 connection / the plan's calls replayed directly: ${result.floorRatio} (${result.floor.hubP50AtOneConnectionMs} ms / ${result.floor.replayP50Ms} ms; stages ${JSON.stringify(result.floor.stages)})`);
     console.log(`load average during the rounds: ${loadAverages.map((l) => l[0]).join(', ')}; ± is half the spread of the rounds`);
 
-    const out = path.join(__dirname, 'results');
-    mkdirSync(out, { recursive: true });
-    writeFileSync(path.join(out, 'latest.json'), JSON.stringify(result, null, 2) + '\n');
-    console.log(`written to bench/results/latest.json (${result.seconds} s); the services' logs are in ${LOG_PATH}`);
+    console.log(`written to ${writeBenchResult('latest.json', result)} (${result.seconds} s); the services' logs are in ${LOG_PATH}`);
   } finally {
     for (const stop of stops) await stop().catch((error) => console.error('stop:', error));
     for (const child of children) child.kill();

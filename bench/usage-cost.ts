@@ -13,7 +13,7 @@
 // called as the gateway calls it, with each workload's real document, schema
 // and variables, and its flush to the file store, against the gateway's CPU
 // time per request. Prints a table and writes bench/results/usage-cost.json.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -25,6 +25,7 @@ import { createUsageRecorder } from '../gateway/usage';
 import { openUsageStore } from '../gateway/usage-store';
 import type { GatewayKind, GatewaySettings } from './gateway-process';
 import type { GatewayProcess, RunFigures, SubgraphSet, Workload } from './run';
+import { machineNow, writeBenchResult } from './results-file';
 
 export interface UsageCostHelpers {
   settings: { baseScale: string; durationSeconds: number; rounds: number; warmupSeconds: number; connections: number };
@@ -160,14 +161,11 @@ export async function measureUsageCost(h: UsageCostHelpers): Promise<void> {
       generatedAt: new Date().toISOString(),
       command: 'npm run bench -- --usage-cost',
       settings: h.settings,
-      machine: { cpus: os.cpus().length, node: process.version, loadAverage: os.loadavg().map(round2) },
+      machine: machineNow(),
       workloads: rows,
       seconds: Math.round((Date.now() - started) / 1000),
     };
-    const out = path.join(__dirname, 'results');
-    mkdirSync(out, { recursive: true });
-    writeFileSync(path.join(out, 'usage-cost.json'), `${JSON.stringify(result, null, 2)}\n`);
-    console.log(`written to bench/results/usage-cost.json (${result.seconds} s)`);
+    console.log(`written to ${writeBenchResult('usage-cost.json', result)} (${result.seconds} s)`);
   } finally {
     for (const stop of stops) await stop().catch((error) => console.error('stop:', error));
     h.stopChildren();
