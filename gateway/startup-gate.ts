@@ -8,6 +8,7 @@
 // timer: each check calls the subgraphs not yet seen, at once, and shares its
 // answer with checks asked meanwhile.
 import { stringFromEnv } from '../platform/config';
+import { probeHealth } from './subgraph-health';
 
 export interface StartupGateState {
   open: boolean;
@@ -37,16 +38,6 @@ export function startupWaitForFromEnv(): StartupWaitFor {
 /** A subgraph as the gate sees it; `fetch` is the data source's own (with the client certificate under mutual TLS). */
 type Probed = { name: string; url: string; fetch?: typeof fetch };
 
-async function isUp(graphqlUrl: string, get: typeof fetch = fetch): Promise<boolean> {
-  try {
-    const response = await get(new URL('health', graphqlUrl).toString(), { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS) });
-    await response.body?.cancel();
-    return response.ok;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * A gate over the gateway's subgraphs (`subgraphs()` lists them with their
  * URLs once the supergraph is loaded), waiting for those of `waitFor`.
@@ -59,7 +50,7 @@ export function createStartupGate(subgraphs: () => Iterable<Probed>, waitFor: St
     [...subgraphs()].filter((s) => (waitFor === 'all' || waitFor.includes(s.name)) && !seen.has(s.name));
   const run = async (): Promise<StartupGateState> => {
     const pending = awaited();
-    const up = await Promise.all(pending.map((s) => isUp(s.url, s.fetch)));
+    const up = await Promise.all(pending.map((s) => probeHealth(s.url, HEALTH_TIMEOUT_MS, s.fetch)));
     pending.forEach((s, i) => up[i] && seen.add(s.name));
     const waitingFor = awaited().map((s) => s.name).sort();
     // Named in GATEWAY_STARTUP_WAIT_FOR but not in the supergraph: nothing to wait for, so it cannot hold the gate.

@@ -34,7 +34,7 @@ export function probeSettingsFromEnv(): ProbeSettings {
 /** Whether a subgraph's public `GET /health` (beside its /graphql) answers 200 within `timeoutMs` (`fetch`: with the client certificate under mutual TLS). */
 export async function probeHealth(graphqlUrl: string, timeoutMs: number, fetch: typeof globalThis.fetch = globalThis.fetch): Promise<boolean> {
   try {
-    const response = await fetch(new URL('health', graphqlUrl), { signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetch(new URL('health', graphqlUrl).toString(), { signal: AbortSignal.timeout(timeoutMs) });
     await response.body?.cancel();
     return response.status === 200;
   } catch {
