@@ -107,6 +107,8 @@ export interface GatewayOptions {
   corsOrigins?: string[];
   /** The subgraphs that must have started before the gateway first reports ready (default all; GATEWAY_STARTUP_WAIT_FOR). */
   startupWaitFor?: StartupWaitFor;
+  /** A plan stage's fetches to one subgraph as one call (GATEWAY_SUBGRAPH_BATCHING, on by default): gateway/fetch-batch.ts. */
+  subgraphBatching?: boolean;
 }
 
 const onOff = (name: string, fallback: 'on' | 'off'): boolean => {
@@ -161,6 +163,7 @@ export function gatewayOptionsFromEnv(): GatewayOptions {
     safelist: safelistFromEnv(),
     corsOrigins: corsOriginsFromEnv(),
     startupWaitFor: startupWaitForFromEnv(),
+    subgraphBatching: onOff('GATEWAY_SUBGRAPH_BATCHING', 'on'),
   };
 }
 
@@ -219,7 +222,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       const existing = dataSources.get(name);
       if (existing && existing.url === target) return existing;
       existing?.shutdown();
-      const source = new HubDataSource({ name, url: target, settings, metrics: callMetrics, logger, probe, lastKnown, tls: options.subgraphTls });
+      const source = new HubDataSource({ name, url: target, settings, metrics: callMetrics, logger, probe, lastKnown, tls: options.subgraphTls, batching: options.subgraphBatching });
       dataSources.set(name, source);
       return source;
     },

@@ -4,6 +4,12 @@
 // response's policy, and caches the response only if that allows it
 // (gateway/response-cache.ts).
 //
+// A batched request (issue 19: a plan stage's fetches to one subgraph in one
+// HTTP call) has one header for all its answers, the most restrictive of
+// theirs; each answer also carries its own hint in its extensions
+// (ANSWER_CACHE_HINT_EXTENSION, the header's syntax), which the gateway reads
+// per fetch (gateway/subgraph-answers.ts).
+//
 // Public data (the region directory, offices, stations, events, partners,
 // projects, every `*Stats` aggregate) takes the default hint: CACHE_MAX_AGE
 // seconds, PUBLIC; it changes only on writes, and a write through the hub
@@ -53,12 +59,31 @@ export function isUncacheableType(schema: GraphQLSchema, type: GraphQLNamedType)
   return names.has(type.name);
 }
 
+/** Where each answer of a batched request carries its own cache hint, e.g. `max-age=60, public` or `no-store`. */
+export const ANSWER_CACHE_HINT_EXTENSION = 'hubCacheControl';
+
+const BATCHED = Symbol.for('rule-of-law-hub.batched');
+
+/** Marks a request's context as serving a batch (an HTTP body that is an array of requests). */
+export function markBatched<C extends object>(contextValue: C, body: unknown): C {
+  if (Array.isArray(body)) (contextValue as { [BATCHED]?: boolean })[BATCHED] = true;
+  return contextValue;
+}
+
 export function subgraphCacheHints(defaultMaxAge = cacheMaxAgeFromEnv()): ApolloServerPlugin[] {
   return [
     ApolloServerPluginCacheControl({ defaultMaxAge }),
     {
-      async requestDidStart({ overallCachePolicy }) {
+      async requestDidStart({ overallCachePolicy, contextValue }) {
+        const batched = (contextValue as { [BATCHED]?: boolean })[BATCHED] === true;
         return {
+          async willSendResponse({ response }) {
+            if (!batched || response.body.kind !== 'single') return;
+            // As Apollo's plugin writes the header: cacheable only without errors.
+            const policy = response.body.singleResult.errors ? null : overallCachePolicy.policyIfCacheable();
+            const hint = policy ? `max-age=${policy.maxAge}, ${policy.scope.toLowerCase()}` : 'no-store';
+            response.body.singleResult.extensions = { ...response.body.singleResult.extensions, [ANSWER_CACHE_HINT_EXTENSION]: hint };
+          },
           async executionDidStart() {
             return {
               willResolveField({ info }) {

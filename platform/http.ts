@@ -118,6 +118,8 @@ export interface RunningServer {
   close(graceMs?: number): Promise<number>;
 }
 
+const OUTCOME_RANK: Record<Outcome, number> = { ok: 0, partial: 1, error: 2, aborted: 3 };
+
 /**
  * An Apollo plugin that fills in each request's record: its operation and what
  * became of it. Add it to every ApolloServer that serveGraphQL serves.
@@ -135,12 +137,10 @@ export function requestRecordPlugin(): ApolloServerPlugin<BaseContext> {
         async willSendResponse({ response }) {
           if (response.body.kind !== 'single') return;
           const { data, errors } = response.body.singleResult;
-          if (!errors?.length) {
-            record.outcome = 'ok';
-            return;
-          }
-          record.outcome = data ? 'partial' : 'error';
-          record.errorCodes = [...new Set(errors.map((error) => String(error.extensions?.code ?? 'UNKNOWN')))];
+          // A batched request's operations share one record: the worst outcome, every error code.
+          const outcome: Outcome = !errors?.length ? 'ok' : data ? 'partial' : 'error';
+          if (OUTCOME_RANK[outcome] >= OUTCOME_RANK[record.outcome ?? 'ok']) record.outcome = outcome;
+          if (errors?.length) record.errorCodes = [...new Set([...(record.errorCodes ?? []), ...errors.map((error) => String(error.extensions?.code ?? 'UNKNOWN'))])];
         },
       };
     },

@@ -16,7 +16,7 @@ import type { DatabaseHandle } from './database';
 import { abandonable, abandonedError, abandonment } from './abandoned-work';
 import { SUBGRAPH_MAX_IN_FLIGHT_DEFAULT } from './admission';
 import { hubTlsFromEnv, type HubTls } from './tls';
-import { subgraphCacheHints } from './cache-hints';
+import { markBatched, subgraphCacheHints } from './cache-hints';
 import { committedWritesPlugin, recordCommittedWrite } from './committed-writes';
 import { createErrorFormatter, unauthenticated } from './errors';
 import { defaultAdminPort, rawBodyOf, requestRecordPlugin, serveGraphQL, type Readiness, type RunningServer } from './http';
@@ -219,6 +219,9 @@ export async function startSubgraph<DB, Loaders>(
       schema,
       formatError: createErrorFormatter({ logUnexpected: (error) => logger.error({ err: error }, 'unexpected error') }),
       includeStacktraceInErrorResponses: false,
+      // A plan stage's fetches to this subgraph come as one request (gateway/fetch-batch.ts): one
+      // identity check and one context, so its DataLoaders serve them all.
+      allowBatchedHttpRequests: true,
       // Signals are handled by the service process (platform/service-process.ts), which drains HTTP first.
       stopOnTerminationSignals: false,
       // Federated traces are for Apollo's hosted usage reporting, which the hub does not use.
@@ -255,7 +258,8 @@ export async function startSubgraph<DB, Loaders>(
         const signal = abandonment(req.res, identity.expiresAt);
         if (signal.aborted) throw abandonedError();
         const requestDb = abandonable(db, signal);
-        return { db: requestDb, viewer, requestId, loaders: definition.createLoaders(requestDb, viewer), audit: createReadAudit(requestDb, viewer, requestId) };
+        const contextValue = { db: requestDb, viewer, requestId, loaders: definition.createLoaders(requestDb, viewer), audit: createReadAudit(requestDb, viewer, requestId) };
+        return markBatched(contextValue, req.body);
       },
     });
   } catch (error) {
