@@ -233,6 +233,7 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
     if (record && !(record.subgraphs ??= []).includes(this.name)) record.subgraphs.push(this.name);
     const { query, variables, operationName, extensions } = options.request;
     const request: SubgraphRequest = { query, variables, operationName, extensions };
+    this.metrics?.fetches.inc({ subgraph: this.name });
     try {
       // A query of a client request waits for the other fetches of its stage to this subgraph.
       const answer = this.batcher && context && !isMutation(query) ? await this.batcher.add(context, request) : (await this.exchange(context, [request]))[0];

@@ -15,6 +15,7 @@ export interface SubgraphCallMetrics {
   duration: Histogram<'subgraph' | 'outcome'>;
   retries: Counter<'subgraph'>;
   merged: Counter<'subgraph'>;
+  fetches: Counter<'subgraph'>;
 }
 
 export function createSubgraphCallMetrics(registry: Registry, sources: () => Iterable<{ name: string; breakerState(): BreakerState }>): SubgraphCallMetrics {
@@ -40,6 +41,12 @@ export function createSubgraphCallMetrics(registry: Registry, sources: () => Ite
       help: 'Latency of calls sent to subgraphs, by outcome',
       labelNames: ['subgraph', 'outcome'] as const,
       buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    fetches: new Counter({
+      name: 'hub_subgraph_fetches_total',
+      help: 'Fetches the query plans sent to subgraphs; a batched call carries several (hub_subgraph_requests_total counts calls)',
+      labelNames: ['subgraph'] as const,
       registers: [registry],
     }),
     merged: new Counter({
