@@ -18,10 +18,15 @@
 // logical replication subscriber, `ALTER TABLE … DISABLE TRIGGER`) leaves the
 // totals behind: `npm run rollups -- check` finds that, `rebuild` repairs it.
 //
+// A roll-up's table and triggers are created by a migration carrying their
+// SQL as rollupSql gave it then (platform/frozen-migrations.ts); the live
+// definition is what `npm run rollups` checks and rebuilds with, and a test
+// keeps the two equal (test/migrations.test.ts).
+//
 // Needs PostgreSQL 15 or later (a unique constraint with NULLS NOT DISTINCT:
 // records without a date count under a NULL day, as they do in a plain query,
 // in no period but in "all time").
-import { sql, type Kysely, type Migration, type RawBuilder } from 'kysely';
+import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql, type RawBuilder } from 'kysely';
 import type { Period } from './period';
 
 export interface RollupMeasure {
@@ -110,22 +115,39 @@ function addContributions(rollup: Rollup, parts: { rows: string; sign: 1 | -1 }[
 }
 
 /**
- * The migration step creating a roll-up: its table, its triggers on the
- * source, and its totals of the rows already there. Changing a roll-up's
- * measures later takes a new migration that drops it and creates it anew.
+ * Compiles statements without a database: a roll-up's statements have no
+ * parameters, so their text is the whole statement, the same on PGlite and
+ * PostgreSQL (one query compiler for both).
  */
-export async function createRollup(db: Kysely<unknown>, rollup: Rollup): Promise<void> {
+const offline = new Kysely<unknown>({
+  dialect: {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new DummyDriver(),
+    createIntrospector: (db) => new PostgresIntrospector(db),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  },
+});
+
+function statementText(statement: RawBuilder<unknown>): string {
+  const { sql: text, parameters } = statement.compile(offline);
+  if (parameters.length > 0) throw new Error(`a roll-up statement with parameters cannot be written out: ${text}`);
+  return text;
+}
+
+/** The statements creating a roll-up: its table, its triggers on the source, and its totals of the rows already there. */
+function createStatements(rollup: Rollup): RawBuilder<unknown>[] {
   const names = Object.keys(rollup.measures);
   const { table, source } = rollup;
-  await ANCESTORS_FUNCTION.execute(db);
-  await sql`
+  const statements = [
+    ANCESTORS_FUNCTION,
+    sql`
     create table ${id(table)} (
       region_code text collate "C" not null,
       day date,
       ${sql.join(names.map((name) => sql`${id(name)} ${sql.raw(rollup.measures[name].type ?? 'bigint')} not null default 0`))},
       constraint ${id(`${table}_key`)} unique nulls not distinct (region_code, day)
-    )`.execute(db);
-
+    )`,
+  ];
   const events = [
     { event: 'insert', parts: [{ rows: 'new_rows', sign: 1 }], referencing: sql`new table as new_rows` },
     { event: 'delete', parts: [{ rows: 'old_rows', sign: -1 }], referencing: sql`old table as old_rows` },
@@ -140,35 +162,49 @@ export async function createRollup(db: Kysely<unknown>, rollup: Rollup): Promise
   ] as const;
   for (const { event, parts, referencing } of events) {
     const fn = id(`${table}_on_${event}`);
-    // A function body is a string constant: compile the statement (it has no parameters) and quote it as one.
-    const body = addContributions(rollup, [...parts]).compile(db).sql;
-    await sql`create function ${fn}() returns trigger language plpgsql as ${sql.lit(`begin ${body}; return null; end`)}`.execute(db);
-    await sql`create trigger ${id(`${table}_${event}`)} after ${sql.raw(event)} on ${id(source)}
-      referencing ${referencing} for each statement execute function ${fn}()`.execute(db);
+    // A function body is a string constant: the statement as text, quoted as one.
+    const body = statementText(addContributions(rollup, [...parts]));
+    statements.push(sql`create function ${fn}() returns trigger language plpgsql as ${sql.lit(`begin ${body}; return null; end`)}`);
+    statements.push(sql`create trigger ${id(`${table}_${event}`)} after ${sql.raw(event)} on ${id(source)}
+      referencing ${referencing} for each statement execute function ${fn}()`);
   }
-  await sql`create function ${id(`${table}_on_truncate`)}() returns trigger language plpgsql as ${sql.lit(
-    `begin delete from ${sql.id(table).compile(db).sql}; return null; end`,
-  )}`.execute(db);
-  await sql`create trigger ${id(`${table}_truncate`)} after truncate on ${id(source)}
-    for each statement execute function ${id(`${table}_on_truncate`)}()`.execute(db);
-
-  await addContributions(rollup, [{ rows: source, sign: 1 }]).execute(db);
+  statements.push(
+    sql`create function ${id(`${table}_on_truncate`)}() returns trigger language plpgsql as ${sql.lit(
+      `begin delete from ${statementText(sql.id(table))}; return null; end`,
+    )}`,
+  );
+  statements.push(sql`create trigger ${id(`${table}_truncate`)} after truncate on ${id(source)}
+    for each statement execute function ${id(`${table}_on_truncate`)}()`);
+  statements.push(addContributions(rollup, [{ rows: source, sign: 1 }]));
+  return statements;
 }
 
-/** The migration creating a roll-up (createRollup), and removing it again (dropRollup). */
-export function rollupMigration(rollup: Rollup): Migration {
-  return {
-    up: (db: Kysely<unknown>) => createRollup(db, rollup),
-    down: (db: Kysely<unknown>) => dropRollup(db, rollup),
-  };
+/** The statements removing a roll-up (its triggers go with its functions). */
+function dropStatements(rollup: Rollup): RawBuilder<unknown>[] {
+  return [
+    sql`drop table ${id(rollup.table)}`,
+    ...['insert', 'update', 'delete', 'truncate'].map((event) => sql`drop function ${id(`${rollup.table}_on_${event}`)}() cascade`),
+  ];
 }
 
-/** The migration step removing a roll-up (its triggers go with its functions). */
-export async function dropRollup(db: Kysely<unknown>, rollup: Rollup): Promise<void> {
-  await sql`drop table ${id(rollup.table)}`.execute(db);
-  for (const event of ['insert', 'update', 'delete', 'truncate']) {
-    await sql`drop function ${id(`${rollup.table}_on_${event}`)}() cascade`.execute(db);
-  }
+/**
+ * The SQL of a roll-up's migration, as text: `create` makes its table, its
+ * triggers and its totals of the records already there; `drop` removes it.
+ * A migration keeps this text as it was when the migration was written
+ * (platform/frozen-migrations.ts), so that changing the definition (or this
+ * file) never changes what an old migration does; a test keeps each live
+ * definition equal to what the latest migration creating it froze
+ * (test/migrations.test.ts). Changing a roll-up's measures takes a new
+ * migration that drops it and creates it anew.
+ */
+export interface RollupSql {
+  table: string;
+  create: string[];
+  drop: string[];
+}
+
+export function rollupSql(rollup: Rollup): RollupSql {
+  return { table: rollup.table, create: createStatements(rollup).map(statementText), drop: dropStatements(rollup).map(statementText) };
 }
 
 /** A (region, day) whose running totals differ from its records' sums; null day: records without a date. */
