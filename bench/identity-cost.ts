@@ -4,9 +4,17 @@
 // jti memory) against an Ed25519 JWT signed and verified by jose (the identity
 // the hub forwarded before, one per request, no body binding). CPU time from
 // this process's own counters (process.cpuUsage), over many iterations.
-import { generateKeyPairSync } from 'node:crypto';
+// Then the replay check in Redis that replicas share (platform/replay-memory.ts,
+// Redis at REDIS_URL, default redis://127.0.0.1:6379): the wall time of one
+// verify with it, one call after the other (the round trip a call waits) and
+// 64 at once, and its CPU time, each against the same verify with the jti kept
+// in memory.
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { jwtVerify, SignJWT } from 'jose';
+import { stringFromEnv } from '../platform/config';
 import { createIdentitySigner, createIdentityVerifier, newIdentitySecret, subgraphIdentityKey } from '../platform/identity';
+import { redisReplayMemory } from '../platform/replay-memory';
 
 const ITERATIONS = 20_000;
 const viewer = { subject: 'bench-dashboard', agency: 'judicial', scopes: ['judicial:cases', 'judicial:pii'], regions: ['652922'] };
@@ -34,8 +42,8 @@ export async function measureIdentityCost(): Promise<void> {
     tokens.push(sign({ viewer, requestId: 'bench' }, { audience: 'judicial', body, lifetimeMs: 5_000 }));
   });
   let i = 0;
-  const hmacVerify = await cpuMicros(() => {
-    verify(tokens[i++], body);
+  const hmacVerify = await cpuMicros(async () => {
+    await verify(tokens[i++], body);
   });
 
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
@@ -55,4 +63,50 @@ export async function measureIdentityCost(): Promise<void> {
   console.log(`identity cost, CPU time per token (${ITERATIONS} each, body ${body.length} bytes, node ${process.version}):`);
   console.log(`  HMAC-SHA256 per call (platform/identity.ts)   sign ${f(hmacSign)}   verify ${f(hmacVerify)}`);
   console.log(`  Ed25519 JWT via jose (the former identity)    sign ${f(edSign)}   verify ${f(edVerify)}`);
+  await measureReplayCheckCost(secret);
+}
+
+const REDIS_ITERATIONS = 5_000;
+const CONCURRENCY = 64;
+
+/** Wall and CPU time of REDIS_ITERATIONS verifies: one after the other, then CONCURRENCY at once. */
+async function verifyTimes(verify: ReturnType<typeof createIdentityVerifier>, tokens: string[]): Promise<{ sequential: number; concurrent: number; cpu: number }> {
+  const cpuStart = process.cpuUsage();
+  let started = performance.now();
+  for (let i = 0; i < REDIS_ITERATIONS; i++) await verify(tokens[i], body);
+  const sequential = ((performance.now() - started) * 1000) / REDIS_ITERATIONS;
+  const { user, system } = process.cpuUsage(cpuStart);
+  let next = REDIS_ITERATIONS;
+  started = performance.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (next < tokens.length) await verify(tokens[next++], body);
+  }));
+  return { sequential, concurrent: ((performance.now() - started) * 1000) / REDIS_ITERATIONS, cpu: (user + system) / REDIS_ITERATIONS };
+}
+
+async function measureReplayCheckCost(secret: string): Promise<void> {
+  const url = stringFromEnv('REDIS_URL') ?? 'redis://127.0.0.1:6379';
+  const sign = createIdentitySigner(secret);
+  const key = subgraphIdentityKey(secret, 'judicial');
+  // A long lifetime: a loaded machine must not see them expire during the runs.
+  const tokens = () => Array.from({ length: 2 * REDIS_ITERATIONS }, () => sign({ viewer, requestId: 'bench' }, { audience: 'judicial', body, lifetimeMs: 120_000 }));
+  const redis = redisReplayMemory({ url, prefix: `hub-bench-${randomUUID()}` });
+  try {
+    // It connects in the background: the first answer says it is there.
+    const until = Date.now() + 3_000;
+    while (!(await redis.remember('judicial', randomUUID(), Date.now() + 1_000, Date.now()).then(() => true, () => false))) {
+      if (Date.now() > until) return console.log(`  replay check in Redis: no Redis answers at ${url}; not measured`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const inMemory = await verifyTimes(createIdentityVerifier({ audience: 'judicial', key, replayMemory: 4 * REDIS_ITERATIONS }), tokens());
+    const inRedis = await verifyTimes(createIdentityVerifier({ audience: 'judicial', key, replay: redis }), tokens());
+    const f = (micros: number) => `${micros.toFixed(1)} µs`;
+    console.log(`replay check, per verify (${REDIS_ITERATIONS} each; wall time one after the other, and per call with ${CONCURRENCY} at once; CPU time):`);
+    for (const [label, t] of [['jti in memory', inMemory], [`jti in Redis at ${url}`, inRedis]] as const) {
+      console.log(`  ${label.padEnd(40)} wall ${f(t.sequential)}   at ${CONCURRENCY}: ${f(t.concurrent)}   CPU ${f(t.cpu)}`);
+    }
+    console.log(`  the Redis check adds: wall ${f(inRedis.sequential - inMemory.sequential)} one after the other, ${f(inRedis.concurrent - inMemory.concurrent)} per call at ${CONCURRENCY}; CPU ${f(inRedis.cpu - inMemory.cpu)}`);
+  } finally {
+    await redis.close();
+  }
 }

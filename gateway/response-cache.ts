@@ -40,11 +40,11 @@ import responseCachePlugin from '@apollo/server-plugin-response-cache';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { KeyvAdapter } from '@apollo/utils.keyvadapter';
 import KeyvRedis, { createClient, Keyv } from '@keyv/redis';
+import { DEFAULT_REDIS_PREFIX } from '../platform/config';
 import type { Logger } from '../platform/log';
 import type { GatewayContext } from './context';
 
-/** Redis keys start with REDIS_PREFIX (default `hub`), so one Redis can serve several hubs. */
-export const DEFAULT_REDIS_PREFIX = 'hub';
+export { DEFAULT_REDIS_PREFIX };
 const versionKey = (prefix: string) => `${prefix}:data-version`;
 const agencyVersionKey = (prefix: string, agency: string) => `${prefix}:data-version:${agency}`;
 /** The key of the version every cached response depends on. */

@@ -8,6 +8,9 @@ export function envPrefix(subgraphName: string): string {
   return subgraphName.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
 }
 
+/** Redis keys start with REDIS_PREFIX (default `hub`), so one Redis can serve several hubs (the gateway's and the subgraphs' keys alike). */
+export const DEFAULT_REDIS_PREFIX = 'hub';
+
 export function stringFromEnv(name: string): string | undefined {
   const value = process.env[name];
   return value === undefined || value.trim() === '' ? undefined : value.trim();

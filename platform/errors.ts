@@ -24,6 +24,8 @@ const REQUEST_CODES = new Set([
   // platform/admission.ts and platform/abandoned-work.ts: a service shedding load, a subgraph dropping work the gateway gave up on.
   'OVERLOADED',
   'ABANDONED',
+  // platform/replay-memory.ts: a subgraph whose shared replay memory (Redis) does not answer refuses the call (503).
+  'REPLAY_CHECK_UNAVAILABLE',
 ]);
 /** The hub's own codes: a client sees them as thrown, and the gateway passes a subgraph's on. */
 export const HUB_CODES: ReadonlySet<string> = new Set<string>(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT']);

@@ -6,13 +6,18 @@
 // - `exp` is the call's own timeout from now (never past the request's deadline);
 // - `bh` is the SHA-256 of the exact request body it accompanies; the
 //   subgraph hashes the raw body it received;
-// - `jti` is random, and a subgraph refuses a jti it has seen within its lifetime.
+// - `jti` is random, and a subgraph refuses a jti it has seen within its
+//   lifetime: in its own memory, or in Redis shared by its replicas
+//   (platform/replay-memory.ts).
 // A captured identity is useless with another body, on another subgraph,
-// after its call's timeout, or a second time. Each refusal is UNAUTHENTICATED
-// with `extensions.reason` naming which check failed.
+// after its call's timeout, or a second time, on any replica sharing the
+// Redis. Each refusal is UNAUTHENTICATED with `extensions.reason` naming which
+// check failed; a replay check that cannot be made (Redis does not answer) is
+// 503 REPLAY_CHECK_UNAVAILABLE, never an acceptance.
 import { createHash, createHmac, hkdfSync, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { envPrefix, stringFromEnv } from './config';
 import { devIdentitySecret, isProduction } from './dev-keys';
+import { processReplayMemory, type ReplayMemory } from './replay-memory';
 import type { Viewer } from './viewer';
 
 export const IDENTITY_HEADER = 'x-hub-identity';
@@ -21,8 +26,6 @@ const ISSUER = 'rule-of-law-hub-gateway';
 const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
 /** Clocks of the gateway's and a subgraph's host may differ this much. */
 export const IDENTITY_CLOCK_LEEWAY_MS = 1_000;
-/** The most identities a subgraph remembers at once (their lifetime is a call's timeout, seconds). */
-export const REPLAY_MEMORY_MAX = 200_000;
 /** The shortest secret or key accepted (characters; `npm run keys` writes 43). */
 const MIN_SECRET_LENGTH = 32;
 
@@ -127,59 +130,47 @@ export function createIdentitySigner(secret: string): (identity: Identity, call:
   };
 }
 
-/** jtis seen and until when they are remembered; expired ones are swept at most once a second. */
-class ReplayMemory {
-  private readonly seen = new Map<string, number>();
-  private lastSweep = 0;
-
-  constructor(private readonly max: number) {}
-
-  /** False when the jti was seen (and has not expired since). */
-  remember(jti: string, until: number, now: number): boolean | 'full' {
-    if (now - this.lastSweep > 1_000 || this.seen.size >= this.max) {
-      this.lastSweep = now;
-      for (const [id, expires] of this.seen) if (expires < now) this.seen.delete(id);
-    }
-    const earlier = this.seen.get(jti);
-    if (earlier !== undefined && earlier >= now) return false;
-    if (this.seen.size >= this.max) return 'full';
-    this.seen.set(jti, until);
-    return true;
+/** The claims of a token that is well-formed, for `audience`, signed with `key`, not expired and bound to `body`; IdentityError otherwise. */
+function checkedClaims(token: string | undefined, body: Buffer | string, audience: string, key: string): { payload: Record<string, unknown>; jti: string; expires: number; now: number } {
+  if (!token) throw new IdentityError('IDENTITY_MISSING', 'This service answers only requests that come through the gateway');
+  const parts = token.split('.');
+  if (parts.length !== 3 || parts[0] !== HEADER) throw new IdentityError('IDENTITY_MALFORMED', 'The gateway identity is malformed');
+  let payload: Record<string, unknown>;
+  try {
+    payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as Record<string, unknown>;
+  } catch {
+    throw new IdentityError('IDENTITY_MALFORMED', 'The gateway identity is malformed');
   }
+  if (payload.aud !== audience) throw new IdentityError('IDENTITY_WRONG_AUDIENCE', 'The gateway identity is for another service');
+  const expected = mac(key, `${parts[0]}.${parts[1]}`);
+  const given = Buffer.from(parts[2], 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected) || payload.iss !== ISSUER) {
+    throw new IdentityError('IDENTITY_BAD_SIGNATURE', 'The gateway identity is not signed by the gateway');
+  }
+  const now = Date.now();
+  const expires = typeof payload.exp === 'number' ? payload.exp * 1000 : Number.NaN;
+  if (!(expires + IDENTITY_CLOCK_LEEWAY_MS >= now)) throw new IdentityError('IDENTITY_EXPIRED', 'The gateway identity has expired');
+  if (payload.bh !== bodyHash(body)) throw new IdentityError('IDENTITY_BODY_MISMATCH', 'The gateway identity was issued for another request body');
+  if (typeof payload.jti !== 'string' || payload.jti === '') throw new IdentityError('IDENTITY_MALFORMED', 'The gateway identity is malformed');
+  return { payload, jti: payload.jti, expires, now };
 }
 
 /**
  * A subgraph's verifier: the identity of a call, or IdentityError for a
  * missing, forged, misdirected, stale, rebound or replayed token. `body` is
- * the raw request body as received.
+ * the raw request body as received. `replay` remembers the jtis (default: this
+ * process's memory, at most `replayMemory` of them); with Redis it rejects
+ * with REPLAY_CHECK_UNAVAILABLE when Redis does not answer.
  */
-export function createIdentityVerifier(options: { audience: string; key: string; replayMemory?: number }): (token: string | undefined, body: Buffer | string) => VerifiedIdentity {
+export function createIdentityVerifier(options: { audience: string; key: string; replayMemory?: number; replay?: ReplayMemory }): (token: string | undefined, body: Buffer | string) => Promise<VerifiedIdentity> {
   const key = checkSecret('the identity key', options.key);
-  const memory = new ReplayMemory(options.replayMemory ?? REPLAY_MEMORY_MAX);
-  return (token, body) => {
-    if (!token) throw new IdentityError('IDENTITY_MISSING', 'This service answers only requests that come through the gateway');
-    const parts = token.split('.');
-    if (parts.length !== 3 || parts[0] !== HEADER) throw new IdentityError('IDENTITY_MALFORMED', 'The gateway identity is malformed');
-    let payload: Record<string, unknown>;
-    try {
-      payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as Record<string, unknown>;
-    } catch {
-      throw new IdentityError('IDENTITY_MALFORMED', 'The gateway identity is malformed');
-    }
-    if (payload.aud !== options.audience) throw new IdentityError('IDENTITY_WRONG_AUDIENCE', 'The gateway identity is for another service');
-    const expected = mac(key, `${parts[0]}.${parts[1]}`);
-    const given = Buffer.from(parts[2], 'base64url');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected) || payload.iss !== ISSUER) {
-      throw new IdentityError('IDENTITY_BAD_SIGNATURE', 'The gateway identity is not signed by the gateway');
-    }
-    const now = Date.now();
-    const expires = typeof payload.exp === 'number' ? payload.exp * 1000 : Number.NaN;
-    if (!(expires + IDENTITY_CLOCK_LEEWAY_MS >= now)) throw new IdentityError('IDENTITY_EXPIRED', 'The gateway identity has expired');
-    if (payload.bh !== bodyHash(body)) throw new IdentityError('IDENTITY_BODY_MISMATCH', 'The gateway identity was issued for another request body');
-    if (typeof payload.jti !== 'string' || payload.jti === '') throw new IdentityError('IDENTITY_MALFORMED', 'The gateway identity is malformed');
-    const fresh = memory.remember(payload.jti, expires + IDENTITY_CLOCK_LEEWAY_MS, now);
-    if (fresh === 'full') throw new IdentityError('IDENTITY_REPLAY_MEMORY_FULL', 'Too many gateway identities in their lifetime; try again');
-    if (!fresh) throw new IdentityError('IDENTITY_REPLAYED', 'The gateway identity was used before');
+  const memory = options.replay ?? processReplayMemory(options.replayMemory);
+  return async (token, body) => {
+    // Only a genuine identity (signed, for this body, in time) is recorded: nobody without the key can fill the memory.
+    const { payload, jti, expires, now } = checkedClaims(token, body, options.audience, key);
+    const remembered = await memory.remember(options.audience, jti, expires + IDENTITY_CLOCK_LEEWAY_MS, now);
+    if (remembered === 'full') throw new IdentityError('IDENTITY_REPLAY_MEMORY_FULL', 'Too many gateway identities in their lifetime; try again');
+    if (remembered === 'seen') throw new IdentityError('IDENTITY_REPLAYED', 'The gateway identity was used before');
     const scope = typeof payload.scope === 'string' ? payload.scope : '';
     return {
       viewer: {

@@ -31,6 +31,8 @@ import type { Seeder } from './seed';
 import { subgraphMigrations } from './migrations';
 import { prepareSubgraphDatabase } from './subgraph-database';
 import { createIdentityVerifier, IdentityError, IDENTITY_HEADER, subgraphIdentityKeyFromEnv } from './identity';
+import { replayMemoryFor } from './replay-memory';
+import { within } from './within';
 import type { Viewer } from './viewer';
 
 export interface SubgraphContext<DB, Loaders> {
@@ -88,6 +90,10 @@ export interface StartOptions {
   progress?: Progress;
   /** This subgraph's identity key (platform/identity.ts; default: <PREFIX>_IDENTITY_KEY, else derived from HUB_IDENTITY_SECRET or the development secret). */
   identityKey?: string;
+  /** Redis where the replicas of this subgraph share the identities they accepted (platform/replay-memory.ts; default: `<PREFIX>_REDIS_URL`, else REDIS_URL); this process's memory when absent. */
+  replayRedisUrl?: string;
+  /** Start of its Redis keys (REDIS_PREFIX, default `hub`). */
+  redisPrefix?: string;
   /** How long stopping waits for requests in flight (default 8 s). */
   shutdownGraceMs?: number;
   /** How long GET /ready waits for the database before answering "unreachable" (default 2 s). */
@@ -98,7 +104,7 @@ export interface StartOptions {
 
 export const READY_TIMEOUT_DEFAULT_MS = 2_000;
 
-/** Start options from the environment: `<PREFIX>_PORT`, `<PREFIX>_DATABASE_URL`, `PGLITE_DATA_DIR`, `SEED_SCALE`, `SHUTDOWN_GRACE_MS`, `READY_TIMEOUT_MS`. */
+/** Start options from the environment: `<PREFIX>_PORT`, `<PREFIX>_DATABASE_URL`, `<PREFIX>_REDIS_URL` (else `REDIS_URL`), `REDIS_PREFIX`, `PGLITE_DATA_DIR`, `SEED_SCALE`, `SHUTDOWN_GRACE_MS`, `READY_TIMEOUT_MS`. */
 export function startOptionsFromEnv(definition: { name: string; defaultPort: number }): StartOptions {
   const prefix = envPrefix(definition.name);
   const pgliteRoot = pgliteRootFromEnv();
@@ -112,6 +118,8 @@ export function startOptionsFromEnv(definition: { name: string; defaultPort: num
     pgliteDataDir: pgliteRoot ? path.join(pgliteRoot, definition.name) : undefined,
     seedScale: seedScaleFromEnv(),
     identityKey: subgraphIdentityKeyFromEnv(definition.name),
+    replayRedisUrl: stringFromEnv(`${prefix}_REDIS_URL`) ?? stringFromEnv('REDIS_URL'),
+    redisPrefix: stringFromEnv('REDIS_PREFIX'),
     shutdownGraceMs: shutdownGraceFromEnv(),
     readyTimeoutMs: intFromEnv('READY_TIMEOUT_MS', READY_TIMEOUT_DEFAULT_MS, 1),
   };
@@ -128,17 +136,6 @@ export interface RunningSubgraph<DB> {
   graphqlRequests(): number;
   /** Drains (at most `graceMs`, default the subgraph's shutdownGraceMs), stops, closes the database. */
   stop(graceMs?: number): Promise<void>;
-}
-
-/** Rejects with `timeout` after `ms`. */
-function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(Object.assign(new Error('timeout'), { code: 'timeout' })), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -209,6 +206,8 @@ export async function startSubgraph<DB, Loaders>(
   );
   let server: RunningServer | undefined;
   let apollo: ApolloServer<SubgraphContext<DB, Loaders>> | undefined;
+  // The jtis of accepted identities: in Redis, shared by the replicas, when it has one (platform/replay-memory.ts).
+  const replay = replayMemoryFor({ redisUrl: options.replayRedisUrl, redisPrefix: options.redisPrefix, logger });
   try {
     const schema = buildSubgraphSchema({
       // schema.graphql, the operator fields the platform gives it, and the shared definitions both use.
@@ -230,7 +229,7 @@ export async function startSubgraph<DB, Loaders>(
     });
     await apollo.start();
     const db = database.db;
-    const verifyIdentity = createIdentityVerifier({ audience: definition.name, key: options.identityKey ?? subgraphIdentityKeyFromEnv(definition.name) });
+    const verifyIdentity = createIdentityVerifier({ audience: definition.name, key: options.identityKey ?? subgraphIdentityKeyFromEnv(definition.name), replay });
     const metrics = createServiceMetrics(definition.name);
     registerDatabaseMetrics(metrics.registry, database);
     const migrationNames = Object.keys(migrations);
@@ -248,7 +247,7 @@ export async function startSubgraph<DB, Loaders>(
       context: async (req) => {
         let identity;
         try {
-          identity = verifyIdentity(req.header(IDENTITY_HEADER), rawBodyOf(req));
+          identity = await verifyIdentity(req.header(IDENTITY_HEADER), rawBodyOf(req));
         } catch (error) {
           if (error instanceof IdentityError) throw unauthenticated(error.message, error.reason);
           throw error;
@@ -264,6 +263,7 @@ export async function startSubgraph<DB, Loaders>(
     });
   } catch (error) {
     await apollo?.stop();
+    await replay.close();
     await database.close();
     throw error;
   }
@@ -279,6 +279,7 @@ export async function startSubgraph<DB, Loaders>(
     async stop(graceMs) {
       await running.close(graceMs);
       await runningApollo.stop();
+      await replay.close();
       await database.close();
     },
   };

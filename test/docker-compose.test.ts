@@ -98,7 +98,7 @@ describe('docker-compose.yml', () => {
     expect(gateway.healthcheck.test.join(' ')).toContain('127.0.0.1:4100/ready');
   });
 
-  test('secrets come from .env at run time: no value is written in the file; each service gets only what it needs', () => {
+  test('secrets come from .env at run time: no value is written in the file; each service gets only what it needs', async () => {
     const text = readFileSync(path.join(root, 'docker-compose.yml'), 'utf8');
     // Every secret a service is given is `${NAME:?...}`: compose refuses to start without it, and the file has no value of its own.
     for (const [service, { environment }] of Object.entries<{ environment?: Record<string, string> }>(compose.services)) {
@@ -119,7 +119,7 @@ describe('docker-compose.yml', () => {
       const verify = createIdentityVerifier({ audience: s.name, key: environment[identityKeyVariable(s.name)] });
       const body = '{"query":"{ __typename }"}';
       const sign = createIdentitySigner(env.HUB_IDENTITY_SECRET);
-      expect(verify(sign({ viewer: ANONYMOUS, requestId: 'r' }, { audience: s.name, body, lifetimeMs: 5_000 }), body).viewer).toEqual(ANONYMOUS);
+      expect((await verify(sign({ viewer: ANONYMOUS, requestId: 'r' }, { audience: s.name, body, lifetimeMs: 5_000 }), body)).viewer).toEqual(ANONYMOUS);
       for (const other of subgraphs.filter((o) => o.name !== s.name)) {
         const theirs = createIdentityVerifier({ audience: other.name, key: serviceEnvironment(other.name, env)[identityKeyVariable(other.name)] });
         // Signed with this subgraph's key and naming the other as audience: refused there.
@@ -127,7 +127,7 @@ describe('docker-compose.yml', () => {
         const retargeted = minted.split('.');
         const payload = JSON.parse(Buffer.from(retargeted[1], 'base64url').toString());
         retargeted[1] = Buffer.from(JSON.stringify({ ...payload, aud: other.name })).toString('base64url');
-        expect(() => theirs(retargeted.join('.'), body)).toThrow(expect.objectContaining({ reason: 'IDENTITY_BAD_SIGNATURE' }));
+        await expect(theirs(retargeted.join('.'), body)).rejects.toThrow(expect.objectContaining({ reason: 'IDENTITY_BAD_SIGNATURE' }));
       }
       expect(Object.keys(environment).filter((key) => key.startsWith('AUTH_'))).toEqual([]);
     }

@@ -21,7 +21,7 @@ async function expectWorkingPair(variables: Record<string, string>): Promise<voi
   const viewer = { subject: 'someone', agency: 'judicial', scopes: ['judicial:cases'], regions: [] };
   for (const subgraph of SUBGRAPHS) {
     const verify = createIdentityVerifier({ audience: subgraph, key: variables[identityKeyVariable(subgraph)] });
-    expect(verify(sign({ viewer, requestId: 'r-1' }, { audience: subgraph, body: 'b', lifetimeMs: 5_000 }), 'b')).toMatchObject({ viewer, requestId: 'r-1' });
+    await expect(verify(sign({ viewer, requestId: 'r-1' }, { audience: subgraph, body: 'b', lifetimeMs: 5_000 }), 'b')).resolves.toMatchObject({ viewer, requestId: 'r-1' });
   }
 }
 
