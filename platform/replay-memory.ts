@@ -100,13 +100,17 @@ export function redisReplayMemory(options: RedisReplayOptions): ReplayMemory {
   };
   client.on('error', (error: Error) => wentDown(error.message));
   client.on('ready', answers);
+  // Calls that come while the first connection is being made wait for its outcome (within their time limit).
+  let connecting: Promise<unknown> | undefined = new Promise((resolve) => (client.once('ready', resolve), client.once('error', resolve))).then(() => (connecting = undefined));
   client.connect().catch((error: Error) => wentDown(error.message));
   return {
     async remember(audience, jti, until, now) {
+      const limit = Math.max(1, Math.min(timeoutMs, until - now));
+      if (connecting) await within(connecting, limit).catch(() => undefined);
       const set = client.set(`${prefix}:${audience}:${jti}`, '1', { condition: 'NX', expiration: { type: 'PX', value: Math.max(1, Math.ceil(until - now)) } });
       try {
         // Never past the identity's end: the gateway has given up on the call by then.
-        const answer = await within(set, Math.max(1, Math.min(timeoutMs, until - now)));
+        const answer = await within(set, limit);
         answers();
         return answer === 'OK' ? 'fresh' : 'seen';
       } catch (error) {
