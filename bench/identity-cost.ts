@@ -69,19 +69,28 @@ export async function measureIdentityCost(): Promise<void> {
 const REDIS_ITERATIONS = 5_000;
 const CONCURRENCY = 64;
 
-/** Wall and CPU time of REDIS_ITERATIONS verifies: one after the other, then CONCURRENCY at once. */
-async function verifyTimes(verify: ReturnType<typeof createIdentityVerifier>, tokens: string[]): Promise<{ sequential: number; concurrent: number; cpu: number }> {
+interface Times {
+  /** Wall time per verify, µs. */
+  wall: number;
+  /** CPU time of this process per verify, µs. */
+  cpu: number;
+}
+
+/** Wall and CPU time per verify over REDIS_ITERATIONS verifies, `concurrency` at once. */
+async function timed(verify: ReturnType<typeof createIdentityVerifier>, tokens: string[], concurrency: number): Promise<Times> {
   const cpuStart = process.cpuUsage();
-  let started = performance.now();
-  for (let i = 0; i < REDIS_ITERATIONS; i++) await verify(tokens[i], body);
-  const sequential = ((performance.now() - started) * 1000) / REDIS_ITERATIONS;
-  const { user, system } = process.cpuUsage(cpuStart);
-  let next = REDIS_ITERATIONS;
-  started = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
     while (next < tokens.length) await verify(tokens[next++], body);
   }));
-  return { sequential, concurrent: ((performance.now() - started) * 1000) / REDIS_ITERATIONS, cpu: (user + system) / REDIS_ITERATIONS };
+  const { user, system } = process.cpuUsage(cpuStart);
+  return { wall: ((performance.now() - started) * 1000) / tokens.length, cpu: (user + system) / tokens.length };
+}
+
+/** One after the other, then CONCURRENCY at once (fresh tokens each). */
+async function verifyTimes(verify: ReturnType<typeof createIdentityVerifier>, tokens: () => string[]): Promise<{ sequential: Times; concurrent: Times }> {
+  return { sequential: await timed(verify, tokens(), 1), concurrent: await timed(verify, tokens(), CONCURRENCY) };
 }
 
 async function measureReplayCheckCost(secret: string): Promise<void> {
@@ -89,7 +98,7 @@ async function measureReplayCheckCost(secret: string): Promise<void> {
   const sign = createIdentitySigner(secret);
   const key = subgraphIdentityKey(secret, 'judicial');
   // A long lifetime: a loaded machine must not see them expire during the runs.
-  const tokens = () => Array.from({ length: 2 * REDIS_ITERATIONS }, () => sign({ viewer, requestId: 'bench' }, { audience: 'judicial', body, lifetimeMs: 120_000 }));
+  const tokens = () => Array.from({ length: REDIS_ITERATIONS }, () => sign({ viewer, requestId: 'bench' }, { audience: 'judicial', body, lifetimeMs: 120_000 }));
   const redis = redisReplayMemory({ url, prefix: `hub-bench-${randomUUID()}` });
   try {
     // It connects in the background: the first answer says it is there.
@@ -98,14 +107,16 @@ async function measureReplayCheckCost(secret: string): Promise<void> {
       if (Date.now() > until) return console.log(`  replay check in Redis: no Redis answers at ${url}; not measured`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    const inMemory = await verifyTimes(createIdentityVerifier({ audience: 'judicial', key, replayMemory: 4 * REDIS_ITERATIONS }), tokens());
-    const inRedis = await verifyTimes(createIdentityVerifier({ audience: 'judicial', key, replay: redis }), tokens());
+    const inMemory = await verifyTimes(createIdentityVerifier({ audience: 'judicial', key, replayMemory: 4 * REDIS_ITERATIONS }), tokens);
+    const inRedis = await verifyTimes(createIdentityVerifier({ audience: 'judicial', key, replay: redis }), tokens);
     const f = (micros: number) => `${micros.toFixed(1)} µs`;
-    console.log(`replay check, per verify (${REDIS_ITERATIONS} each; wall time one after the other, and per call with ${CONCURRENCY} at once; CPU time):`);
+    const row = (t: Times) => `wall ${f(t.wall).padStart(9)}   CPU ${f(t.cpu).padStart(9)}`;
+    console.log(`replay check, per verify (${REDIS_ITERATIONS} each), one after the other | ${CONCURRENCY} at once:`);
     for (const [label, t] of [['jti in memory', inMemory], [`jti in Redis at ${url}`, inRedis]] as const) {
-      console.log(`  ${label.padEnd(40)} wall ${f(t.sequential)}   at ${CONCURRENCY}: ${f(t.concurrent)}   CPU ${f(t.cpu)}`);
+      console.log(`  ${label.padEnd(40)} ${row(t.sequential)} | ${row(t.concurrent)}`);
     }
-    console.log(`  the Redis check adds: wall ${f(inRedis.sequential - inMemory.sequential)} one after the other, ${f(inRedis.concurrent - inMemory.concurrent)} per call at ${CONCURRENCY}; CPU ${f(inRedis.cpu - inMemory.cpu)}`);
+    const added = (a: Times, b: Times): Times => ({ wall: a.wall - b.wall, cpu: a.cpu - b.cpu });
+    console.log(`  ${'the Redis check adds'.padEnd(40)} ${row(added(inRedis.sequential, inMemory.sequential))} | ${row(added(inRedis.concurrent, inMemory.concurrent))}`);
   } finally {
     await redis.close();
   }
