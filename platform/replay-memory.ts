@@ -19,6 +19,7 @@
 import { createClient } from '@keyv/redis';
 import { GraphQLError } from 'graphql';
 import { DEFAULT_REDIS_PREFIX } from './config';
+import { isProduction } from './dev-keys';
 import type { Logger } from './log';
 import { within } from './within';
 
@@ -40,7 +41,7 @@ export interface ReplayMemory {
 
 /** The refusal of a call whose identity could not be checked against the shared memory. */
 export function replayCheckUnavailable(): GraphQLError {
-  return new GraphQLError('The replay check (Redis) did not answer; the call is refused rather than served unchecked', {
+  return new GraphQLError('The replay check (Redis) could not be made; the call is refused rather than served unchecked', {
     extensions: { code: 'REPLAY_CHECK_UNAVAILABLE', http: { status: 503 } },
   });
 }
@@ -127,7 +128,9 @@ export function redisReplayMemory(options: RedisReplayOptions): ReplayMemory {
   };
 }
 
-/** Redis when a URL is given, else this process's memory. */
+/** Redis when a URL is given, else this process's memory (with a warning in production, where replicas are the rule). */
 export function replayMemoryFor(options: { redisUrl?: string; redisPrefix?: string; logger?: Logger }): ReplayMemory {
-  return options.redisUrl ? redisReplayMemory({ url: options.redisUrl, prefix: options.redisPrefix, logger: options.logger }) : processReplayMemory();
+  if (options.redisUrl) return redisReplayMemory({ url: options.redisUrl, prefix: options.redisPrefix, logger: options.logger });
+  if (isProduction()) options.logger?.warn('no Redis for the identities this subgraph accepted (<PREFIX>_REDIS_URL): each replica remembers only its own, so a captured call can be replayed to another replica');
+  return processReplayMemory();
 }
