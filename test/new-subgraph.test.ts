@@ -40,7 +40,11 @@ describe('npm run new-subgraph', () => {
     }
     expect(existsSync(path.join(copy.root, 'test', `${NAME}.test.ts`))).toBe(true);
     const compose = parse(readFileSync(path.join(copy.root, 'docker-compose.yml'), 'utf8'));
-    expect(compose.services[NAME].environment).toMatchObject({ LAND_REGISTRY_PORT: '4005', LAND_REGISTRY_DATABASE_URL: 'postgres://postgres:${POSTGRES_PASSWORD:?run npm run keys to write .env}@postgres:5432/land_registry' });
+    expect(compose.services[NAME].environment).toMatchObject({
+      LAND_REGISTRY_PORT: '4005',
+      LAND_REGISTRY_DATABASE_URL: 'postgres://postgres:${POSTGRES_PASSWORD:?run npm run keys to write .env}@postgres:5432/land_registry',
+      LAND_REGISTRY_REDIS_URL: 'redis://redis:6379',
+    });
     expect(compose.services.gateway.environment.LAND_REGISTRY_URL).toBe('http://haproxy:4005/graphql');
     expect(compose.services[NAME].deploy.replicas).toBe(2);
     expect(readFileSync(path.join(copy.root, 'docker', 'haproxy.cfg'), 'utf8')).toContain('frontend land-registry\n    bind *:4005\n');

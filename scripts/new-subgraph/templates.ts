@@ -229,11 +229,13 @@ export function composeService(n: Names): string {
       ${n.env}_DATABASE_URL: postgres://postgres:\${POSTGRES_PASSWORD:?run npm run keys to write .env}@postgres:5432/${n.snake}
       SEED_SCALE: default
       ${n.env}_IDENTITY_KEY: \${${n.env}_IDENTITY_KEY:?run npm run keys to write .env}
+      ${n.env}_REDIS_URL: redis://redis:6379
     deploy: { replicas: 2 }
     # SHUTDOWN_DELAY_MS + SHUTDOWN_GRACE_MS (8 s) and some, before docker kills it.
     stop_grace_period: 15s
     depends_on:
       postgres: { condition: service_healthy }
+      redis: { condition: service_healthy }
     healthcheck:
       <<: *node-health
       test: ["CMD", "node", "-e", "fetch('http://127.0.0.1:${n.port + 100}/ready').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
