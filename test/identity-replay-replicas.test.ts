@@ -19,6 +19,9 @@ import { eventually, killProcess, serviceEnv, startServiceProcess, type ServiceP
 
 const REGION_NAME = JSON.stringify({ query: '{ region(code: "652922") { name } }' });
 const nowhere = 'http://127.0.0.1:9/graphql';
+/** A gateway calling judicial at `judicialUrl` (the other agencies nowhere). */
+const gatewayTo = (judicialUrl: string): Promise<RunningGateway> =>
+  startGateway({ port: 0, ...testGatewayKeys(), responseCache: false, watchSupergraph: false, subgraphUrls: { judicial: judicialUrl, 'legal-aid': nowhere, education: nowhere, partners: nowhere } });
 
 type LinkMode = 'forward' | 'held' | 'down';
 
@@ -76,13 +79,7 @@ describe('replicas of a subgraph share the identities they accepted (Redis)', ()
     // Both at once, as a deployment starts them: one seeds under the lock, the other waits.
     replicas = await Promise.all([1, 2].map(() => startServiceProcess('judicial', replicaEnv(TEST_REDIS_URL))));
     proxy = await recordingProxy(replicas[0].url);
-    gateway = await startGateway({
-      port: 0,
-      ...testGatewayKeys(),
-      responseCache: false,
-      watchSupergraph: false,
-      subgraphUrls: { judicial: proxy.url, 'legal-aid': nowhere, education: nowhere, partners: nowhere },
-    });
+    gateway = await gatewayTo(proxy.url);
   });
 
   afterAll(async () => {
@@ -137,13 +134,7 @@ describe('replicas of a subgraph share the identities they accepted (Redis)', ()
       link = await redisLink(TEST_REDIS_URL);
       cut = await startServiceProcess('judicial', replicaEnv(link.url));
       replicas.push(cut);
-      gatewayOverCut = await startGateway({
-        port: 0,
-        ...testGatewayKeys(),
-        responseCache: false,
-        watchSupergraph: false,
-        subgraphUrls: { judicial: cut.url, 'legal-aid': nowhere, education: nowhere, partners: nowhere },
-      });
+      gatewayOverCut = await gatewayTo(cut.url);
     });
 
     afterAll(async () => {
