@@ -449,9 +449,11 @@ async function main(): Promise<void> {
     }
 
     const cells = (workload: Workload) => Math.max(1, Math.round((workload.cellRequests ?? 200) * SETTINGS.requestsFactor));
-    const runs: Record<string, Record<'hub' | 'bare' | 'cached', CountedRun[]>> = {};
-    const burstRuns: Record<'hub' | 'bare', CountedRun[]> = { hub: [], bare: [] };
-    for (const key of Object.keys(WORKLOADS)) runs[key] = { hub: [], bare: [], cached: [] };
+    // Each workload through each gateway at SETTINGS.connections, and at SETTINGS.burst connections (`hub32`, `bare32`).
+    type Cell = 'hub' | 'bare' | 'cached' | 'hub32' | 'bare32';
+    const emptyCells = (): Record<Cell, CountedRun[]> => ({ hub: [], bare: [], cached: [], hub32: [], bare32: [] });
+    const runs: Record<string, Record<Cell, CountedRun[]>> = {};
+    for (const key of Object.keys(WORKLOADS)) runs[key] = emptyCells();
     for (const workload of Object.values(WORKLOADS)) {
       for (const g of [gateways.bare, gateways.hub]) await load(g, workload, SETTINGS.warmupSeconds);
     }
@@ -461,9 +463,7 @@ async function main(): Promise<void> {
       const round = Math.max(counted, 0);
       // A warm-up round's figures are dropped before the counted rounds begin.
       if (counted === 0) {
-        for (const key of Object.keys(runs)) runs[key] = { hub: [], bare: [], cached: [] };
-        burstRuns.hub = [];
-        burstRuns.bare = [];
+        for (const key of Object.keys(runs)) runs[key] = emptyCells();
         loadAverages.splice(0, loadAverages.length, os.loadavg().map(round2));
       }
       for (const [key, workload] of Object.entries(WORKLOADS)) {
@@ -476,10 +476,10 @@ async function main(): Promise<void> {
         if (key === 'scorecard') {
           console.error(`  ${counted < 0 ? 'warm-up round' : `round ${round + 1}/${SETTINGS.rounds}`}: ${workload.name} via hub with response caching`);
           runs[key].cached.push(await loadCounted(gateways.cached, set, workload, Math.round(CACHED_CELL_REQUESTS * SETTINGS.requestsFactor)));
-          for (const which of order) {
-            console.error(`  ${counted < 0 ? 'warm-up round' : `round ${round + 1}/${SETTINGS.rounds}`}: ${workload.name} via ${which} at ${SETTINGS.burst} connections`);
-            burstRuns[which].push(await loadCounted(gateways[which], set, workload, cells(workload), SETTINGS.burst));
-          }
+        }
+        for (const which of order) {
+          console.error(`  ${counted < 0 ? 'warm-up round' : `round ${round + 1}/${SETTINGS.rounds}`}: ${workload.name} via ${which} at ${SETTINGS.burst} connections`);
+          runs[key][`${which}32`].push(await loadCounted(gateways[which], set, workload, cells(workload), SETTINGS.burst));
         }
       }
       loadAverages.push(os.loadavg().map(round2));
@@ -512,10 +512,10 @@ async function main(): Promise<void> {
     for (const [key, workload] of Object.entries(WORKLOADS)) {
       figures[key] = {};
       spreads[key] = {};
-      for (const which of ['bare', 'hub', 'cached'] as const) {
+      for (const which of ['bare', 'hub', 'cached', 'bare32', 'hub32'] as const) {
         if (!runs[key][which].length) continue;
         const merged = merge(runs[key][which]);
-        const count = which === 'bare' ? counts[key].bare : counts[key].hub;
+        const count = which.startsWith('bare') ? counts[key].bare : counts[key].hub;
         const rps = spreadOf(runs[key][which].map((r) => r.requestsPerSecond));
         const cpu = spreadOf(runs[key][which].map((r) => r.cpuMs.total));
         spreads[key][which] = { requestsPerSecond: rps, cpuMsPerRequest: cpu };
@@ -524,27 +524,19 @@ async function main(): Promise<void> {
           requestsPerSecond: rps.median,
           latencyMs: { p50: round2(merged.p50), p95: round2(merged.p95), p99: round2(merged.p99) },
           peakRssMb: round2(merged.peakRssMb),
-          sqlPerRequest: which === 'cached' ? null : count.sql,
-          subgraphRequestsPerRequest: which === 'cached' ? null : count.subgraphRequests,
+          sqlPerRequest: which === 'cached' || which.endsWith('32') ? null : count.sql,
+          subgraphRequestsPerRequest: which === 'cached' || which.endsWith('32') ? null : count.subgraphRequests,
           requests: merged.requests,
           failures: merged.failures,
           cpuMsPerRequest: cpuByProcess(runs[key][which]),
         };
         figures[key][which] = entry;
-        const label = which === 'cached' ? 'hub, response cache' : which;
+        const label = which === 'cached' ? 'hub, response cache' : which.endsWith('32') ? `${which.slice(0, -2)}, ${SETTINGS.burst} connections` : which;
         rows.push([workload.name, label, entry.requestsPerSecond.toFixed(1), `±${(rps.spread * 50).toFixed(0)}%`, cpu.median.toFixed(2), `±${(cpu.spread * 50).toFixed(0)}%`, entry.latencyMs.p50.toFixed(1), entry.latencyMs.p95.toFixed(1), entry.peakRssMb.toFixed(0), String(entry.sqlPerRequest ?? '-'), String(entry.subgraphRequestsPerRequest ?? '-'), String(entry.failures)]);
       }
       cpuMsPerRequest[key] = { hub: figures[key].hub.cpuMsPerRequest.total, bare: figures[key].bare.cpuMsPerRequest.total };
     }
-    for (const which of ['bare', 'hub'] as const) {
-      const merged = merge(burstRuns[which]);
-      const rps = spreadOf(burstRuns[which].map((r) => r.requestsPerSecond));
-      const cpu = spreadOf(burstRuns[which].map((r) => r.cpuMs.total));
-      figures.scorecard[`${which}${SETTINGS.burst}`] = { requestsPerSecond: rps.median, latencyMs: { p50: round2(merged.p50), p95: round2(merged.p95), p99: round2(merged.p99) }, peakRssMb: round2(merged.peakRssMb), requests: merged.requests, failures: merged.failures, cpuMsPerRequest: cpuByProcess(burstRuns[which]) };
-      spreads.scorecard[`${which}${SETTINGS.burst}`] = { requestsPerSecond: rps, cpuMsPerRequest: cpu };
-      rows.push([WORKLOADS.scorecard.name, `${which}, ${SETTINGS.burst} connections`, rps.median.toFixed(1), `±${(rps.spread * 50).toFixed(0)}%`, cpu.median.toFixed(2), `±${(cpu.spread * 50).toFixed(0)}%`, merged.p50.toFixed(1), merged.p95.toFixed(1), merged.peakRssMb.toFixed(0), '-', '-', String(merged.failures)]);
-    }
-    const ratio = (key: string, which: 'hub' | 'cached') => round2(figures[key][which].requestsPerSecond / figures[key].bare.requestsPerSecond);
+    const ratio = (key: string, which: 'hub' | 'cached' | 'hub32') => round2(figures[key][which].requestsPerSecond / figures[key][which === 'hub32' ? 'bare32' : 'bare'].requestsPerSecond);
     const result = {
       generatedAt: new Date().toISOString(),
       command: 'npm run bench',
@@ -566,7 +558,7 @@ async function main(): Promise<void> {
       cpuVsBare: Object.fromEntries(Object.entries(cpuMsPerRequest).map(([key, v]) => [key, round2(v.hub / v.bare)])),
       subgraphCallsPerRequest: Object.fromEntries(Object.entries(counts).map(([key, c]) => [key, c.hub.subgraphRequests])),
       subgraphCallsPerRequestBurst32: burstCallsPerRequest,
-      throughputVsBareAt32: { scorecard: round2(figures.scorecard[`hub${SETTINGS.burst}`].requestsPerSecond / figures.scorecard[`bare${SETTINGS.burst}`].requestsPerSecond) },
+      throughputVsBareAt32: Object.fromEntries(Object.keys(WORKLOADS).map((key) => [key, ratio(key, 'hub32')])),
       floorRatio: round2(hubAtOne.p50 / floorP50),
       floor: { stages: stages.map((stage) => stage.map((c) => c.subgraph)), replayP50Ms: round2(floorP50), hubP50AtOneConnectionMs: round2(hubAtOne.p50) },
       // Each cell's rounds: the median, the spread ((max - min) / median) and every round's figure.
@@ -587,7 +579,7 @@ async function main(): Promise<void> {
     console.log(`repeated scorecard, hub with response cache / bare: ${result.cachedVsBare}`);
     console.log(`CPU per request (gateway + subgraphs), hub / bare: ${JSON.stringify(result.cpuVsBare)}`);
     console.log(`subgraph calls per request, hub: ${JSON.stringify(result.subgraphCallsPerRequest)}; scorecard, ${SETTINGS.burst} identical at once: ${result.subgraphCallsPerRequestBurst32}`);
-    console.log(`scorecard throughput at ${SETTINGS.burst} connections, hub / bare: ${result.throughputVsBareAt32.scorecard}`);
+    console.log(`throughput at ${SETTINGS.burst} connections, hub / bare: ${JSON.stringify(result.throughputVsBareAt32)}`);
     console.log(`floor: hub p50 at 1 connection / the plan's calls replayed directly: ${result.floorRatio} (${result.floor.hubP50AtOneConnectionMs} ms / ${result.floor.replayP50Ms} ms; stages ${JSON.stringify(result.floor.stages)})`);
     console.log(`load average during the rounds: ${loadAverages.map((l) => l[0]).join(', ')}; ± is half the spread of the rounds`);
 
