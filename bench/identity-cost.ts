@@ -1,10 +1,10 @@
 // `npm run bench -- --identity`: the CPU time of signing and verifying one
 // forwarded identity, as the gateway does per subgraph call and a subgraph per
-// request: the per-call HMAC-SHA256 identity (platform/identity.ts: body hash,
+// request: the per-call HMAC-SHA256 identity (platform/access/identity.ts: body hash,
 // jti memory) against an Ed25519 JWT signed and verified by jose (the identity
 // the hub forwarded before, one per request, no body binding). CPU time from
 // this process's own counters (process.cpuUsage), over many iterations.
-// Then the replay check in Redis that replicas share (platform/replay-memory.ts,
+// Then the replay check in Redis that replicas share (platform/access/replay-memory.ts,
 // Redis at REDIS_URL, default redis://127.0.0.1:6379): the wall time of one
 // verify with it, one call after the other (the round trip a call waits) and
 // 64 at once, and its CPU time, each against the same verify with the jti kept
@@ -12,9 +12,9 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { jwtVerify, SignJWT } from 'jose';
-import { stringFromEnv } from '../platform/config';
-import { createIdentitySigner, createIdentityVerifier, newIdentitySecret, subgraphIdentityKey } from '../platform/identity';
-import { redisReplayMemory } from '../platform/replay-memory';
+import { stringFromEnv } from '../platform/core/config';
+import { createIdentitySigner, createIdentityVerifier, newIdentitySecret, subgraphIdentityKey } from '../platform/access/identity';
+import { redisReplayMemory } from '../platform/access/replay-memory';
 
 const ITERATIONS = 20_000;
 const viewer = { subject: 'bench-dashboard', agency: 'judicial', scopes: ['judicial:cases', 'judicial:pii'], regions: ['652922'] };
@@ -61,7 +61,7 @@ export async function measureIdentityCost(): Promise<void> {
   });
   const f = (micros: number) => `${micros.toFixed(1)} µs`;
   console.log(`identity cost, CPU time per token (${ITERATIONS} each, body ${body.length} bytes, node ${process.version}):`);
-  console.log(`  HMAC-SHA256 per call (platform/identity.ts)   sign ${f(hmacSign)}   verify ${f(hmacVerify)}`);
+  console.log(`  HMAC-SHA256 per call (platform/access/identity.ts)   sign ${f(hmacSign)}   verify ${f(hmacVerify)}`);
   console.log(`  Ed25519 JWT via jose (the former identity)    sign ${f(edSign)}   verify ${f(edVerify)}`);
   await measureReplayCheckCost(secret);
 }

@@ -13,8 +13,8 @@
 // bench/results/overload.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { GATEWAY_MAX_IN_FLIGHT_DEFAULT, SUBGRAPH_MAX_IN_FLIGHT_DEFAULT } from '../platform/admission';
-import type { StartOptions } from '../platform/subgraph';
+import { GATEWAY_MAX_IN_FLIGHT_DEFAULT, SUBGRAPH_MAX_IN_FLIGHT_DEFAULT } from '../platform/server/admission';
+import type { StartOptions } from '../platform/server/subgraph';
 import type { GatewayKind, GatewaySettings } from './gateway-process';
 import type { GatewayProcess, SubgraphSet, Workload } from './run';
 

@@ -12,9 +12,9 @@
 import { parseArgs } from 'node:util';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
-import { migrateToLatest, openDatabase, type DatabaseHandle } from '../platform/database';
-import { seedOnce } from '../platform/seed';
-import { subgraphMigrations, type SubgraphDefinition } from '../platform/subgraph';
+import { migrateToLatest, openDatabase, type DatabaseHandle } from '../platform/data/database';
+import { seedOnce } from '../platform/data/seed';
+import { subgraphMigrations, type SubgraphDefinition } from '../platform/server/subgraph';
 import { listSubgraphs } from '../schema/subgraphs';
 
 /** Columns whose values depend on when, not what: left out of the digest. */

@@ -35,13 +35,13 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError } from 'graphql';
 import CircuitBreaker from 'opossum';
-import { reportsCommittedWrite } from '../platform/committed-writes';
-import { requestRecordOf } from '../platform/http';
-import { IDENTITY_HEADER, REQUEST_ID_HEADER } from '../platform/identity';
-import type { Logger } from '../platform/log';
-import { endSpan, startClientSpan, tracingEnabled } from '../platform/tracing';
-import { mutualTlsFetch } from '../platform/tls-fetch';
-import type { HubTls } from '../platform/tls';
+import { reportsCommittedWrite } from '../platform/server/committed-writes';
+import { requestRecordOf } from '../platform/server/http';
+import { IDENTITY_HEADER, REQUEST_ID_HEADER } from '../platform/access/identity';
+import type { Logger } from '../platform/core/log';
+import { endSpan, startClientSpan, tracingEnabled } from '../platform/server/tracing';
+import { mutualTlsFetch } from '../platform/server/tls-fetch';
+import type { HubTls } from '../platform/server/tls';
 import type { GatewayContext } from './context';
 import { FetchBatcher } from './fetch-batch';
 import { copyAnswer, InFlight, mergeable } from './in-flight';
@@ -157,7 +157,7 @@ export interface HubDataSourceOptions {
   /** Probing of the subgraph's /health once a call found it down; without it, no fail-fast beyond the breaker. */
   probe?: ProbeSettings;
   lastKnown?: LastKnownFigures;
-  /** Call the subgraph over mutual TLS with this certificate (platform/tls.ts). */
+  /** Call the subgraph over mutual TLS with this certificate (platform/server/tls.ts). */
   tls?: HubTls;
   /** Connections to the subgraph at most (default SUBGRAPH_CONNECTIONS_DEFAULT). */
   connections?: number;
@@ -276,7 +276,7 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
     const headers: Record<string, string> = { 'content-type': 'application/json', ...span?.headers };
     if (context) headers[REQUEST_ID_HEADER] = context.requestId;
     const fire = (timeoutMs: number): Promise<Answer[]> => {
-      // A new identity for each try: this subgraph, this body, this call's time (platform/identity.ts).
+      // A new identity for each try: this subgraph, this body, this call's time (platform/access/identity.ts).
       if (context) headers[IDENTITY_HEADER] = context.identityFor({ audience: this.name, body, lifetimeMs: timeoutMs });
       return this.breaker.fire({ body, headers: { ...headers }, timeoutMs, count: requests.length });
     };

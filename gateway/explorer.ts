@@ -16,7 +16,7 @@ import path from 'node:path';
 import express, { type Request, type Response } from 'express';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import helmet from 'helmet';
-import type { Logger } from '../platform/log';
+import type { Logger } from '../platform/core/log';
 import { operationFiles } from '../schema/compose';
 import type { AuthConfig } from './auth';
 import { acceptsDevTokens, DEV_TOKEN_ROLES, signDevToken } from './dev-tokens';

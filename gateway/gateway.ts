@@ -7,14 +7,14 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { Counter } from 'prom-client';
-import { intFromEnv, SHUTDOWN_GRACE_DEFAULT_MS, shutdownGraceFromEnv, stringFromEnv } from '../platform/config';
-import { GATEWAY_MAX_IN_FLIGHT_DEFAULT } from '../platform/admission';
-import { hubTlsFromEnv, tlsUrl, type HubTls } from '../platform/tls';
-import { createErrorFormatter } from '../platform/errors';
-import { defaultAdminPort, requestRecordPlugin, serveGraphQL, type RunningServer } from '../platform/http';
-import { createIdentitySigner, identitySecretFromEnv } from '../platform/identity';
-import { createLogger, type Logger } from '../platform/log';
-import { createServiceMetrics } from '../platform/metrics';
+import { intFromEnv, SHUTDOWN_GRACE_DEFAULT_MS, shutdownGraceFromEnv, stringFromEnv } from '../platform/core/config';
+import { GATEWAY_MAX_IN_FLIGHT_DEFAULT } from '../platform/server/admission';
+import { hubTlsFromEnv, tlsUrl, type HubTls } from '../platform/server/tls';
+import { createErrorFormatter } from '../platform/core/errors';
+import { defaultAdminPort, requestRecordPlugin, serveGraphQL, type RunningServer } from '../platform/server/http';
+import { createIdentitySigner, identitySecretFromEnv } from '../platform/access/identity';
+import { createLogger, type Logger } from '../platform/core/log';
+import { createServiceMetrics } from '../platform/server/metrics';
 import { SUPERGRAPH_PATH } from '../schema/registry';
 import { authConfigFromEnv, createAuthenticator, type AuthConfig } from './auth';
 import { createContextFactory, type GatewayContext } from './context';
@@ -46,7 +46,7 @@ const lastKnownSecretOf = (identitySecret: string): Buffer => Buffer.from(hkdfSy
 
 export interface GatewayOptions {
   port?: number;
-  /** GET /ready and /metrics (platform/http.ts; default: port + 100; GATEWAY_ADMIN_PORT). */
+  /** GET /ready and /metrics (platform/server/http.ts; default: port + 100; GATEWAY_ADMIN_PORT). */
   adminPort?: number;
   /** A fixed supergraph; otherwise `supergraphPath` is read (and watched). */
   supergraphSdl?: string;
@@ -57,13 +57,13 @@ export interface GatewayOptions {
   /** Subgraph name -> URL; others from the environment or the supergraph. */
   subgraphUrls?: Record<string, string>;
   bodyLimit?: string;
-  /** Call subgraphs over mutual TLS with this certificate (platform/tls.ts; HUB_TLS_CA / HUB_TLS_CERT / HUB_TLS_KEY). */
+  /** Call subgraphs over mutual TLS with this certificate (platform/server/tls.ts; HUB_TLS_CA / HUB_TLS_CERT / HUB_TLS_KEY). */
   subgraphTls?: HubTls;
-  /** Most requests worked on at once; beyond, 503 OVERLOADED with Retry-After (platform/admission.ts; GATEWAY_MAX_IN_FLIGHT, 16 in the gateway process; here unbounded unless given). */
+  /** Most requests worked on at once; beyond, 503 OVERLOADED with Retry-After (platform/server/admission.ts; GATEWAY_MAX_IN_FLIGHT, 16 in the gateway process; here unbounded unless given). */
   maxInFlight?: number;
   /** How callers' tokens are verified (default: from the environment). */
   auth?: AuthConfig;
-  /** The secret each subgraph's identity key is derived from (HUB_IDENTITY_SECRET; platform/identity.ts). */
+  /** The secret each subgraph's identity key is derived from (HUB_IDENTITY_SECRET; platform/access/identity.ts). */
   identitySecret?: string;
   /** Request limits (gateway/limits.ts); those not given take their defaults. */
   limits?: Partial<LimitSettings>;
@@ -269,7 +269,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     cache: caching.cache,
     formatError: createErrorFormatter({ logUnexpected: (error) => logger.error({ err: error }, 'unexpected error') }),
     includeStacktraceInErrorResponses: false,
-    // Signals are handled by the service process (platform/service-process.ts), which drains HTTP first.
+    // Signals are handled by the service process (platform/server/service-process.ts), which drains HTTP first.
     stopOnTerminationSignals: false,
   });
   await apollo.start();

@@ -7,8 +7,8 @@
 // input costs none of the others their data.
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError } from 'graphql';
-import { ANSWER_CACHE_HINT_EXTENSION } from '../platform/cache-hints';
-import { HUB_CODES } from '../platform/errors';
+import { ANSWER_CACHE_HINT_EXTENSION } from '../platform/server/cache-hints';
+import { HUB_CODES } from '../platform/core/errors';
 import type { SubgraphReply } from './subgraph-client';
 
 const RETRY_STATUSES = new Set([502, 503, 504]);
@@ -60,7 +60,7 @@ function refusal(body: unknown, status: number): GraphQLError {
   return new GraphQLError(`subgraph answered HTTP ${status}`, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
 }
 
-/** One element of a batched reply: its own answer, with its own cache hint (platform/cache-hints.ts). */
+/** One element of a batched reply: its own answer, with its own cache hint (platform/server/cache-hints.ts). */
 function batchedAnswer(element: unknown, header: string | null): Answer {
   if (!isObject(element)) throw new SubgraphFailure('unavailable', false, 'a batched answer without a GraphQL answer');
   if (!('data' in element)) return { refused: refusal(element, 400) };

@@ -2,7 +2,7 @@
 // source: calls by outcome and their latency, retries, merged calls, and each
 // subgraph's circuit breaker state.
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { LATENCY_BUCKETS } from '../platform/metrics';
+import { LATENCY_BUCKETS } from '../platform/server/metrics';
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 

@@ -1,11 +1,11 @@
 // `npm run freeze-rollups [-- <subgraph> ...]`: prints the SQL of each roll-up
 // of the subgraphs (all, or those named) as its live definition gives it now
-// (platform/rollups.ts rollupSql), written out as TypeScript for a new
+// (platform/data/rollups.ts rollupSql), written out as TypeScript for a new
 // migration to carry: `rollupMigration({ ... })` for a new roll-up, or
 // `replaceRollupMigration(<the earlier migration>.rollup, { ... })` for a
-// changed one (platform/frozen-migrations.ts). Prints only; writes nothing.
+// changed one (platform/data/frozen-migrations.ts). Prints only; writes nothing.
 // Exit code 0, 2 on usage.
-import { rollupSql, type RollupSql } from '../platform/rollups';
+import { rollupSql, type RollupSql } from '../platform/data/rollups';
 import { listSubgraphs } from '../schema/subgraphs';
 
 /** A string as a template literal whose value is exactly the string (multi-line SQL stays readable). */

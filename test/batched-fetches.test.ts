@@ -9,7 +9,7 @@ import { GraphQLError } from 'graphql';
 import { SCORECARD, SCORECARD_VARIABLES } from '../bench/workloads';
 import { SUBGRAPH_CALL_DEFAULTS, HubDataSource } from '../gateway/data-source';
 import type { GatewayContext } from '../gateway/context';
-import { createIdentitySigner } from '../platform/identity';
+import { createIdentitySigner } from '../platform/access/identity';
 import type { RunningGateway } from '../gateway/gateway';
 import { buildManifest } from '../schema/manifest';
 import { postGraphQL, signToken, startGatewayOverHub, startHub, testGatewayKeys, type GraphQLResponse, type Hub, type TokenClaims } from './harness';

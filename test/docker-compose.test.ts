@@ -15,12 +15,12 @@ import { parse as parseDotenv } from 'dotenv';
 import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { parse } from 'yaml';
 import { gatewayOptionsFromEnv, startGateway } from '../gateway/gateway';
-import { envPrefix } from '../platform/config';
-import { envLine } from '../platform/env-file';
-import { identityKeyVariable, newHubSecrets } from '../platform/hub-secrets';
-import { createIdentitySigner, createIdentityVerifier, subgraphIdentityKeyFromEnv } from '../platform/identity';
-import { startOptionsFromEnv } from '../platform/subgraph';
-import { ANONYMOUS } from '../platform/viewer';
+import { envPrefix } from '../platform/core/config';
+import { envLine } from '../platform/core/env-file';
+import { identityKeyVariable, newHubSecrets } from '../platform/access/hub-secrets';
+import { createIdentitySigner, createIdentityVerifier, subgraphIdentityKeyFromEnv } from '../platform/access/identity';
+import { startOptionsFromEnv } from '../platform/server/subgraph';
+import { ANONYMOUS } from '../platform/core/viewer';
 import { listSubgraphs } from '../schema/subgraphs';
 import { composeHaproxyText } from '../scripts/cluster/compose-haproxy';
 import { postGraphQL } from './harness';
@@ -77,7 +77,7 @@ describe('docker-compose.yml', () => {
     expect(initSql).toMatch(new RegExp(`CREATE DATABASE "?${database}"?;`));
     expect(service.command).toEqual(['node', 'dist/scripts/start-subgraph.js', name]);
     expect(service.depends_on.postgres.condition).toBe('service_healthy');
-    // Its replicas share Redis for the identities they accepted (platform/replay-memory.ts).
+    // Its replicas share Redis for the identities they accepted (platform/access/replay-memory.ts).
     expect(environment[`${prefix}_REDIS_URL`]).toBe('redis://redis:6379');
     expect(service.depends_on.redis.condition).toBe('service_healthy');
     expect(service.healthcheck.test.join(' ')).toContain(`127.0.0.1:${subgraph.defaultPort + 100}/ready`);

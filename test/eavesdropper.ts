@@ -4,7 +4,7 @@
 // test/identity-replay-replicas.test.ts).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { IDENTITY_HEADER } from '../platform/identity';
+import { IDENTITY_HEADER } from '../platform/access/identity';
 import type { GraphQLResponse } from './harness';
 
 export interface Captured {

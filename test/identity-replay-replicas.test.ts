@@ -1,7 +1,7 @@
 // Issue 20: a captured identity cannot be replayed to ANOTHER replica of the
 // subgraph either. Two judicial replicas as real processes on one PostgreSQL
 // database share Redis (JUDICIAL_REDIS_URL) for the identities they accepted
-// (platform/replay-memory.ts). An eavesdropper between the gateway and
+// (platform/access/replay-memory.ts). An eavesdropper between the gateway and
 // replica 1 captures a real call, which replica 1 answers; replica 2 refuses
 // it IDENTITY_REPLAYED. The same fresh identity sent to both at once is
 // accepted by exactly one. Then a third replica reaches Redis through a link
@@ -12,7 +12,7 @@
 import net from 'node:net';
 import { createClient } from '@keyv/redis';
 import { startGateway, type RunningGateway } from '../gateway/gateway';
-import { IDENTITY_HEADER } from '../platform/identity';
+import { IDENTITY_HEADER } from '../platform/access/identity';
 import { reasonOf, recordingProxy, refused } from './eavesdropper';
 import { createTestDatabase, identityHeaders, postGraphQL, redisAnswers, signToken, TEST_REDIS_URL, testGatewayKeys } from './harness';
 import { eventually, killProcess, serviceEnv, startServiceProcess, type ServiceProcess } from './processes';

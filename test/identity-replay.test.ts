@@ -4,7 +4,7 @@
 // x-hub-identity with the body it came with, and replays it: with another
 // body, on another subgraph, a second time, and after its lifetime. Each is
 // refused UNAUTHENTICATED with a reason naming the check.
-import { IDENTITY_HEADER } from '../platform/identity';
+import { IDENTITY_HEADER } from '../platform/access/identity';
 import { startGateway, type RunningGateway } from '../gateway/gateway';
 import { postGraphQL, signToken, startHub, testGatewayKeys, type Hub } from './harness';
 import { reasonOf, recordingProxy, refused } from './eavesdropper';

@@ -14,7 +14,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
-import { envPrefix } from '../platform/config';
+import { envPrefix } from '../platform/core/config';
 import { listSubgraphs } from '../schema/subgraphs';
 import { MONITORING_LABELS } from '../scripts/k8s/manifests';
 import { k8sYaml } from '../scripts/k8s/yaml';
@@ -117,7 +117,7 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     expect(deployment.spec.template.spec.terminationGracePeriodSeconds * 1000).toBeGreaterThan(Number(env.SHUTDOWN_DELAY_MS.value) + Number(env.SHUTDOWN_GRACE_MS.value));
     expect(find('Service', name).spec.ports).toEqual([{ name: 'http', port, targetPort: 'http' }]);
     expect(find('PodDisruptionBudget', name).spec).toEqual({ minAvailable: 1, selector: deployment.spec.selector });
-    // Its replicas share Redis for the identities they accepted (platform/replay-memory.ts); its URL may hold a password.
+    // Its replicas share Redis for the identities they accepted (platform/access/replay-memory.ts); its URL may hold a password.
     expect(env[`${prefix}_REDIS_URL`].valueFrom.secretKeyRef).toEqual({ name, key: `${prefix}_REDIS_URL` });
     expect(Object.keys(find('Secret', name).stringData).sort()).toEqual([`${prefix}_DATABASE_URL`, `${prefix}_IDENTITY_KEY`, `${prefix}_REDIS_URL`]);
     expect(Object.values(find('Secret', name).stringData)).toEqual(['', '', '']);

@@ -6,16 +6,16 @@
 // indexes, triggers, functions, sequences), the same `pg_dump --schema-only`
 // on PostgreSQL, the same rows and sequences. And each roll-up's live
 // definition gives the SQL the latest migration creating it froze
-// (platform/frozen-migrations.ts): a roll-up changed without a new migration
+// (platform/data/frozen-migrations.ts): a roll-up changed without a new migration
 // fails here, saying to add one.
 import path from 'node:path';
 import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import { databaseDigest } from '../bench/seed-digest';
-import { migrateToLatest, openDatabase, type DatabaseHandle } from '../platform/database';
-import { isRollupMigration, replaceRollupMigration, type RollupMigration } from '../platform/frozen-migrations';
-import { subgraphMigrations } from '../platform/migrations';
-import { checkRollup, rollupSql, type Rollup } from '../platform/rollups';
-import { seedOnce } from '../platform/seed';
+import { migrateToLatest, openDatabase, type DatabaseHandle } from '../platform/data/database';
+import { isRollupMigration, replaceRollupMigration, type RollupMigration } from '../platform/data/frozen-migrations';
+import { subgraphMigrations } from '../platform/data/migrations';
+import { checkRollup, rollupSql, type Rollup } from '../platform/data/rollups';
+import { seedOnce } from '../platform/data/seed';
 import { listSubgraphs, type SubgraphInfo } from '../schema/subgraphs';
 import { createTestDatabase, type DatabaseKind } from './harness';
 import { schemaCatalog, schemaDump } from './schema-catalog';
@@ -46,7 +46,7 @@ function frozenProblem(info: SubgraphInfo, migrations: Record<string, Migration>
     for (let i = 0; i < Math.max(live[part].length, frozen[part].length); i++) {
       if (live[part][i] === frozen[part][i]) continue;
       return (
-        `roll-up ${rollup.table}: ${folder}/rollups.ts (through platform/rollups.ts) now gives other SQL than migration ${name} froze ` +
+        `roll-up ${rollup.table}: ${folder}/rollups.ts (through platform/data/rollups.ts) now gives other SQL than migration ${name} froze ` +
         `(${part} statement ${i + 1}).\n  frozen: ${frozen[part][i] ?? '(none)'}\n  live:   ${live[part][i] ?? '(none)'}\n${add}`
       );
     }
@@ -69,7 +69,7 @@ describe('frozen roll-up migrations', () => {
     const [mediation] = info.definition.rollups!;
     const changed: Rollup = { ...mediation, measures: { ...mediation.measures, referred: { value: `(outcome = 'REFERRED')::int` } } };
     const problem = frozenProblem(info, info.definition.migrations, changed);
-    expect(problem).toContain('roll-up mediation_case_daily: subgraphs/judicial/rollups.ts (through platform/rollups.ts) now gives other SQL than migration 0002-mediation-rollup froze');
+    expect(problem).toContain('roll-up mediation_case_daily: subgraphs/judicial/rollups.ts (through platform/data/rollups.ts) now gives other SQL than migration 0002-mediation-rollup froze');
     expect(problem).toContain('add a new migration (subgraphs/judicial/migrations/');
 
     const previous = info.definition.migrations['0002-mediation-rollup'];
@@ -111,7 +111,7 @@ async function testDatabase(kind: DatabaseKind, label: string): Promise<TestData
 
 /** Runs the migrations one at a time in the migrator's order (Migrator.migrateTo each name), calling `afterStep` after each; returns their names. */
 async function migrateStepByStep(db: AnyDB, migrations: Record<string, Migration>, afterStep: (name: string) => Promise<void>): Promise<string[]> {
-  // As start-up runs them (platform/database.ts): a platform migration added later may sort before ones already run.
+  // As start-up runs them (platform/data/database.ts): a platform migration added later may sort before ones already run.
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
   const names = (await migrator.getMigrations()).map((migration) => migration.name);
   for (const name of names) {

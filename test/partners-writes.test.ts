@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
-import { regionDirectory } from '../platform/region-directory';
-import { today } from '../platform/validation';
+import { regionDirectory } from '../platform/core/region-directory';
+import { today } from '../platform/core/validation';
 import type { PartnersDatabase } from '../subgraphs/partners/database';
 import { importThroughHub, npmRun, operatorEnv, signToken, startHub, TEST_POSTGRES_URL, type DatabaseKind, type GraphQLResponse, type Hub, type TokenClaims } from './harness';
 

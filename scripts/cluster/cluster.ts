@@ -1,10 +1,10 @@
 // Starts and controls a cluster on one machine (scripts/cluster/layout.ts):
 // one PostgreSQL database per agency (created when missing), HAProxy from the
 // generated configuration, every subgraph replica at once (seeding and
-// migrations run once, under their lock: platform/seed.ts), then the gateway
+// migrations run once, under their lock: platform/data/seed.ts), then the gateway
 // replicas, which reach each agency through HAProxy and share Redis. The
 // replicas of a subgraph share Redis too: an identity one accepted, every
-// other refuses (platform/replay-memory.ts). Each
+// other refuses (platform/access/replay-memory.ts). Each
 // replica is its own process, started like `npm start` does (IPC `ready`),
 // and can be killed, stopped (SIGTERM: it leaves the pool, then drains) and
 // started again.
@@ -14,8 +14,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
-import { subgraphIdentityKey } from '../../platform/identity';
-import type { ServiceMessage } from '../../platform/service-process';
+import { subgraphIdentityKey } from '../../platform/access/identity';
+import type { ServiceMessage } from '../../platform/server/service-process';
 import { CLUSTER_SHUTDOWN_DELAY_MS, haproxyConfig } from './haproxy-config';
 import type { ClusterLayout, ReplicaPorts } from './layout';
 

@@ -14,13 +14,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { envPrefix } from '../../platform/config';
+import { envPrefix } from '../../platform/core/config';
 import { listSubgraphs } from '../../schema/subgraphs';
 
 export const NAMESPACE = 'rule-of-law-hub';
 export const IMAGE = 'rule-of-law-hub:0.1.0';
 export const GATEWAY_PORT = 4000;
-/** The admin port is the public one + 100 (platform/http.ts), listening on every address of the pod for the kubelet's probes. */
+/** The admin port is the public one + 100 (platform/server/http.ts), listening on every address of the pod for the kubelet's probes. */
 export const ADMIN_OFFSET = 100;
 /** /ready turns 503 this long before a pod stops accepting: the kubelet's probe and the endpoints' update see it first. */
 export const SHUTDOWN_DELAY_MS = 5_000;
@@ -184,7 +184,7 @@ export function k8sManifests(supergraph = readFileSync(SUPERGRAPH, 'utf8')): Rec
           { name: `${prefix}_PORT`, value: String(s.defaultPort) },
           fromSecret(s.name, `${prefix}_IDENTITY_KEY`),
           fromSecret(s.name, `${prefix}_DATABASE_URL`),
-          // The Redis its replicas share for the identities they accepted (platform/replay-memory.ts).
+          // The Redis its replicas share for the identities they accepted (platform/access/replay-memory.ts).
           fromSecret(s.name, `${prefix}_REDIS_URL`),
         ],
       }),

@@ -31,7 +31,7 @@ export function subgraphFiles(n: Names): Record<string, string> {
 
 # The ${n.name} subgraph (made by \`npm run new-subgraph\`): ${n.pascal} records,
 # each kept in a village or a township, and their figures on every region.
-# Date, DateRange, PageInfo, Person, the audit record types...: platform/shared.graphql.
+# Date, DateRange, PageInfo, Person, the audit record types...: platform/server/shared.graphql.
 
 # An administrative division (the judicial subgraph owns the directory and the
 # type's description); this subgraph adds its figures.
@@ -65,7 +65,7 @@ export interface ${n.pascal}Database {
 `,
     [`${dir}/models.ts`]: `// What the ${n.name} resolvers pass around for each GraphQL type (codegen
 // mappers, see codegen.ts), and the request context.
-import type { SubgraphContext } from '../../platform/subgraph';
+import type { SubgraphContext } from '../../platform/server/subgraph';
 import type { ${n.pascal}Database } from './database';
 import type { ${n.pascal}Loaders } from './loaders';
 
@@ -93,9 +93,9 @@ export const initial: Migration = {
 `,
     [`${dir}/seed.ts`]: `// Demo data, the same on every machine: ${n.pascal} records in villages of
 // the shared region directory, dated 2020-2023, 10,000 per unit of SEED_SCALE.
-import { createRandom, randomDate } from '../../platform/random';
-import { regionsAtLevel } from '../../platform/region-directory';
-import type { Seeder } from '../../platform/seed';
+import { createRandom, randomDate } from '../../platform/core/random';
+import { regionsAtLevel } from '../../platform/core/region-directory';
+import type { Seeder } from '../../platform/data/seed';
 import type { ${n.pascal}Database } from './database';
 
 export const seed${n.pascal}: Seeder<${n.pascal}Database> = async (_db, { scale, progress, load }) => {
@@ -112,10 +112,10 @@ export const seed${n.pascal}: Seeder<${n.pascal}Database> = async (_db, { scale,
 `,
     [`${dir}/loaders.ts`]: `// Per-request DataLoaders of the ${n.name} subgraph: one SQL statement per batch.
 import { sql, type Kysely } from 'kysely';
-import { aggregatesByParent } from '../../platform/connections';
-import { periodLoader } from '../../platform/loaders';
-import { periodFilter } from '../../platform/period';
-import type { Viewer } from '../../platform/viewer';
+import { aggregatesByParent } from '../../platform/data/connections';
+import { periodLoader } from '../../platform/data/loaders';
+import { periodFilter } from '../../platform/data/period';
+import type { Viewer } from '../../platform/core/viewer';
 import type { ${n.pascal}Database } from './database';
 import type { ${n.pascal}Stats } from './generated/resolvers-types';
 
@@ -133,8 +133,8 @@ export function create${n.pascal}Loaders(db: Kysely<${n.pascal}Database>, _viewe
 
 export type ${n.pascal}Loaders = ReturnType<typeof create${n.pascal}Loaders>;
 `,
-    [`${dir}/resolvers/region.ts`]: `import { checkPeriod } from '../../../platform/period';
-import { levelOfCode } from '../../../platform/region-codes';
+    [`${dir}/resolvers/region.ts`]: `import { checkPeriod } from '../../../platform/data/period';
+import { levelOfCode } from '../../../platform/core/region-codes';
 import type { RegionResolvers } from '../generated/resolvers-types';
 
 export const Region: RegionResolvers = {
@@ -153,7 +153,7 @@ import { Region } from './region';
 export const resolvers: Resolvers = { Region };
 `,
     [`${dir}/subgraph.ts`]: `// The ${n.name} subgraph, as the shared platform runs it.
-import type { SubgraphDefinition } from '../../platform/subgraph';
+import type { SubgraphDefinition } from '../../platform/server/subgraph';
 import type { ${n.pascal}Database } from './database';
 import { create${n.pascal}Loaders, type ${n.pascal}Loaders } from './loaders';
 import { initial } from './migrations/0001-initial';

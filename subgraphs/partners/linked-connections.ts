@@ -1,14 +1,14 @@
 // Batched connections of rows linked to regions through a link table, each row
 // once per parent however many of its links fall within the parent region:
 // "partners paired with this region or any region within it". A source for
-// platform/connections.ts's connectionLoader (one SQL statement per batch of
+// platform/data/connections.ts's connectionLoader (one SQL statement per batch of
 // pages, one more for `totalCount` when asked for).
 import type DataLoader from 'dataloader';
 import { sql, type Kysely, type SqlBool } from 'kysely';
-import { connectionLoader, parentValues, type ConnectionRequest, type Filter } from '../../platform/connections';
-import type { Connection, Page } from '../../platform/pagination';
+import { connectionLoader, parentValues, type ConnectionRequest, type Filter } from '../../platform/data/connections';
+import type { Connection, Page } from '../../platform/data/pagination';
 
-// Kysely<any>, as in platform/connections.ts: the helper names tables at run time.
+// Kysely<any>, as in platform/data/connections.ts: the helper names tables at run time.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyDB = Kysely<any>;
 

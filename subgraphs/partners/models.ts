@@ -1,7 +1,7 @@
 // What the partners resolvers pass around for each GraphQL type (codegen
 // mappers, see codegen.ts), and the request context.
-import type { Connection } from '../../platform/pagination';
-import type { SubgraphContext } from '../../platform/subgraph';
+import type { Connection } from '../../platform/data/pagination';
+import type { SubgraphContext } from '../../platform/server/subgraph';
 import type { PartnerRow, PartnersDatabase, ProjectRow, ResidentTeamRow } from './database';
 import type { PartnersLoaders } from './loaders';
 

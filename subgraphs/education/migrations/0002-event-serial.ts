@@ -4,7 +4,7 @@
 // sequence again after it inserts its events (a fresh database migrates
 // before it is seeded); a database seeded earlier is set here, by the
 // statement syncEventSerial (writes.ts) ran when this migration was written,
-// frozen here (platform/frozen-migrations.ts).
+// frozen here (platform/data/frozen-migrations.ts).
 import { sql, type Kysely, type Migration } from 'kysely';
 
 export const eventSerial: Migration = {

@@ -1,9 +1,9 @@
 // Running totals of education events per region and day (rollups.ts), kept by
 // triggers; a database seeded earlier gets the totals of its events here.
-// Frozen (platform/frozen-migrations.ts): the SQL that eventDaily
+// Frozen (platform/data/frozen-migrations.ts): the SQL that eventDaily
 // (rollups.ts) gave when this migration was written; editing rollups.ts
 // never changes what this migration does.
-import { rollupMigration } from '../../../platform/frozen-migrations';
+import { rollupMigration } from '../../../platform/data/frozen-migrations';
 
 export const eventRollup = rollupMigration({
   table: 'education_event_daily',

@@ -1,4 +1,4 @@
-import { idempotentCreate, requireWriteAccess, requireWriteScope } from '../../../platform/writes';
+import { idempotentCreate, requireWriteAccess, requireWriteScope } from '../../../platform/data/writes';
 import type { MutationResolvers } from '../generated/resolvers-types';
 import { checkEventInput, checkEventReferences, EVENT_FIELDS, EVENT_RECORD_TYPE, insertEvent, inputField, RECORD_EVENT, WRITE_SCOPE } from '../writes';
 

@@ -1,9 +1,9 @@
 // Running totals of mediation cases per region and day (rollups.ts), kept by
 // triggers; a database seeded earlier gets the totals of its cases here.
-// Frozen (platform/frozen-migrations.ts): the SQL that mediationDaily
+// Frozen (platform/data/frozen-migrations.ts): the SQL that mediationDaily
 // (rollups.ts) gave when this migration was written; editing rollups.ts
 // never changes what this migration does.
-import { rollupMigration } from '../../../platform/frozen-migrations';
+import { rollupMigration } from '../../../platform/data/frozen-migrations';
 
 export const mediationRollup = rollupMigration({
   table: 'mediation_case_daily',

@@ -1,4 +1,4 @@
-import { requireRecordAccess } from '../../../platform/access';
+import { requireRecordAccess } from '../../../platform/access/checks';
 import type { MediationCaseResolvers } from '../generated/resolvers-types';
 import { PII_SCOPE } from '../access';
 

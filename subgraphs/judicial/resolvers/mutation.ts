@@ -3,8 +3,8 @@
 // NOT_FOUND for an unknown record), the write scope's regions covering the
 // record, and then one transaction holding the write and its audit record.
 // What it returns is read after the transaction has committed.
-import { hubError } from '../../../platform/errors';
-import { idempotentCreate, requireWriteAccess, requireWriteScope, writeWithAudit } from '../../../platform/writes';
+import { hubError } from '../../../platform/core/errors';
+import { idempotentCreate, requireWriteAccess, requireWriteScope, writeWithAudit } from '../../../platform/data/writes';
 import { WRITE_SCOPE } from '../access';
 import type { MutationResolvers } from '../generated/resolvers-types';
 import {
@@ -49,7 +49,7 @@ export const Mutation: MutationResolvers = {
     requireWriteAccess(ctx.viewer, WRITE_SCOPE, checked.regionCode);
     const id = await idempotentCreate(
       ctx,
-      // The same fields as a CSV import of the case records (platform/import.ts).
+      // The same fields as a CSV import of the case records (platform/data/import.ts).
       { operation: 'recordMediationCase', requestId: checked.requestId, input: checked, recordType: 'MediationCase', fields: Object.keys(checked) },
       (trx) => insertMediationCase(trx, checked),
     );

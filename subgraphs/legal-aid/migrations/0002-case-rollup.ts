@@ -1,9 +1,9 @@
 // Running totals of legal aid cases per region and day (rollups.ts), kept by
 // triggers; a database seeded earlier gets the totals of its cases here.
-// Frozen (platform/frozen-migrations.ts): the SQL that caseDaily
+// Frozen (platform/data/frozen-migrations.ts): the SQL that caseDaily
 // (rollups.ts) gave when this migration was written; editing rollups.ts
 // never changes what this migration does.
-import { rollupMigration } from '../../../platform/frozen-migrations';
+import { rollupMigration } from '../../../platform/data/frozen-migrations';
 
 export const caseRollup = rollupMigration({
   table: 'legal_aid_case_daily',

@@ -1,4 +1,4 @@
-import { requireRecordAccess } from '../../../platform/access';
+import { requireRecordAccess } from '../../../platform/access/checks';
 import type { LegalAidCaseResolvers } from '../generated/resolvers-types';
 import { PII_SCOPE } from '../access';
 

@@ -1,9 +1,9 @@
 // Running totals of projects per region and start day (rollups.ts), kept by
 // triggers; a database seeded earlier gets the totals of its projects here.
-// Frozen (platform/frozen-migrations.ts): the SQL that projectDaily
+// Frozen (platform/data/frozen-migrations.ts): the SQL that projectDaily
 // (rollups.ts) gave when this migration was written; editing rollups.ts
 // never changes what this migration does.
-import { rollupMigration } from '../../../platform/frozen-migrations';
+import { rollupMigration } from '../../../platform/data/frozen-migrations';
 
 export const projectRollup = rollupMigration({
   table: 'project_daily',
