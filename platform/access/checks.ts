@@ -2,8 +2,8 @@
 // them to its own data: case records need `<agency>:cases`, personal data
 // `<agency>:pii`, both only within the token's regions (none listed: all).
 import { sql, type SqlBool } from 'kysely';
-import type { Filter } from '../data/connections';
 import { forbidden } from '../core/errors';
+import type { Filter } from '../core/filter';
 import { isWithin, regionRange } from '../core/region-codes';
 import type { Viewer } from '../core/viewer';
 

@@ -2,8 +2,9 @@
 // statement (and their counts in one more, only when asked for), so a list of
 // 100 regions or offices, each with its first 5 cases, costs two statements.
 import DataLoader from 'dataloader';
-import { sql, type ExpressionBuilder, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import { badUserInput } from '../core/errors';
+import type { Filter } from '../core/filter';
 import { toConnection, type Connection, type Page } from './pagination';
 import { regionRange } from '../core/region-codes';
 
@@ -19,8 +20,8 @@ export type ParentJoin = { kind: 'region'; column: string } | { kind: 'equal'; c
 // types its rows at the call (see createConnectionLoader's Row parameter).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyDB = Kysely<any>;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Filter = (eb: ExpressionBuilder<any, 't'>) => Expression<SqlBool>;
+/** The condition a list or count takes (its home is the core, so that the access checks can build one). */
+export type { Filter };
 
 export interface ChildTable {
   /** The child table, aliased `t` in filters. */
