@@ -1,6 +1,7 @@
 // The access rules of DESIGN.md ("Access"), as every owning subgraph applies
 // them to its own data: case records need `<agency>:cases`, personal data
-// `<agency>:pii`, both only within the token's regions (none listed: all).
+// `<agency>:pii`, writes `<agency>:write`, each only within the token's regions
+// (none listed: all). Each agency names its scopes in subgraphs/<name>/scopes.ts.
 import { sql, type SqlBool } from 'kysely';
 import { forbidden } from '../core/errors';
 import type { Filter } from '../core/filter';
@@ -34,4 +35,15 @@ export function viewerRegionFilter(viewer: Viewer, column: string): Filter | und
 export function requireRecordAccess(viewer: Viewer, scope: string, regionCode: string, what: string): void {
   if (!hasScope(viewer, scope)) throw forbidden(`${what} needs the scope ${scope}`);
   if (!inViewerRegions(viewer, regionCode)) throw forbidden(`${what} lies outside the regions your token covers`);
+}
+
+/** Throws FORBIDDEN without the write scope: checked first, so a caller without it learns nothing about its input. */
+export function requireWriteScope(viewer: Viewer, scope: string, message = `writing needs the scope ${scope}`): void {
+  if (!hasScope(viewer, scope)) throw forbidden(message);
+}
+
+/** Throws FORBIDDEN unless the caller has the agency's write scope covering the region. */
+export function requireWriteAccess(viewer: Viewer, scope: string, regionCode: string): void {
+  requireWriteScope(viewer, scope);
+  if (!inViewerRegions(viewer, regionCode)) throw forbidden('the record lies outside the regions your token covers');
 }

@@ -1,5 +1,6 @@
 // How every mutation writes (contract/write.graphql, "Rules every mutation
-// keeps"): the owning agency's write scope covering the record's region; one
+// keeps"): the owning agency's write scope covering the record's region
+// (checked by platform/access/checks.ts: requireWriteScope, requireWriteAccess); one
 // transaction holding the change and its audit record; `requestId` making a
 // create idempotent (same id and input: the first record, nothing written;
 // same id, other input: CONFLICT), also when the same request arrives twice at
@@ -8,9 +9,8 @@
 // used an id.
 import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Migration, type Transaction } from 'kysely';
-import { hasScope, inViewerRegions } from '../access/checks';
 import { auditRow, type AuditedRecord } from './audit';
-import { badUserInput, forbidden, hubError } from '../core/errors';
+import { badUserInput, hubError } from '../core/errors';
 import type { Viewer } from '../core/viewer';
 
 export const requestLogMigration: Migration = {
@@ -53,17 +53,6 @@ export interface WriteContext<DB> {
   db: Kysely<DB>;
   viewer: Viewer;
   requestId: string;
-}
-
-/** Throws FORBIDDEN without the write scope: checked first, so a caller without it learns nothing about its input. */
-export function requireWriteScope(viewer: Viewer, scope: string, message = `writing needs the scope ${scope}`): void {
-  if (!hasScope(viewer, scope)) throw forbidden(message);
-}
-
-/** Throws FORBIDDEN unless the caller has the agency's write scope covering the region. */
-export function requireWriteAccess(viewer: Viewer, scope: string, regionCode: string): void {
-  requireWriteScope(viewer, scope);
-  if (!inViewerRegions(viewer, regionCode)) throw forbidden('the record lies outside the regions your token covers');
 }
 
 export type WriteRecord = AuditedRecord;

@@ -14,13 +14,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
-import { hasScope } from '../access/checks';
+import { hasScope, requireWriteScope } from '../access/checks';
 import { forbidden } from '../core/errors';
 import { importRows, MAX_ROWS_PER_REQUEST, type CsvImporter, type CsvRow, type ImportMode } from '../data/import';
 import { checkPeriod, type Period } from '../data/period';
 import { checkRollup, rebuildRollup, rollupSpan, type Rollup, type RollupPart } from '../data/rollups';
 import type { Viewer } from '../core/viewer';
-import { requireWriteScope, writeWithAudit, type WriteContext } from '../data/writes';
+import { writeWithAudit, type WriteContext } from '../data/writes';
 
 /** What of a subgraph's definition the operator fields come from. */
 export interface OperatorSource {

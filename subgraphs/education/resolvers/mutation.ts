@@ -1,4 +1,5 @@
-import { idempotentCreate, requireWriteAccess, requireWriteScope } from '../../../platform/data/writes';
+import { requireWriteAccess, requireWriteScope } from '../../../platform/access/checks';
+import { idempotentCreate } from '../../../platform/data/writes';
 import type { MutationResolvers } from '../generated/resolvers-types';
 import { checkEventInput, checkEventReferences, EVENT_FIELDS, EVENT_RECORD_TYPE, insertEvent, inputField, RECORD_EVENT, WRITE_SCOPE } from '../writes';
 

@@ -3,8 +3,9 @@
 // NOT_FOUND for an unknown record), the write scope's regions covering the
 // record, and then one transaction holding the write and its audit record.
 // What it returns is read after the transaction has committed.
+import { requireWriteAccess, requireWriteScope } from '../../../platform/access/checks';
 import { hubError } from '../../../platform/core/errors';
-import { idempotentCreate, requireWriteAccess, requireWriteScope, writeWithAudit } from '../../../platform/data/writes';
+import { idempotentCreate, writeWithAudit } from '../../../platform/data/writes';
 import { WRITE_SCOPE } from '../access';
 import type { MutationResolvers } from '../generated/resolvers-types';
 import {

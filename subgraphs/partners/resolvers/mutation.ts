@@ -4,8 +4,9 @@
 // (FORBIDDEN), all before anything is written; then one transaction holding
 // the change and its audit record; then the project as the read API shows it,
 // read after the commit.
+import { requireWriteAccess, requireWriteScope } from '../../../platform/access/checks';
 import { today } from '../../../platform/core/validation';
-import { idempotentCreate, requireWriteAccess, requireWriteScope, writeWithAudit } from '../../../platform/data/writes';
+import { idempotentCreate, writeWithAudit } from '../../../platform/data/writes';
 import type { ProjectRow } from '../database';
 import type { MutationResolvers } from '../generated/resolvers-types';
 import type { Context } from '../models';
