@@ -12,8 +12,8 @@ import type { Viewer } from '../../platform/core/viewer';
 import type { EducationDatabase } from './database';
 import type { EducationFormat, EducationTheme, RecordEducationEventInput } from './generated/resolvers-types';
 import { requireLanguages } from './languages';
+import { WRITE_SCOPE } from './scopes';
 
-export const WRITE_SCOPE = 'education:write';
 export const RECORD_EVENT = 'recordEducationEvent';
 export const EVENT_RECORD_TYPE = 'EducationEvent';
 

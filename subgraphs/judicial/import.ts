@@ -11,7 +11,7 @@
 import { inViewerRegions } from '../../platform/access/checks';
 import { badUserInput, forbidden } from '../../platform/core/errors';
 import { inColumn, type CsvImporter } from '../../platform/data/import';
-import { WRITE_SCOPE } from './access';
+import { WRITE_SCOPE } from './scopes';
 import type { JudicialDatabase } from './database';
 import type { MediationCategory } from './generated/resolvers-types';
 import { checkMediationCaseInput, checkMediationCaseOffice, insertMediationCase, MEDIATION_CATEGORIES, type MediationCaseInput } from './writes';

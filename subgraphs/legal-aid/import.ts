@@ -7,7 +7,7 @@
 import { inViewerRegions } from '../../platform/access/checks';
 import { badUserInput, forbidden } from '../../platform/core/errors';
 import { inColumn, type CsvImporter } from '../../platform/data/import';
-import { WRITE_SCOPE } from './access';
+import { WRITE_SCOPE } from './scopes';
 import type { LegalAidDatabase } from './database';
 import type { LegalAidApplicationInput } from './generated/resolvers-types';
 import { APPLY_OPERATION, CATEGORIES, checkApplication, insertApplication, isCategory } from './writes';

@@ -11,7 +11,7 @@ import { badUserInput, hubError } from '../../platform/core/errors';
 import { townshipOfOfficeId } from '../../platform/core/region-codes';
 import { isRecordId, regionExists, requirePastDate, requirePerson, requireRegion, today } from '../../platform/core/validation';
 import { idempotentCreate, writeWithAudit, type WriteContext } from '../../platform/data/writes';
-import { WRITE_SCOPE } from './access';
+import { WRITE_SCOPE } from './scopes';
 import type { LegalAidCaseRow, LegalAidCaseTable, LegalAidDatabase, PersonRecord } from './database';
 import type { LegalAidApplicationInput, LegalAidCategory, LegalAidStatus } from './generated/resolvers-types';
 

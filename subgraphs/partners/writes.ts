@@ -12,9 +12,8 @@ import { regionExists, requireAmount, requirePastDate, requireRegion, requireTex
 import type { PartnersDatabase, ProjectRow } from './database';
 import type { ProjectStatus, RegisterProjectInput } from './generated/resolvers-types';
 import { projectIdNumber } from './ids';
+import { WRITE_SCOPE } from './scopes';
 
-/** The scope every partners write needs, covering the project's village. */
-export const WRITE_SCOPE = 'partners:write';
 export const TITLE_MAX_LENGTH = 200;
 /** Budgets above this are taken for typing errors (the column holds up to 10^12 - 0.01). */
 export const BUDGET_MAX_YUAN = 10_000_000_000;

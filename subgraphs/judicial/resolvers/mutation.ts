@@ -6,7 +6,7 @@
 import { requireWriteAccess, requireWriteScope } from '../../../platform/access/checks';
 import { hubError } from '../../../platform/core/errors';
 import { idempotentCreate, writeWithAudit } from '../../../platform/data/writes';
-import { WRITE_SCOPE } from '../access';
+import { WRITE_SCOPE } from '../scopes';
 import type { MutationResolvers } from '../generated/resolvers-types';
 import {
   checkClosing,

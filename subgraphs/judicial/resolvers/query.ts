@@ -5,7 +5,7 @@ import { countsByParent, pagesByParent, type Filter } from '../../../platform/da
 import { levelOfCode } from '../../../platform/core/region-codes';
 import type { RegionRow } from '../database';
 import type { QueryResolvers } from '../generated/resolvers-types';
-import { AUDIT_SCOPE } from '../access';
+import { AUDIT_SCOPE } from '../scopes';
 
 const ALL = '*';
 const regionList = { table: 'region', join: { kind: 'all' }, key: 'code' } as const;

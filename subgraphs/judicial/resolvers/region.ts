@@ -1,7 +1,7 @@
 import { judicialOfficeId } from '../../../platform/core/region-codes';
 import { hasScope } from '../../../platform/access/checks';
 import { emptyConnection, readPage } from '../../../platform/data/pagination';
-import { CASES_SCOPE } from '../access';
+import { CASES_SCOPE } from '../scopes';
 import { checkPeriod } from '../../../platform/data/period';
 import { checkSeriesYear } from '../../../platform/data/series';
 import { officialChineseName } from '../../../platform/core/region-names-zh';

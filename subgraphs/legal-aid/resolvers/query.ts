@@ -3,7 +3,7 @@ import { forbidden } from '../../../platform/core/errors';
 import { hasScope, requireRecordAccess } from '../../../platform/access/checks';
 import { isRecordId } from '../../../platform/core/validation';
 import type { QueryResolvers } from '../generated/resolvers-types';
-import { AUDIT_SCOPE, CASES_SCOPE } from '../access';
+import { AUDIT_SCOPE, CASES_SCOPE } from '../scopes';
 
 export const Query: QueryResolvers = {
   // A case record: legal-aid:cases, and the case's region within the caller's regions.

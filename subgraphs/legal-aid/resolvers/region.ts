@@ -1,6 +1,6 @@
 import { hasScope } from '../../../platform/access/checks';
 import { emptyConnection, readPage } from '../../../platform/data/pagination';
-import { CASES_SCOPE } from '../access';
+import { CASES_SCOPE } from '../scopes';
 import { checkPeriod } from '../../../platform/data/period';
 import { checkSeriesYear } from '../../../platform/data/series';
 import { levelOfCode } from '../../../platform/core/region-codes';

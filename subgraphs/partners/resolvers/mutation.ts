@@ -10,6 +10,7 @@ import { idempotentCreate, writeWithAudit } from '../../../platform/data/writes'
 import type { ProjectRow } from '../database';
 import type { MutationResolvers } from '../generated/resolvers-types';
 import type { Context } from '../models';
+import { WRITE_SCOPE } from '../scopes';
 import {
   changeStatus,
   checkProjectInput,
@@ -23,7 +24,6 @@ import {
   requireProject,
   reviewConflict,
   statusConflict,
-  WRITE_SCOPE,
 } from '../writes';
 
 /** Thrown inside a transaction to roll it back when a concurrent review got there first. */
