@@ -35,7 +35,7 @@ describe('npm run new-subgraph', () => {
   test('creates a sixth subgraph that composes and passes the tests unchanged', async () => {
     const created = await npmRun('new-subgraph', [NAME], process.env, 180_000, copy.root);
     expect({ code: created.code, stderr: created.stderr }).toEqual({ code: 0, stderr: '' });
-    for (const file of ['schema.graphql', 'database.ts', 'models.ts', 'migrations/0001-initial.ts', 'seed.ts', 'loaders.ts', 'resolvers/index.ts', 'resolvers/region.ts', 'subgraph.ts', 'generated/resolvers-types.ts']) {
+    for (const file of ['schema.graphql', 'scopes.ts', 'database.ts', 'models.ts', 'migrations/0001-initial.ts', 'seed.ts', 'loaders.ts', 'resolvers/index.ts', 'resolvers/region.ts', 'subgraph.ts', 'generated/resolvers-types.ts']) {
       expect({ file, exists: existsSync(path.join(copy.root, 'subgraphs', NAME, file)) }).toEqual({ file, exists: true });
     }
     expect(existsSync(path.join(copy.root, 'test', `${NAME}.test.ts`))).toBe(true);

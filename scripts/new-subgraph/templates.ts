@@ -1,7 +1,7 @@
 // The files `npm run new-subgraph` writes for a new agency: a working subgraph
-// shaped like the four (SDL extending Region with a stats field, a migration,
-// a seed, loaders, resolvers, its definition) and its test. Each template is
-// the file as the agency will read and change it.
+// shaped like the four (SDL extending Region with a stats field, its scopes, a
+// migration, a seed, loaders, resolvers, its definition) and its test. Each
+// template is the file as the agency will read and change it.
 export interface Names {
   /** kebab-case, the subgraph's name: `land-registry`. */
   name: string;
@@ -46,6 +46,14 @@ type ${n.pascal}Stats {
   "Records within the region (its villages and townships), recorded within the period."
   records: Int!
 }
+`,
+    [`${dir}/scopes.ts`]: `// The ${n.name} agency's scopes (DESIGN.md, "Access"): every scope its checks
+// name, here and nowhere else. A write needs WRITE_SCOPE covering the record's
+// region (requireWriteScope, requireWriteAccess: platform/access/checks.ts);
+// protected data gets scopes of its own, as the judicial agency's:
+// \`${n.name}:cases\` for case records, \`${n.name}:pii\` for personal data and
+// \`${n.name}:audit\` for its audit records (hasScope, requireRecordAccess).
+export const WRITE_SCOPE = '${n.name}:write';
 `,
     [`${dir}/database.ts`]: `// The ${n.name} subgraph's tables, as kysely sees them. Region codes are
 // references to the judicial subgraph's directory, kept as plain values.
