@@ -1,6 +1,8 @@
 // Where the gateway's supergraph comes from: a fixed SDL, or a file
 // (schema/supergraph.graphql or SUPERGRAPH_PATH) that is reloaded when it
-// changes. A reload goes through @apollo/gateway's `update` callback: requests
+// changes: rewritten, replaced (`npm run compose` renames a new file over it),
+// or, mounted from a Kubernetes ConfigMap, when the kubelet swaps the volume's
+// `..data` link to the ConfigMap's new data. A reload goes through @apollo/gateway's `update` callback: requests
 // already running finish on the plan they have, new ones get the new schema, so
 // none is dropped. A file that does not load (unreadable, not a supergraph, not
 // valid), or that breaks a registered operation or the public contract
@@ -28,6 +30,9 @@ export interface SupergraphSource {
   hook: SupergraphSdlHook;
   state(): SupergraphState;
 }
+
+/** The symlink Kubernetes swaps to update a mounted ConfigMap's files at once (kubelet's AtomicWriter). */
+export const KUBERNETES_DATA_LINK = '..data';
 
 const version = (sdl: string): string => createHash('sha256').update(sdl).digest('hex').slice(0, 12);
 
@@ -106,9 +111,11 @@ export function supergraphFile(file: string, options: SupergraphFileOptions = {}
     update = gatewayUpdate;
     Object.assign(state, { version: version(sdl), loadedAt: new Date().toISOString() });
     if (options.watch !== false) {
-      // The folder is watched, not the file: editors and `npm run compose` may replace the file.
+      // The folder is watched, not the file: editors and `npm run compose` replace the file
+      // (a new file renamed over it); Kubernetes, updating a mounted ConfigMap, leaves the file
+      // (a symlink into ..data) alone and swaps the symlink `..data` (its atomic writer).
       watcher = watch(path.dirname(absolute), (_event, name) => {
-        if (name !== null && name !== path.basename(absolute)) return;
+        if (name !== null && name !== path.basename(absolute) && name !== KUBERNETES_DATA_LINK) return;
         clearTimeout(timer);
         timer = setTimeout(() => void reload(), options.debounceMs ?? 100);
       });

@@ -1,6 +1,7 @@
 // The gateway's side of issue 9 that needs no agency database: the call
 // policy (retries for queries only, a mutation sent at most once), reloading
-// the supergraph file without dropping requests, and OpenTelemetry tracing.
+// the supergraph file without dropping requests (also where Kubernetes mounts
+// it from a ConfigMap), and OpenTelemetry tracing.
 //
 // No subgraph of the hub has a mutation yet (they are being written), so the
 // call policy is tested against a tiny subgraph process defined here
@@ -10,7 +11,7 @@
 // process, so that its settings can be small; tracing is tested with the
 // judicial subgraph and the gateway as processes.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -167,6 +168,38 @@ describe('gateway call policy and supergraph reload (a counting subgraph process
     expect(answers.length).toBeGreaterThan(10);
     for (const answer of answers) expect(answer).toMatchObject({ status: 200, data: { read: expect.any(Number) } });
     expect(answers.every((answer) => answer.errors === undefined)).toBe(true);
+  });
+
+  test('a supergraph mounted from a Kubernetes ConfigMap is reloaded when the kubelet swaps the volume\'s ..data link', async () => {
+    // The volume as the kubelet lays it out and updates it (its AtomicWriter, pkg/volume/util/atomic_writer.go):
+    // the files in a timestamped folder, `..data` a link to that folder, supergraph.graphql a link to
+    // ..data/supergraph.graphql. An update writes a new folder and renames a new link over `..data`:
+    // supergraph.graphql itself never changes. No kubelet here: the same file operations, in its order.
+    const mount = mkdtempSync(path.join(tmpdir(), 'hub-configmap-'));
+    const at = (name: string) => path.join(mount, name);
+    const project = (folder: string, sdl: string) => {
+      mkdirSync(at(folder));
+      writeFileSync(path.join(at(folder), 'supergraph.graphql'), sdl);
+    };
+    project('..2026_01_05_10_00_00.1', supergraphOf(COUNTING_SDL, counter.url));
+    symlinkSync('..2026_01_05_10_00_00.1', at('..data'));
+    symlinkSync('..data/supergraph.graphql', at('supergraph.graphql'));
+    const mounted = await startGateway({ port: 0, ...testGatewayKeys(), supergraphPath: at('supergraph.graphql'), watchSupergraph: true });
+    const extra = () => postGraphQL<{ extra: number }>(mounted.url, { query: '{ extra }' });
+    try {
+      expect((await extra()).errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      project('..2026_01_05_10_01_00.2', supergraphOf(WITH_EXTRA, counter.url));
+      symlinkSync('..2026_01_05_10_01_00.2', at('..data_tmp'));
+      renameSync(at('..data_tmp'), at('..data'));
+      rmSync(at('..2026_01_05_10_00_00.1'), { recursive: true });
+      await eventually(async () => ((await extra()).data?.extra !== undefined ? true : undefined), 10_000);
+      const ready = (await (await fetch(`${mounted.adminUrl}/ready`)).json()) as { supergraph: { reloads: number; lastError?: unknown } };
+      expect(ready.supergraph).toMatchObject({ reloads: 1 });
+      expect(ready.supergraph.lastError).toBeUndefined();
+    } finally {
+      await mounted.stop(0);
+      rmSync(mount, { recursive: true, force: true });
+    }
   });
 });
 
