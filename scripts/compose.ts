@@ -4,12 +4,15 @@
 // breaks the public contract or breaks a registered operation, and says why
 // as `npm run check` does (one entry per problem, with its file, line and
 // column). `--check` only tells whether the committed files are current;
-// `--json` prints the report as JSON.
-import { readFileSync, writeFileSync } from 'node:fs';
+// `--json` prints the report as JSON. Each file is replaced at once (a new file
+// renamed over it): every gateway watching the supergraph reloads it
+// (docs/changing-a-subgraph.md, "Publishing a supergraph").
+import { readFileSync } from 'node:fs';
 import { blocksCompose, checkGraph, SUPERGRAPH_PATH } from '../schema/compose';
 import { buildManifest, MANIFEST_PATH, manifestText } from '../schema/manifest';
 import { formatReport } from '../schema/report';
 import { displayPath } from '../platform/server/shared-sdl';
+import { replaceFile } from '../platform/core/replace-file';
 
 const readOr = (file: string) => {
   try {
@@ -46,7 +49,8 @@ async function main(): Promise<number> {
   }
   for (const output of outputs) {
     const unchanged = readOr(output.path) === output.text;
-    if (!unchanged) writeFileSync(output.path, output.text);
+    // Replaced at once: running gateways watch the supergraph file and must never read half of it.
+    if (!unchanged) replaceFile(output.path, output.text);
     if (!json) console.log(`Wrote ${displayPath(output.path)}${unchanged ? ' (unchanged)' : ''}.`);
   }
   if (!json) {
