@@ -9,18 +9,29 @@
 // with its requestId only (contract/write.graphql: the same requestId writes
 // nothing more); afterwards every create is in the database exactly once, and
 // a write through one replica is seen at once through every other (the
-// response cache is shared and invalidated through Redis).
+// response cache is shared and invalidated through Redis). Then, under the same
+// kind of stream, a new supergraph is published as an operator does: an
+// agency's compatible change (a description) passes `npm run check`, and
+// `npm run compose` writes the supergraph file every gateway replica watches
+// (the cluster's one source of it, here in a copy of the project so that the
+// repository's files are never changed); each replica, asked on its own
+// port, serves it within ROLLOUT_BOUND_MS, and no request fails.
 // Skipped, with a warning, when haproxy is not installed, unless
 // TEST_HAPROXY is set (.ci/run sets it): then it fails.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import path from 'node:path';
 import pg from 'pg';
 import { createClient } from '@keyv/redis';
 import { databaseUrl, dropDatabases, startCluster, type Cluster } from '../scripts/cluster/cluster';
 import { haproxyConfig } from '../scripts/cluster/haproxy-config';
-import { clusterLayout } from '../scripts/cluster/layout';
-import { IDENTITY_SECRET, postGraphQL, redisAnswers, signToken, TEST_REDIS_URL, type TokenClaims } from './harness';
+import { clusterLayout, type ReplicaPorts } from '../scripts/cluster/layout';
+import { IDENTITY_SECRET, npmRun, postGraphQL, redisAnswers, signToken, TEST_REDIS_URL, type TokenClaims } from './harness';
+import { lectureInput, RECORD, startClientStream, VILLAGE } from './cluster-stream';
 import { eventually, serviceEnv } from './processes';
+import { copyProject, type ProjectCopy } from './project-copy';
 
 jest.setTimeout(600_000);
 
@@ -45,15 +56,22 @@ async function freePorts(count: number): Promise<number[]> {
   return ports;
 }
 
-/** Wensu County (652922) of Aksu prefecture (652900): a village of Yeken Town. */
-const VILLAGE = '652922100201';
 const WRITER: TokenClaims = { sub: 'cluster-clerk', agency: 'education', scope: 'education:write judicial:read legal-aid:read partners:read', regions: ['652900'] };
-const RECORD = 'mutation($input: RecordEducationEventInput!) { recordEducationEvent(input: $input) { id title } }';
-/** Reads all four agencies for one village (the gateway calls every subgraph). */
-const ACROSS = `query($code: ID!) { region(code: $code) { code name
-  judicialStats { __typename } legalAidStats { __typename } revitalizationStats { __typename }
-  educationStats { events attendees } educationEvents(first: 0) { totalCount } } }`;
 const COUNT = 'query($code: ID!) { region(code: $code) { educationEvents(first: 0) { totalCount } } }';
+
+/** The compatible change published: a field's description reworded in the education subgraph. */
+const ATTENDEES = { before: 'Attendees of those events.', after: 'People who attended those events.' };
+const DESCRIBED = '{ __type(name: "EducationStats") { fields { name description } } }';
+/** Longest from the file being written to a gateway replica serving it: watch, guard, new query planner, on a loaded 2-core machine. */
+const ROLLOUT_BOUND_MS = 15_000;
+/** The operator's commands read no usage here: the store would be Redis's or the copy's .data/usage. */
+const OPERATOR_ENV = { ...process.env, REDIS_URL: '' };
+
+/** The supergraph a gateway replica serves, by its admin port's /ready: the first 12 hex digits of its sha256. */
+async function servedVersion(replica: ReplicaPorts): Promise<string | undefined> {
+  const ready = await fetch(`http://127.0.0.1:${replica.adminPort}/ready`).then((r) => r.json() as Promise<{ supergraph?: { version?: string } }>, () => undefined);
+  return ready?.supergraph?.version;
+}
 
 const haveHaproxy = haproxyInstalled();
 if (!haveHaproxy && !process.env.TEST_HAPROXY) console.warn(`haproxy is not installed (${HAPROXY}): the cluster test is skipped (apt-get install haproxy; TEST_HAPROXY makes it fail instead)`);
@@ -61,6 +79,7 @@ const describeCluster = haveHaproxy || process.env.TEST_HAPROXY ? describe : des
 
 describeCluster('the cluster: HAProxy, 3 gateways, 2 replicas of each subgraph, PostgreSQL and Redis', () => {
   let cluster: Cluster | undefined;
+  let copy: ProjectCopy | undefined;
   const databasePrefix = `hub_cluster_test_${process.pid}_`;
   const redisPrefix = `hub-cluster-test-${process.pid}:`;
   let authorization: Record<string, string>;
@@ -70,7 +89,10 @@ describeCluster('the cluster: HAProxy, 3 gateways, 2 replicas of each subgraph, 
     if (!(await redisAnswers(TEST_REDIS_URL))) throw new Error(`the cluster test needs Redis at ${TEST_REDIS_URL}`);
     const ports = await freePorts(40);
     const layout = clusterLayout(() => ports.shift()!);
+    // The project's supergraph file in a copy: the rollout test publishes a new one there.
+    copy = copyProject();
     cluster = await startCluster({
+      supergraphPath: path.join(copy.root, 'schema', 'supergraph.graphql'),
       layout,
       env: serviceEnv({ RESPONSE_CACHE: 'on', LOG_LEVEL: 'warn', SEED_SCALE: '0.01' }),
       identitySecret: IDENTITY_SECRET,
@@ -86,6 +108,7 @@ describeCluster('the cluster: HAProxy, 3 gateways, 2 replicas of each subgraph, 
 
   afterAll(async () => {
     await cluster?.stop();
+    copy?.remove();
     await dropDatabases(POSTGRES, Object.values(cluster?.databases ?? {}));
     const redis = createClient({ url: TEST_REDIS_URL });
     await redis.connect();
@@ -103,41 +126,7 @@ describeCluster('the cluster: HAProxy, 3 gateways, 2 replicas of each subgraph, 
 
   test('killed replicas, then rolling restarts of the gateways and of every subgraph: no failed request, no write lost or doubled, every write seen at once through every replica', async () => {
     const c = cluster!;
-    const failures: string[] = [];
-    const created = new Map<string, string>(); // requestId -> event id
-    let queries = 0;
-    let clientRepeats = 0;
-    let running = true;
-    let serial = 0;
-
-    const query = async (): Promise<void> => {
-      const response = await postGraphQL<any>(c.url, { query: ACROSS, variables: { code: VILLAGE } }, authorization).catch((error: Error) => ({ status: 0, errors: [{ message: error.message }] }) as any);
-      queries++;
-      if (response.status !== 200 || response.errors) failures.push(`query: HTTP ${response.status} ${JSON.stringify(response.errors)}`);
-    };
-    const create = async (): Promise<void> => {
-      const requestId = `cluster-${process.pid}-${++serial}`;
-      const input = { requestId, title: `Cluster lecture ${requestId}`, theme: 'CIVIL_CODE', format: 'LECTURE', heldOn: '2022-05-12', regionCode: VILLAGE, attendees: 10, languages: ['Uyghur'] };
-      // A create is safe to repeat with its requestId: the client repeats it until it has an answer.
-      for (let attempt = 0; ; attempt++) {
-        const response = await postGraphQL<any>(c.url, { query: RECORD, variables: { input } }, authorization).catch((error: Error) => ({ status: 0, errors: [{ message: error.message }] }) as any);
-        if (response.status === 200 && !response.errors) {
-          created.set(requestId, response.data.recordEducationEvent.id);
-          return;
-        }
-        const codes = (response.errors ?? []).map((e: any) => e.extensions?.code);
-        if (codes.some((code: string) => code === 'BAD_USER_INPUT' || code === 'FORBIDDEN' || code === 'CONFLICT') || attempt >= 20) {
-          failures.push(`create ${requestId}: HTTP ${response.status} ${JSON.stringify(response.errors)}`);
-          return;
-        }
-        clientRepeats++;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    };
-    const worker = async (n: number): Promise<void> => {
-      for (let i = 0; running; i++) await ((i + n) % 4 === 0 ? create() : query());
-    };
-    const workers = [0, 1, 2, 3].map(worker);
+    const stream = startClientStream(c.url, authorization, `cluster-${process.pid}-`);
     const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
     await pause(2_000);
@@ -171,13 +160,13 @@ describeCluster('the cluster: HAProxy, 3 gateways, 2 replicas of each subgraph, 
       }
     }
     await pause(1_000);
-    running = false;
-    await Promise.all(workers);
+    await stream.stop();
+    const { failures, created } = stream;
 
-    console.log(`cluster stream: ${queries} queries, ${created.size} creates, ${clientRepeats} creates repeated by the client with their requestId`);
+    console.log(`cluster stream: ${stream.queries()} queries, ${created.size} creates, ${stream.clientRepeats()} creates repeated by the client with their requestId`);
     expect(failures).toEqual([]);
     expect(leftPoolWhileAccepting).toEqual([true, true, true]);
-    expect(queries).toBeGreaterThan(50);
+    expect(stream.queries()).toBeGreaterThan(50);
     expect(created.size).toBeGreaterThan(10);
 
     // Every create exactly once in the education database: none lost, none doubled.
@@ -202,9 +191,50 @@ describeCluster('the cluster: HAProxy, 3 gateways, 2 replicas of each subgraph, 
     expect(new Set(before).size).toBe(1);
     expect(await Promise.all(c.gateways.map((g) => countVia(g.url)))).toEqual(before);
     const requestId = `cluster-${process.pid}-last`;
-    const input = { requestId, title: `Cluster lecture ${requestId}`, theme: 'CIVIL_CODE', format: 'LECTURE', heldOn: '2022-05-12', regionCode: VILLAGE, attendees: 10, languages: ['Uyghur'] };
-    const written = await postGraphQL<any>(c.gateways[1].url, { query: RECORD, variables: { input } }, authorization);
+    const written = await postGraphQL<any>(c.gateways[1].url, { query: RECORD, variables: { input: lectureInput(requestId) } }, authorization);
     expect(written.errors).toBeUndefined();
     expect(await Promise.all(c.gateways.map((g) => countVia(g.url)))).toEqual(before.map((n) => n + 1));
+  });
+
+  test(`a new supergraph, checked and composed as an operator does, is served by every gateway replica within ${ROLLOUT_BOUND_MS / 1000} s, with no failed request`, async () => {
+    const c = cluster!;
+    const root = copy!.root;
+    const schemaFile = path.join(root, 'subgraphs', 'education', 'schema.graphql');
+    const sdl = readFileSync(schemaFile, 'utf8');
+    expect(sdl).toContain(`"${ATTENDEES.before}"`);
+    writeFileSync(schemaFile, sdl.replace(`"${ATTENDEES.before}"`, `"${ATTENDEES.after}"`));
+    // The hub's schema checks, as the agency runs them before publishing.
+    const checked = await npmRun('check', ['education'], OPERATOR_ENV, 180_000, root);
+    expect(checked).toMatchObject({ code: 0, stdout: expect.stringContaining('SAFE: nothing breaks.') });
+    const versionsBefore = await Promise.all(c.gateways.map((g) => servedVersion(g.ports)));
+
+    const stream = startClientStream(c.url, authorization, `rollout-${process.pid}-`);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const queriesBefore = stream.queries();
+    const composed = await npmRun('compose', [], OPERATOR_ENV, 180_000, root);
+    expect(composed).toMatchObject({ code: 0, stdout: expect.stringContaining('Wrote schema/supergraph.graphql.') });
+    const composedAt = Date.now();
+    const writtenAt = statSync(c.supergraphPath).mtimeMs;
+    const version = createHash('sha256').update(readFileSync(c.supergraphPath)).digest('hex').slice(0, 12);
+    expect(versionsBefore).not.toContain(version);
+    // Each replica on its own port, not through HAProxy: when it serves the new file.
+    const servedAfterMs = await Promise.all(
+      c.gateways.map(async (g) => {
+        await eventually(async () => (await servedVersion(g.ports)) === version, ROLLOUT_BOUND_MS + 5_000, 50);
+        return Math.round(Date.now() - writtenAt);
+      }),
+    );
+    for (const g of c.gateways) {
+      const described = await postGraphQL<any>(g.url, { query: DESCRIBED }, authorization);
+      expect(described.data.__type.fields.find((f: { name: string }) => f.name === 'attendees').description).toBe(ATTENDEES.after);
+    }
+    const queriesDuring = stream.queries() - queriesBefore;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await stream.stop();
+
+    console.log(`supergraph rollout: npm run compose returned ${Math.round(composedAt - writtenAt)} ms after writing the file; served by ${c.gateways.map((g, i) => `${g.id} after ${servedAfterMs[i]} ms`).join(', ')}; ${queriesDuring} queries and ${stream.created.size} creates meanwhile`);
+    expect(stream.failures).toEqual([]);
+    expect(queriesDuring).toBeGreaterThan(5);
+    expect(Math.max(...servedAfterMs)).toBeLessThan(ROLLOUT_BOUND_MS);
   });
 });

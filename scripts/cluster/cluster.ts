@@ -2,7 +2,9 @@
 // one PostgreSQL database per agency (created when missing), HAProxy from the
 // generated configuration, every subgraph replica at once (seeding and
 // migrations run once, under their lock: platform/data/seed.ts), then the gateway
-// replicas, which reach each agency through HAProxy and share Redis. The
+// replicas, which reach each agency through HAProxy, share Redis and watch
+// one supergraph file (`supergraphPath`, by default schema/supergraph.graphql:
+// what `npm run compose` writes there reaches every replica). The
 // replicas of a subgraph share Redis too: an identity one accepted, every
 // other refuses (platform/access/replay-memory.ts). Each
 // replica is its own process, started like `npm start` does (IPC `ready`),
@@ -16,6 +18,7 @@ import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { subgraphIdentityKey } from '../../platform/access/identity';
 import type { ServiceMessage } from '../../platform/server/service-process';
+import { SUPERGRAPH_PATH } from '../../schema/registry';
 import { CLUSTER_SHUTDOWN_DELAY_MS, haproxyConfig } from './haproxy-config';
 import type { ClusterLayout, ReplicaPorts } from './layout';
 
@@ -34,6 +37,8 @@ export interface ClusterOptions {
   /** Redis of the gateways (cached responses, usage, last-known figures) and of each subgraph's replicas (the jtis they accepted). */
   redisUrl: string;
   redisPrefix: string;
+  /** The supergraph file every gateway replica serves and watches (default schema/supergraph.graphql). */
+  supergraphPath?: string;
   haproxy?: string;
   /** Called with each line a replica logs at warning or above, and with HAProxy's output. */
   onLog?: (replica: string, line: string) => void;
@@ -133,6 +138,8 @@ export interface Cluster {
   gateways: Replica[];
   subgraphs: Record<string, Replica[]>;
   databases: Record<string, string>;
+  /** The one supergraph file every gateway replica watches (absolute). */
+  supergraphPath: string;
   haproxy: ChildProcess;
   /** HAProxy's view: each server's status (UP, DOWN, ...) by `backend/server`. */
   serverStatus(): Promise<Record<string, string>>;
@@ -217,8 +224,10 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     };
     subgraphs[s.name] = s.replicas.map((r) => new Replica(s.name, r, { ...env, [`${s.prefix}_PORT`]: String(r.port), [`${s.prefix}_ADMIN_PORT`]: String(r.adminPort) }, onLog, startTimeoutMs));
   }
+  const supergraphPath = path.resolve(options.supergraphPath ?? SUPERGRAPH_PATH);
   const gatewayEnv: NodeJS.ProcessEnv = {
     ...common,
+    SUPERGRAPH_PATH: supergraphPath,
     HUB_IDENTITY_SECRET: options.identitySecret,
     REDIS_URL: options.redisUrl,
     REDIS_PREFIX: options.redisPrefix,
@@ -261,5 +270,5 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     }
   };
   await waitUntilUp(60_000);
-  return { layout, url: `http://${layout.host}:${layout.gatewayPort}/graphql`, statsUrl, gateways, subgraphs, databases, haproxy, serverStatus, waitUntilUp, stop };
+  return { layout, url: `http://${layout.host}:${layout.gatewayPort}/graphql`, statsUrl, gateways, subgraphs, databases, supergraphPath, haproxy, serverStatus, waitUntilUp, stop };
 }

@@ -2,7 +2,9 @@
 // (scripts/cluster/layout.ts): HAProxy in front of GATEWAY_REPLICAS (3)
 // gateway replicas, SUBGRAPH_REPLICAS (2) replicas of each subgraph behind it,
 // one PostgreSQL database per agency on CLUSTER_POSTGRES_URL and Redis at
-// REDIS_URL. Ports from CLUSTER_PORT (4000): the hub's entry there, HAProxy's
+// REDIS_URL; every gateway serves and watches SUPERGRAPH_PATH
+// (schema/supergraph.graphql): `npm run compose` publishes a new supergraph
+// to all of them. Ports from CLUSTER_PORT (4000): the hub's entry there, HAProxy's
 // statistics next, then one per agency's frontend, then each replica's port
 // and admin port. Ctrl-C stops the replicas (each drains), then HAProxy.
 import { intFromEnv, stringFromEnv } from '../../platform/core/config';
@@ -28,10 +30,12 @@ async function main(): Promise<void> {
     databasePrefix: stringFromEnv('CLUSTER_DATABASE_PREFIX') ?? 'hub_cluster_',
     redisUrl: stringFromEnv('REDIS_URL') ?? 'redis://127.0.0.1:6379',
     redisPrefix: stringFromEnv('REDIS_PREFIX') ?? 'hub-cluster:',
+    supergraphPath: stringFromEnv('SUPERGRAPH_PATH'),
   });
   console.log(`\nThe cluster is ready (${((Date.now() - started) / 1000).toFixed(1)} s):`);
   console.log(`  hub (HAProxy)   ${cluster.url}`);
   console.log(`  HAProxy stats   ${cluster.statsUrl}`);
+  console.log(`  supergraph      ${cluster.supergraphPath} (every gateway watches it: \`npm run compose\` publishes to all)`);
   for (const g of cluster.gateways) console.log(`  ${g.id.padEnd(15)} ${g.url}  (admin ${g.ports.adminPort})`);
   for (const s of layout.subgraphs) {
     console.log(`  ${s.name.padEnd(15)} http://${layout.host}:${s.port}/graphql (HAProxy) -> ${s.replicas.map((r) => r.port).join(', ')}`);
