@@ -6,7 +6,9 @@
 // PodDisruptionBudget; a Secret per service holding only its own keys (empty
 // here: filled from `npm run -s keys -- --print`, never committed); the
 // supergraph as a ConfigMap whose hash is in the gateway's pod template (a new
-// supergraph rolls every gateway replica); a HorizontalPodAutoscaler on CPU
+// supergraph rolls every gateway replica), mounted as a folder, not a subPath,
+// so that a running gateway also reloads it when the kubelet updates the
+// volume (docs/changing-a-subgraph.md); a HorizontalPodAutoscaler on CPU
 // for the gateway; NetworkPolicies: nothing reaches a pod of the namespace
 // but callers the gateway's public port, the gateway pods a subgraph's public
 // port, and pods labelled as monitoring the admin ports (/ready, /metrics;
