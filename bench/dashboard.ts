@@ -28,13 +28,13 @@ import { createLogger } from '../platform/core/log';
 import { startSubgraph, type RunningSubgraph } from '../platform/server/subgraph';
 import { listSubgraphs } from '../schema/subgraphs';
 import { writeBenchResult } from './results-file';
+import { median } from './stats';
 
 const CHROMIUM = stringFromEnv('BENCH_CHROMIUM') ?? '/usr/bin/chromium';
 const RUNS = intFromEnv('BENCH_DASHBOARD_RUNS', 7, 1, 100);
 /** Counties of Aksu, each a drill-down step from the prefecture. */
 const STEPS = ['652922', '652901', '652902', '652924', '652926'];
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const round = (n: number) => Math.round(n * 10) / 10;
 
 /** The brotli size of the dashboard's first load (entry, its imports, their CSS), from the build's manifest; chunks only the explorer loads are not counted. */

@@ -17,6 +17,7 @@ import { GATEWAY_MAX_IN_FLIGHT_DEFAULT, SUBGRAPH_MAX_IN_FLIGHT_DEFAULT } from '.
 import type { StartOptions } from '../platform/server/subgraph';
 import type { GatewayKind, GatewaySettings } from './gateway-process';
 import type { GatewayProcess, SubgraphSet, Workload } from './run';
+import { percentile } from './stats';
 
 export interface OverloadHelpers {
   settings: { baseScale: string; connections: number };
@@ -57,7 +58,6 @@ interface Figures {
   gatewayCpuMsPerRequest: number;
 }
 
-const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN);
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 async function run(gateway: GatewayProcess, workload: Workload, authorization: string, connections: number): Promise<Figures> {
