@@ -5,13 +5,13 @@ import { sql, type Kysely } from 'kysely';
 import { aggregatesByParent, createConnectionLoader, type Filter } from '../../platform/connections';
 import { byKey, periodLoader } from '../../platform/loaders';
 import { allOf, periodFilter, type Period } from '../../platform/period';
+import type { RegionKey } from '../../platform/region-codes';
 import { rollupTotals } from '../../platform/rollups';
 import { seriesLoader } from '../../platform/series';
 import type { PartnerRow, PartnersDatabase, ProjectRow, ResidentTeamRow } from './database';
 import type { PartnerKind, ProjectFilter, RevitalizationStats } from './generated/resolvers-types';
 import { projectIdNumber } from './ids';
 import { createLinkedConnectionLoader } from './linked-connections';
-import type { RegionModel } from './models';
 import { projectDaily } from './rollups';
 
 /** A project filter whose `startedIn` has been checked (checkPeriod): null when open at both ends. */
@@ -60,7 +60,7 @@ export function createPartnersLoaders(db: Kysely<PartnersDatabase>) {
       return byKey(ids, rows, (row) => String(row.id));
     }),
     /** The regions a partner is paired with, ordered by code. */
-    regionsOfPartner: new DataLoader<string, RegionModel[]>(async (partnerIds) => {
+    regionsOfPartner: new DataLoader<string, RegionKey[]>(async (partnerIds) => {
       const rows = await db
         .selectFrom('partner_region')
         .select(['partner_id', 'region_code'])
@@ -68,7 +68,7 @@ export function createPartnersLoaders(db: Kysely<PartnersDatabase>) {
         .orderBy('partner_id')
         .orderBy('region_code')
         .execute();
-      const byPartner = new Map<string, RegionModel[]>(partnerIds.map((id) => [id, []]));
+      const byPartner = new Map<string, RegionKey[]>(partnerIds.map((id) => [id, []]));
       for (const row of rows) byPartner.get(row.partner_id)?.push({ code: row.region_code });
       return partnerIds.map((id) => byPartner.get(id)!);
     }),
