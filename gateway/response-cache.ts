@@ -28,9 +28,9 @@
 // not cached. Regions are not part of the scope: which regions a cached
 // response covers cannot be told from an operation in general (fields by id,
 // entity references, lists without a region argument).
-// bumpSharedDataVersion moves the common version from outside a gateway
-// (through Redis); without Redis a gateway's in-memory cache learns only of
-// writes through itself, and others show once cached entries expire (CACHE_MAX_AGE).
+// Nothing in the hub moves the common version (`<prefix>:data-version` in
+// Redis); without Redis a gateway's in-memory cache learns only of writes
+// through itself, and others show once cached entries expire (CACHE_MAX_AGE).
 //
 // The cache is the gateway's ApolloServer cache, which also holds automatic
 // persisted queries: in memory by default, Redis when REDIS_URL is set.
@@ -143,15 +143,4 @@ export async function createResponseCaching(options: ResponseCachingOptions): Pr
     );
   }
   return { cache, plugins, close };
-}
-
-/** Invalidates every gateway's cached responses from outside a gateway (the CSV import), through Redis. */
-export async function bumpSharedDataVersion(redisUrl: string, prefix = DEFAULT_REDIS_PREFIX): Promise<void> {
-  const client = createClient({ url: redisUrl });
-  await client.connect();
-  try {
-    await client.incr(versionKey(prefix));
-  } finally {
-    await client.close();
-  }
 }
