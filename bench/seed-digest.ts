@@ -30,7 +30,7 @@ export interface TableDigest {
 }
 
 /** Every table of the public schema (rows and MD5) and every sequence (its last value), sorted by name. */
-export async function databaseDigest(db: Kysely<unknown>): Promise<TableDigest[]> {
+async function databaseDigest(db: Kysely<unknown>): Promise<TableDigest[]> {
   const tables = await sql<{ name: string }>`select tablename as name from pg_tables where schemaname = 'public' order by 1`.execute(db);
   const digests: TableDigest[] = [];
   for (const { name } of tables.rows) {

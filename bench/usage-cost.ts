@@ -52,7 +52,7 @@ const cpuMicros = () => {
  * workload's document, schema, variables and a client header), and the CPU
  * time of one flush of the counts to the file store.
  */
-export async function recorderCost(workload: Workload, iterations: number): Promise<{ hookMicros: number; flushMs: number }> {
+async function recorderCost(workload: Workload, iterations: number): Promise<{ hookMicros: number; flushMs: number }> {
   const directory = mkdtempSync(path.join(os.tmpdir(), 'hub-bench-recorder-'));
   const recorder = createUsageRecorder({ store: await openUsageStore({ directory }), flushMs: 3_600_000, logger: createLogger('bench', { level: 'silent' }) });
   try {

@@ -24,14 +24,14 @@ import type { DevTokenAnswer, ExplorerConfig, RegisteredOperation } from './expl
 import type { IntrospectionPolicy } from './limits';
 import { checkWebBuild, WEB_BUILD_DIR, WEB_DIR, type BuildState } from './web-build';
 
-export const EXPLORER_PATH = '/explorer';
+const EXPLORER_PATH = '/explorer';
 /** The dashboard (issue 14): the hub's front page. */
-export const DASHBOARD_PATH = '/';
-export const ASSETS_PATH = '/assets';
+const DASHBOARD_PATH = '/';
+const ASSETS_PATH = '/assets';
 /** The registered operation the explorer opens first. */
-export const FIRST_OPERATION_FILE = 'region-scorecard.graphql';
+const FIRST_OPERATION_FILE = 'region-scorecard.graphql';
 /** Example values for the registered operations' variables, by name: Aksu prefecture (and its counties), 2023. */
-export const EXAMPLE_VARIABLES: Readonly<Record<string, unknown>> = Object.freeze({
+const EXAMPLE_VARIABLES: Readonly<Record<string, unknown>> = Object.freeze({
   code: '652900',
   period: { from: '2023-01-01', to: '2023-12-31' },
   year: 2023,
@@ -93,7 +93,7 @@ function registeredOperation(file: string): RegisteredOperation {
 }
 
 /** The registry's operations as they are on disk now, the scorecard first. */
-export function registeredOperations(): RegisteredOperation[] {
+function registeredOperations(): RegisteredOperation[] {
   const rank = (file: string) => (path.basename(file) === FIRST_OPERATION_FILE ? 0 : 1);
   return operationFiles()
     .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))

@@ -39,7 +39,7 @@ import { createStartupGate, startupReadiness, startupWaitForFromEnv, type Startu
 import { disableApolloTelemetry } from './apollo-telemetry';
 
 /** The whole request's time at the gateway; every subgraph call ends within it. */
-export const REQUEST_TIMEOUT_DEFAULT_MS = 15_000;
+const REQUEST_TIMEOUT_DEFAULT_MS = 15_000;
 /** The key that signs last-known figures (gateway/last-known.ts): derived from the gateway's identity secret, which no subgraph holds. */
 const lastKnownSecretOf = (identitySecret: string): Buffer => Buffer.from(hkdfSync('sha256', identitySecret, '', 'rule-of-law-hub last-known figures', 32));
 /** How long stopping waits for requests in flight (docker stops a container after 10 s). */
@@ -115,9 +115,9 @@ const onOff = (name: string, fallback: 'on' | 'off'): boolean => {
   return value === 'on';
 };
 
-export const USAGE_FLUSH_DEFAULT_MS = 5_000;
+const USAGE_FLUSH_DEFAULT_MS = 5_000;
 
-export function subgraphCallSettingsFromEnv(): SubgraphCallSettings {
+function subgraphCallSettingsFromEnv(): SubgraphCallSettings {
   const d = SUBGRAPH_CALL_DEFAULTS;
   return {
     timeoutMs: intFromEnv('GATEWAY_SUBGRAPH_TIMEOUT_MS', d.timeoutMs, 1),

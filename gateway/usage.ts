@@ -46,7 +46,7 @@ const MAX_OPERATIONS = 2000;
 const CLIENT_NAME = /^[\w.:@/-]{1,64}$/;
 
 /** Who sent a request: the client header when it is a plain name, else the token's agency, else `anonymous`. */
-export function clientOf(header: string | undefined | null, agency: string | null | undefined): string {
+function clientOf(header: string | undefined | null, agency: string | null | undefined): string {
   if (header && CLIENT_NAME.test(header)) return header;
   if (agency && CLIENT_NAME.test(agency)) return agency;
   return header || agency ? 'invalid' : 'anonymous';
@@ -62,7 +62,7 @@ interface OperationUsage {
 }
 
 /** The coordinates an operation touches whatever its variables' values. */
-export function staticCoordinates(schema: GraphQLSchema, document: DocumentNode): string[] {
+function staticCoordinates(schema: GraphQLSchema, document: DocumentNode): string[] {
   const found = new Set<string>();
   const typeInfo = new TypeInfo(schema);
   visit(
@@ -93,7 +93,7 @@ export function staticCoordinates(schema: GraphQLSchema, document: DocumentNode)
 }
 
 /** Coordinates in a variable's value: input fields given and enum values sent. */
-export function valueCoordinates(type: GraphQLInputType, value: unknown, into: Set<string>, depth = 0): void {
+function valueCoordinates(type: GraphQLInputType, value: unknown, into: Set<string>, depth = 0): void {
   if (value === null || value === undefined || depth > 20) return;
   const inner = isNonNullType(type) ? type.ofType : type;
   if (isListType(inner)) {

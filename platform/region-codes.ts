@@ -20,7 +20,7 @@ export function levelOfCode(code: string): RegionLevel | null {
 }
 
 /** The significant prefix: what every code within the region starts with. */
-export function codePrefix(code: string): string {
+function codePrefix(code: string): string {
   switch (levelOfCode(code)) {
     case 'AUTONOMOUS_REGION':
       return code.slice(0, 2);

@@ -114,7 +114,7 @@ function addContributions(rollup: Rollup, parts: { rows: string; sign: 1 | -1 }[
  * source, and its totals of the rows already there. Changing a roll-up's
  * measures later takes a new migration that drops it and creates it anew.
  */
-export async function createRollup(db: Kysely<unknown>, rollup: Rollup): Promise<void> {
+async function createRollup(db: Kysely<unknown>, rollup: Rollup): Promise<void> {
   const names = Object.keys(rollup.measures);
   const { table, source } = rollup;
   await ANCESTORS_FUNCTION.execute(db);
@@ -164,7 +164,7 @@ export function rollupMigration(rollup: Rollup): Migration {
 }
 
 /** The migration step removing a roll-up (its triggers go with its functions). */
-export async function dropRollup(db: Kysely<unknown>, rollup: Rollup): Promise<void> {
+async function dropRollup(db: Kysely<unknown>, rollup: Rollup): Promise<void> {
   await sql`drop table ${id(rollup.table)}`.execute(db);
   for (const event of ['insert', 'update', 'delete', 'truncate']) {
     await sql`drop function ${id(`${rollup.table}_on_${event}`)}() cascade`.execute(db);

@@ -25,11 +25,11 @@ function tell(message: ServiceMessage): void {
 }
 
 /** A service whose launcher has gone exits within this time, whatever it was doing. */
-export const LAUNCHER_GONE_EXIT_MS = 4_000;
+const LAUNCHER_GONE_EXIT_MS = 4_000;
 /** ...after letting requests in flight finish for at most this long. */
 const LAUNCHER_GONE_GRACE_MS = 2_000;
 
-export function progressLogger(logger: Logger): Progress {
+function progressLogger(logger: Logger): Progress {
   return (message, options) => {
     logger.info(message);
     tell({ type: 'progress', message, ...(options?.heartbeat ? { heartbeat: true } : {}) });

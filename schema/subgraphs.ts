@@ -5,7 +5,7 @@ import path from 'node:path';
 import { subgraphSdl } from '../platform/operator';
 import type { SubgraphDefinition } from '../platform/subgraph';
 
-export const SUBGRAPHS_DIR = path.join(__dirname, '..', 'subgraphs');
+const SUBGRAPHS_DIR = path.join(__dirname, '..', 'subgraphs');
 
 export interface SubgraphInfo {
   name: string;

@@ -48,7 +48,7 @@ export interface ChangeUsage {
 }
 
 /** Which recorded coordinates a change touches, worked out on the schema being served. */
-export function touchedCoordinates(schema: GraphQLSchema, change: Pick<SchemaChange, 'type' | 'coordinate'>): string[] {
+function touchedCoordinates(schema: GraphQLSchema, change: Pick<SchemaChange, 'type' | 'coordinate'>): string[] {
   const coordinate = change.coordinate;
   if (!coordinate) return [];
   const [typeName, fieldName] = coordinate.split('.');
@@ -85,7 +85,7 @@ const matches = (wanted: string[]) => {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The usage of each change's coordinates, from totals already read. */
-export function usageOf(wanted: string[], totals: UsageTotals): ChangeUsage {
+function usageOf(wanted: string[], totals: UsageTotals): ChangeUsage {
   const touches = matches(wanted);
   // client -> operation -> the largest count among its touched coordinates (one request touching two counts once).
   const byClient = new Map<string, Map<string, { count: number; lastSeen: number }>>();

@@ -14,14 +14,14 @@ import path from 'node:path';
 import { envPrefix } from '../../platform/config';
 import { listSubgraphs } from '../../schema/subgraphs';
 
-export const NAMESPACE = 'rule-of-law-hub';
-export const IMAGE = 'rule-of-law-hub:0.1.0';
-export const GATEWAY_PORT = 4000;
+const NAMESPACE = 'rule-of-law-hub';
+const IMAGE = 'rule-of-law-hub:0.1.0';
+const GATEWAY_PORT = 4000;
 /** The admin port is the public one + 100 (platform/http.ts), listening on every address of the pod for the kubelet's probes. */
-export const ADMIN_OFFSET = 100;
+const ADMIN_OFFSET = 100;
 /** /ready turns 503 this long before a pod stops accepting: the kubelet's probe and the endpoints' update see it first. */
-export const SHUTDOWN_DELAY_MS = 5_000;
-export const SHUTDOWN_GRACE_MS = 8_000;
+const SHUTDOWN_DELAY_MS = 5_000;
+const SHUTDOWN_GRACE_MS = 8_000;
 const SUPERGRAPH = path.join(__dirname, '..', '..', 'schema', 'supergraph.graphql');
 
 type Manifest = Record<string, any>;

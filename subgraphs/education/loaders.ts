@@ -11,7 +11,7 @@ import type { CampaignRow, DemonstrationAwardRow, EducationDatabase, EducationEv
 import type { EducationEventFilter } from './generated/resolvers-types';
 import { eventDaily } from './rollups';
 
-export function eventFilter(filter: EducationEventFilter | null | undefined): Filter | undefined {
+function eventFilter(filter: EducationEventFilter | null | undefined): Filter | undefined {
   if (!filter) return undefined;
   return allOf(
     filter.theme != null ? (eb) => eb('t.theme', '=', filter.theme) : undefined,

@@ -10,7 +10,7 @@ import type { SeedOptions } from '../../platform/seed';
 import type { JudicialDatabase, MediationCaseTable } from './database';
 import type { MediationCategory, MediationOutcome, StandardizationStatus } from './generated/resolvers-types';
 
-export const PUBLISHED = { branded: 183, demonstration: 143, standardizedRate: 0.75 } as const;
+const PUBLISHED = { branded: 183, demonstration: 143, standardizedRate: 0.75 } as const;
 
 /** Mediation cases at scale 1; SEED_SCALE multiplies it. */
 const CASES_AT_SCALE_1 = 20_000;
@@ -27,8 +27,8 @@ const CATEGORY_WEIGHTS: Record<MediationCategory, number> = {
 };
 const OUTCOME_WEIGHTS: Record<Exclude<MediationOutcome, 'PENDING'>, number> = { RESOLVED: 88, UNRESOLVED: 7, REFERRED: 5 };
 
-export const FIRST_DAY = '2020-01-01';
-export const LAST_DAY = '2023-12-31';
+const FIRST_DAY = '2020-01-01';
+const LAST_DAY = '2023-12-31';
 
 export async function seedJudicial(_db: Transaction<JudicialDatabase>, { scale, progress, load }: SeedOptions<JudicialDatabase>): Promise<void> {
   const regions = regionDirectory();

@@ -41,7 +41,7 @@ function linkedKeys(db: AnyDB, linked: LinkedTable, parents: readonly string[]) 
 }
 
 /** The first `page.limit + 1` linked rows of each parent region, in key order, in one statement. */
-export async function linkedPagesByRegion<Row>(
+async function linkedPagesByRegion<Row>(
   db: AnyDB,
   linked: LinkedTable,
   parents: readonly string[],
@@ -72,7 +72,7 @@ export async function linkedPagesByRegion<Row>(
 }
 
 /** How many distinct linked rows each parent region has, in one statement. */
-export async function linkedCountsByRegion(
+async function linkedCountsByRegion(
   db: AnyDB,
   linked: LinkedTable,
   parents: readonly string[],

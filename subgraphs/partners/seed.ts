@@ -13,10 +13,10 @@ import type { PartnerRegionTable, PartnersDatabase, PartnerTable, ProjectTable, 
 import type { PartnerKind, ProjectStatus } from './generated/resolvers-types';
 
 /** Projects at scale 1; SEED_SCALE multiplies it. Partners, pairings and teams are not scaled. */
-export const PROJECTS_AT_SCALE_1 = 30_000;
+const PROJECTS_AT_SCALE_1 = 30_000;
 
-export const FIRST_DAY = '2020-01-01';
-export const LAST_DAY = '2023-12-31';
+const FIRST_DAY = '2020-01-01';
+const LAST_DAY = '2023-12-31';
 
 /** Legal review rates of project contracts: one per prefecture, from LOWEST_REVIEW_RATE up in steps. */
 const LOWEST_REVIEW_RATE = 0.35;
@@ -71,7 +71,7 @@ interface Pairing {
 }
 
 /** The legal review rate of each prefecture: every prefecture its own, spread from 35% to about 94%. */
-export function reviewRates(prefectures: readonly RegionRecord[]): Map<string, number> {
+function reviewRates(prefectures: readonly RegionRecord[]): Map<string, number> {
   const order = [...prefectures].sort((a, b) => hashString(`review:${a.code}`) - hashString(`review:${b.code}`));
   return new Map(order.map((p, i) => [p.code, LOWEST_REVIEW_RATE + i * REVIEW_RATE_STEP]));
 }

@@ -15,9 +15,9 @@ import { projectIdNumber } from './ids';
 
 /** The scope every partners write needs, covering the project's village. */
 export const WRITE_SCOPE = 'partners:write';
-export const TITLE_MAX_LENGTH = 200;
+const TITLE_MAX_LENGTH = 200;
 /** Budgets above this are taken for typing errors (the column holds up to 10^12 - 0.01). */
-export const BUDGET_MAX_YUAN = 10_000_000_000;
+const BUDGET_MAX_YUAN = 10_000_000_000;
 /** What audit records name the written records. */
 export const PROJECT_RECORD = 'Project';
 
