@@ -2,7 +2,7 @@
 // request's deadline, and the signed identity forwarded with each subgraph
 // call (one per call: platform/identity.ts).
 import type { Request } from 'express';
-import { requestIdFrom, requestRecordOf } from '../platform/http';
+import { requestIdFrom, requestRecordOf } from '../platform/request-record';
 import type { Identity, IdentityCall } from '../platform/identity';
 import type { Viewer } from '../platform/viewer';
 

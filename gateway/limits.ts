@@ -9,7 +9,7 @@
 //   depth, aliases, directives, cost  400 GRAPHQL_VALIDATION_FAILED, "Query depth limit of 12 exceeded, found 50."
 //   tokens                            400 GRAPHQL_PARSE_FAILED, "Document contains more that 5000 tokens..."
 //   introspection not allowed         403 FORBIDDEN
-// Body size (platform/http.ts, 413 PAYLOAD_TOO_LARGE), batching (off) and CSRF
+// Body size (platform/graphql-route.ts, 413 PAYLOAD_TOO_LARGE), batching (off) and CSRF
 // prevention (on) are Apollo's and Express's, refused with 400 BAD_REQUEST.
 import type { ApolloServerOptions, ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
