@@ -24,7 +24,8 @@ import { sha256 } from '../schema/manifest';
 import { createUsageRecorder } from '../gateway/usage';
 import { openUsageStore } from '../gateway/usage-store';
 import type { GatewayKind, GatewaySettings } from './gateway-process';
-import type { GatewayProcess, RunFigures, SubgraphSet, Workload } from './run';
+import type { RunFigures } from './main-table';
+import type { GatewayProcess, SubgraphSet, Workload } from './run';
 import { machineNow, writeBenchResult } from './results-file';
 
 export interface UsageCostHelpers {
