@@ -16,7 +16,8 @@ import path from 'node:path';
 import { GATEWAY_MAX_IN_FLIGHT_DEFAULT, SUBGRAPH_MAX_IN_FLIGHT_DEFAULT } from '../platform/admission';
 import type { StartOptions } from '../platform/subgraph';
 import type { GatewayKind, GatewaySettings } from './gateway-process';
-import type { GatewayProcess, SubgraphSet, Workload } from './run';
+import type { GatewayProcess, SubgraphSet } from './services';
+import type { Workload } from './workloads';
 
 export interface OverloadHelpers {
   settings: { baseScale: string; connections: number };

@@ -23,7 +23,8 @@ import { replay, stagesOf, startRecorder } from './floor';
 import { SUPERGRAPH_PATH } from '../schema/compose';
 import { listSubgraphs } from '../schema/subgraphs';
 import type { GatewayKind, GatewaySettings } from './gateway-process';
-import { SCORECARD, SCORECARD_VARIABLES, TOWNSHIP_DETAIL, TOWNSHIP_DETAIL_VARIABLES, WIDE_LIST, wideListVariables } from './workloads';
+import { SCORECARD, SCORECARD_VARIABLES, TOWNSHIP_DETAIL, TOWNSHIP_DETAIL_VARIABLES, WIDE_LIST, wideListVariables, type Workload } from './workloads';
+import type { GatewayProcess, SubgraphSet } from './services';
 import { newEd25519KeyPair } from '../platform/dev-keys';
 import { newIdentitySecret, subgraphIdentityKey } from '../platform/identity';
 import { measureIdentityCost } from './identity-cost';
@@ -66,8 +67,6 @@ const ISSUER = 'rule-of-law-hub-bench';
 /** The viewer the bench token stands for (the floor's replayed calls carry its identity). */
 const BENCH_VIEWER = { subject: 'bench-dashboard', agency: 'judicial', scopes: [], regions: [] };
 
-/** `cellRequests`: requests per cell of the main table (about 4 s of load each on 2 cores: enough that a repeat lands within 10%). */
-export type Workload = { name: string; query: string; variables: Record<string, unknown>; cellRequests?: number };
 const WORKLOADS: Record<string, Workload> = {
   scorecard: { name: 'scorecard', query: SCORECARD, variables: SCORECARD_VARIABLES, cellRequests: 240 },
   townshipDetail: { name: 'township detail', query: TOWNSHIP_DETAIL, variables: TOWNSHIP_DETAIL_VARIABLES, cellRequests: 400 },
@@ -117,14 +116,6 @@ async function dropDatabases(): Promise<void> {
 
 // ---- subgraphs and gateways ----------------------------------------------------
 
-export interface SubgraphSet {
-  urls: Record<string, string>;
-  /** Each subgraph process's own counters (CPU, SQL statements, GraphQL requests), by subgraph. */
-  stats(): Promise<Record<string, SubgraphStats>>;
-  statements(): Promise<number>;
-  requests(): Promise<number>;
-  stop(): Promise<void>;
-}
 
 /** One subgraph in its own process (bench/subgraph-process.ts), seeded there. */
 function startSubgraphProcess(settings: SubgraphProcessSettings, progress: (message: string) => void): Promise<{ url: string; stats(): Promise<SubgraphStats>; stop(): Promise<void> }> {
@@ -191,14 +182,6 @@ async function startSubgraphs(scaleName: string, identitySecret: string, label =
   };
 }
 
-export interface GatewayProcess {
-  url: string;
-  resetPeak(): Promise<void>;
-  peak(): Promise<number>;
-  /** The process's CPU time so far, in microseconds. */
-  cpu(): Promise<number>;
-  stop(): Promise<void>;
-}
 
 const children = new Set<ChildProcess>();
 
