@@ -61,11 +61,29 @@ interface Figures {
 const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN);
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
+/** What became of the answers: complete, partial (data with errors), shed (503), anything else. */
+interface Tally {
+  complete: number;
+  partial: number;
+  shed: number;
+  otherFailures: number;
+}
+
+function tallyAnswer(tally: Tally, status: number, text: string): void {
+  if (status === 503) return void tally.shed++;
+  if (status !== 200) return void tally.otherFailures++;
+  try {
+    const answer = JSON.parse(text) as { data?: unknown; errors?: unknown[] };
+    if (!answer.errors?.length) tally.complete++;
+    else if (answer.data) tally.partial++;
+    else tally.otherFailures++;
+  } catch {
+    tally.otherFailures++;
+  }
+}
+
 async function run(gateway: GatewayProcess, workload: Workload, authorization: string, connections: number): Promise<Figures> {
-  let complete = 0;
-  let partial = 0;
-  let shed = 0;
-  let otherFailures = 0;
+  const tally: Tally = { complete: 0, partial: 0, shed: 0, otherFailures: 0 };
   const latencies: number[] = [];
   const body = JSON.stringify({ query: workload.query, variables: workload.variables });
   const gatewayCpu = await gateway.cpu();
@@ -76,25 +94,7 @@ async function run(gateway: GatewayProcess, workload: Workload, authorization: s
     duration: DURATION_SECONDS,
     // Longer than the gateway's request deadline (15 s): every answer is counted as what it was.
     timeout: 30,
-    requests: [
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization },
-        body,
-        onResponse: (status: number, text: string) => {
-          if (status === 503) return void shed++;
-          if (status !== 200) return void otherFailures++;
-          try {
-            const answer = JSON.parse(text) as { data?: unknown; errors?: unknown[] };
-            if (!answer.errors?.length) complete++;
-            else if (answer.data) partial++;
-            else otherFailures++;
-          } catch {
-            otherFailures++;
-          }
-        },
-      },
-    ],
+    requests: [{ method: 'POST', headers: { 'content-type': 'application/json', authorization }, body, onResponse: (status: number, text: string) => tallyAnswer(tally, status, text) }],
   });
   instance.on('response', (_client, status, _bytes, ms) => {
     if (status === 200) latencies.push(ms);
@@ -105,6 +105,7 @@ async function run(gateway: GatewayProcess, workload: Workload, authorization: s
   // Let requests still being answered finish before the next run.
   await new Promise((resolve) => setTimeout(resolve, 3_000));
   latencies.sort((a, b) => a - b);
+  const { complete, partial, shed, otherFailures } = tally;
   const answered = complete + partial + shed + otherFailures;
   return {
     connections,
