@@ -2,7 +2,7 @@
 // every parent-to-child field is one SQL statement per batch.
 import DataLoader from 'dataloader';
 import { sql, type Kysely } from 'kysely';
-import { aggregatesByParent, createConnectionLoader, type Filter } from '../../platform/connections';
+import { aggregatesByParent, connectionLoader, createConnectionLoader, type Filter } from '../../platform/connections';
 import { byKey, periodLoader } from '../../platform/loaders';
 import { allOf, periodFilter, type Period } from '../../platform/period';
 import type { RegionKey } from '../../platform/region-codes';
@@ -11,7 +11,7 @@ import { seriesLoader } from '../../platform/series';
 import type { PartnerRow, PartnersDatabase, ProjectRow, ResidentTeamRow } from './database';
 import type { PartnerKind, ProjectFilter, RevitalizationStats } from './generated/resolvers-types';
 import { projectIdNumber } from './ids';
-import { createLinkedConnectionLoader } from './linked-connections';
+import { linkedSource } from './linked-connections';
 import { projectDaily } from './rollups';
 
 /** A project filter whose `startedIn` has been checked (checkPeriod): null when open at both ends. */
@@ -77,7 +77,7 @@ export function createPartnersLoaders(db: Kysely<PartnersDatabase>) {
       byKey(codes, await db.selectFrom('resident_team').selectAll().where('village_code', 'in', codes).execute(), (r) => r.village_code),
     ),
     allPartners: createConnectionLoader<PartnerRow, PartnerKind | null>(db, allPartners, kindFilter),
-    partnersInRegion: createLinkedConnectionLoader<PartnerRow, PartnerKind | null>(db, partnersByRegion, kindFilter),
+    partnersInRegion: connectionLoader<PartnerRow, PartnerKind | null>(linkedSource(db, partnersByRegion), kindFilter),
     projectsInRegion: createConnectionLoader<ProjectRow, CheckedProjectFilter | null>(db, projectsByRegion, projectFilter),
     projectsOfPartner: createConnectionLoader<ProjectRow, CheckedProjectFilter | null>(db, projectsByPartner, projectFilter),
     /** Monthly series of the main figure (projects), from the roll-up. */
