@@ -4,6 +4,7 @@
 // before and after each run, and stopping everything they started.
 import type { GatewayKind, GatewaySettings } from './gateway-process';
 import type { RunFigures } from './main-table';
+import { machineNow, writeBenchResult } from './results-file';
 import type { GatewayProcess, SubgraphSet } from './services';
 import type { Workload } from './workloads';
 
@@ -62,6 +63,28 @@ export async function cpuRounds<G extends string>(h: CostHelpers, gateways: Reco
     }
   }
   return figures;
+}
+
+/** The subgraphs at BENCH_BASE_SCALE on fresh databases (`label` in their names), stopped with the rest; and how to start gateways over them. */
+export async function startBaseScale(h: CostHelpers, what: string, label: string, stops: (() => Promise<void>)[]): Promise<{ set: SubgraphSet; identitySecret: string; gatewaySettings: (kind: GatewayKind) => GatewaySettings }> {
+  const { identitySecret, gatewaySettings } = await h.setUp();
+  console.error(`${what}: seeding PostgreSQL at the ${h.settings.baseScale} scale`);
+  const set = await h.startSubgraphs(h.settings.baseScale, identitySecret, `${h.settings.baseScale}_${label}`);
+  stops.unshift(set.stop);
+  return { set, identitySecret, gatewaySettings: (kind) => gatewaySettings(kind, set.urls) };
+}
+
+/** Writes the comparison's rows to bench/results/<file> with its command, settings, machine and duration, and says where. */
+export function writeCostResult(h: CostHelpers, command: string, file: string, rows: unknown[], started: number): void {
+  const result = {
+    generatedAt: new Date().toISOString(),
+    command,
+    settings: h.settings,
+    machine: machineNow(),
+    workloads: rows,
+    seconds: Math.round((Date.now() - started) / 1000),
+  };
+  console.log(`written to ${writeBenchResult(file, result)} (${result.seconds} s)`);
 }
 
 /** Stops what a comparison started (in the order given), the benchmark's child processes and databases, and closes its log. */

@@ -10,9 +10,8 @@
 // is each gateway process's own CPU time per request (process.cpuUsage before
 // and after each run). Prints a table and writes bench/results/last-known-cost.json.
 import { createClient } from '@keyv/redis';
-import { cpuPerRequest, cpuRounds, meanRps, round2, stopAll, type CostHelpers, type CpuFigures } from './cost-rounds';
+import { cpuPerRequest, cpuRounds, meanRps, round2, startBaseScale, stopAll, writeCostResult, type CostHelpers, type CpuFigures } from './cost-rounds';
 import type { GatewayProcess } from './services';
-import { machineNow, writeBenchResult } from './results-file';
 
 const VARIANTS = ['memory, off', 'memory, on', 'redis, off', 'redis, on'] as const;
 type Variant = (typeof VARIANTS)[number];
@@ -24,28 +23,17 @@ export async function measureLastKnownCost(h: CostHelpers): Promise<void> {
   const prefix = `hub-bench-lastknown-${process.pid}`;
   const stops: (() => Promise<void>)[] = [];
   try {
-    const { identitySecret, gatewaySettings } = await h.setUp();
-    console.error(`last-known cost: seeding PostgreSQL at the ${h.settings.baseScale} scale`);
-    const set = await h.startSubgraphs(h.settings.baseScale, identitySecret, `${h.settings.baseScale}_lastknown`);
-    stops.unshift(set.stop);
+    const { gatewaySettings } = await startBaseScale(h, 'last-known cost', 'lastknown', stops);
     const gateways = {} as Record<Variant, GatewayProcess>;
     for (const variant of VARIANTS) {
       const redis = variant.startsWith('redis') ? { redisUrl, redisPrefix: `${prefix}-${variant.endsWith('on') ? 'on' : 'off'}` } : { redisUrl: '' };
-      gateways[variant] = await h.startGatewayProcess({ ...gatewaySettings('hub', set.urls), ...redis, staleIfErrorMaxAge: variant.endsWith('off') ? 0 : 86_400 });
+      gateways[variant] = await h.startGatewayProcess({ ...gatewaySettings('hub'), ...redis, staleIfErrorMaxAge: variant.endsWith('off') ? 0 : 86_400 });
       stops.unshift(gateways[variant].stop);
     }
     const figures = await cpuRounds(h, gateways, keys, (variant) => variant);
     const rows = keys.map((key) => lastKnownRow(h.workloads[key].name, figures[key]));
     printLastKnownRows(rows);
-    const result = {
-      generatedAt: new Date().toISOString(),
-      command: 'npm run bench -- --last-known-cost',
-      settings: h.settings,
-      machine: machineNow(),
-      workloads: rows,
-      seconds: Math.round((Date.now() - started) / 1000),
-    };
-    console.log(`written to ${writeBenchResult('last-known-cost.json', result)} (${result.seconds} s)`);
+    writeCostResult(h, 'npm run bench -- --last-known-cost', 'last-known-cost.json', rows, started);
   } finally {
     await stopAll(h, stops);
     await dropRedisKeys(redisUrl, prefix);

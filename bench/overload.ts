@@ -11,13 +11,12 @@
 // counters (the gateway's process.cpuUsage over IPC; the benchmark's process,
 // which runs the subgraphs and the load generator, its own). Writes
 // bench/results/overload.json.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { GATEWAY_MAX_IN_FLIGHT_DEFAULT, SUBGRAPH_MAX_IN_FLIGHT_DEFAULT } from '../platform/admission';
 import type { StartOptions } from '../platform/subgraph';
 import type { GatewayKind, GatewaySettings } from './gateway-process';
 import type { GatewayProcess, SubgraphSet } from './services';
 import type { Workload } from './workloads';
+import { writeBenchResult } from './results-file';
 
 export interface OverloadHelpers {
   settings: { baseScale: string; connections: number };
@@ -154,10 +153,8 @@ export async function measureOverload(h: OverloadHelpers): Promise<void> {
     console.log(['run', ...columns].join('\t'));
     for (const [name, figures] of Object.entries(rows)) console.log([name, ...columns.map((c) => figures[c])].join('\t'));
     console.log(`complete answers/s under overload vs capacity: with admission ${round((withAdmission.completePerSecond / capacity.completePerSecond) * 100, 0)} %, without ${round((without.completePerSecond / capacity.completePerSecond) * 100, 0)} %`);
-    const file = path.join(__dirname, 'results', pglite ? 'overload-pglite.json' : 'overload.json');
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), durationSeconds: DURATION_SECONDS, database: pglite ? 'pglite' : 'postgres', scale: h.settings.baseScale, rows }, null, 2)}\n`);
-    console.error(`written to ${file}`);
+    const result = { at: new Date().toISOString(), durationSeconds: DURATION_SECONDS, database: pglite ? 'pglite' : 'postgres', scale: h.settings.baseScale, rows };
+    console.error(`written to ${writeBenchResult(pglite ? 'overload-pglite.json' : 'overload.json', result)}`);
   } finally {
     for (const stop of stops) await stop().catch(() => undefined);
     h.stopChildren();

@@ -116,15 +116,48 @@ async function dropDatabases(): Promise<void> {
 
 // ---- subgraphs and gateways ----------------------------------------------------
 
+const children = new Set<ChildProcess>();
 
-/** One subgraph in its own process (bench/subgraph-process.ts), seeded there. */
-function startSubgraphProcess(settings: SubgraphProcessSettings, progress: (message: string) => void): Promise<{ url: string; stats(): Promise<SubgraphStats>; stop(): Promise<void> }> {
-  const child = fork(path.join(__dirname, 'subgraph-process.ts'), [], {
+/** A benchmark process (bench/<file>) with its settings in the variable `envName`; its output goes to the log. */
+function forkChild(file: string, envName: string, settings: unknown): ChildProcess {
+  const child = fork(path.join(__dirname, file), [], {
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, BENCH_SUBGRAPH: JSON.stringify(settings) },
+    env: { ...process.env, [envName]: JSON.stringify(settings) },
     stdio: ['ignore', logFd, 'inherit', 'ipc'],
   });
   children.add(child);
+  return child;
+}
+
+/** Sends `{ type }` to the child; resolves with what `pick` takes of its answer of the same type. */
+function ask<T>(child: ChildProcess, type: string, pick: (message: any) => T): Promise<T> {
+  return new Promise((resolve) => {
+    const listener = (message: any) => {
+      if (message?.type === type) {
+        child.off('message', listener);
+        resolve(pick(message));
+      }
+    };
+    child.on('message', listener);
+    child.send({ type });
+  });
+}
+
+/** Asks the child to stop; resolves once it has exited. */
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise<void>((done) => {
+    child.removeAllListeners('exit');
+    child.once('exit', () => {
+      children.delete(child);
+      done();
+    });
+    child.send({ type: 'stop' });
+  });
+}
+
+/** One subgraph in its own process (bench/subgraph-process.ts), seeded there. */
+function startSubgraphProcess(settings: SubgraphProcessSettings, progress: (message: string) => void): Promise<{ url: string; stats(): Promise<SubgraphStats>; stop(): Promise<void> }> {
+  const child = forkChild('subgraph-process.ts', 'BENCH_SUBGRAPH', settings);
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${settings.name} subgraph exited with ${code}`)));
     const onMessage = (message: any) => {
@@ -133,26 +166,8 @@ function startSubgraphProcess(settings: SubgraphProcessSettings, progress: (mess
       child.off('message', onMessage);
       resolve({
         url: message.url,
-        stats: () =>
-          new Promise((done) => {
-            const listener = (m: any) => {
-              if (m?.type === 'stats') {
-                child.off('message', listener);
-                done({ cpuMicros: m.cpuMicros, statements: m.statements, requests: m.requests });
-              }
-            };
-            child.on('message', listener);
-            child.send({ type: 'stats' });
-          }),
-        stop: () =>
-          new Promise<void>((done) => {
-            child.removeAllListeners('exit');
-            child.once('exit', () => {
-              children.delete(child);
-              done();
-            });
-            child.send({ type: 'stop' });
-          }),
+        stats: () => ask(child, 'stats', (m) => ({ cpuMicros: m.cpuMicros, statements: m.statements, requests: m.requests })),
+        stop: () => stopChild(child),
       });
     };
     child.on('message', onMessage);
@@ -182,45 +197,18 @@ async function startSubgraphs(scaleName: string, identitySecret: string, label =
   };
 }
 
-
-const children = new Set<ChildProcess>();
-
 function startGatewayProcess(settings: GatewaySettings): Promise<GatewayProcess> {
-  const child = fork(path.join(__dirname, 'gateway-process.ts'), [], {
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, BENCH_GATEWAY: JSON.stringify(settings) },
-    stdio: ['ignore', logFd, 'inherit', 'ipc'],
-  });
-  children.add(child);
-  const ask = <T>(type: string, pick: (message: any) => T): Promise<T> =>
-    new Promise((resolve) => {
-      const listener = (message: any) => {
-        if (message?.type === type) {
-          child.off('message', listener);
-          resolve(pick(message));
-        }
-      };
-      child.on('message', listener);
-      child.send({ type });
-    });
+  const child = forkChild('gateway-process.ts', 'BENCH_GATEWAY', settings);
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${settings.kind} gateway exited with ${code}`)));
     child.once('message', (message: any) => {
       if (message?.type !== 'ready') return reject(new Error(`unexpected message ${JSON.stringify(message)}`));
       resolve({
         url: `http://127.0.0.1:${message.port}/graphql`,
-        resetPeak: () => ask('reset', () => undefined),
-        peak: () => ask('peak', (m) => m.rss as number),
-        cpu: () => ask('cpu', (m) => m.micros as number),
-        stop: () =>
-          new Promise<void>((done) => {
-            child.removeAllListeners('exit');
-            child.once('exit', () => {
-              children.delete(child);
-              done();
-            });
-            child.send({ type: 'stop' });
-          }),
+        resetPeak: () => ask(child, 'reset', () => undefined),
+        peak: () => ask(child, 'peak', (m) => m.rss as number),
+        cpu: () => ask(child, 'cpu', (m) => m.micros as number),
+        stop: () => stopChild(child),
       });
     });
   });

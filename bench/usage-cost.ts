@@ -23,9 +23,8 @@ import { apiSchemaOf, SUPERGRAPH_PATH } from '../schema/compose';
 import { sha256 } from '../schema/manifest';
 import { createUsageRecorder } from '../gateway/usage';
 import { openUsageStore } from '../gateway/usage-store';
-import { cpuPerRequest, cpuRounds, meanRps, round2, stopAll, type CostHelpers, type CpuFigures } from './cost-rounds';
+import { cpuPerRequest, cpuRounds, meanRps, round2, startBaseScale, stopAll, writeCostResult, type CostHelpers, type CpuFigures } from './cost-rounds';
 import type { Workload } from './workloads';
-import { machineNow, writeBenchResult } from './results-file';
 
 const cpuMicros = () => {
   const { user, system } = process.cpuUsage();
@@ -81,13 +80,10 @@ export async function measureUsageCost(h: CostHelpers): Promise<void> {
   const usageDir = mkdtempSync(path.join(os.tmpdir(), 'hub-bench-usage-'));
   const stops: (() => Promise<void>)[] = [];
   try {
-    const { identitySecret, gatewaySettings } = await h.setUp();
-    console.error(`usage cost: seeding PostgreSQL at the ${h.settings.baseScale} scale`);
-    const set = await h.startSubgraphs(h.settings.baseScale, identitySecret, `${h.settings.baseScale}_usage`);
-    stops.unshift(set.stop);
+    const { gatewaySettings } = await startBaseScale(h, 'usage cost', 'usage', stops);
     const gateways = {
-      hub: await h.startGatewayProcess(gatewaySettings('hub', set.urls)),
-      usage: await h.startGatewayProcess({ ...gatewaySettings('hub-usage', set.urls), usageDir }),
+      hub: await h.startGatewayProcess(gatewaySettings('hub')),
+      usage: await h.startGatewayProcess({ ...gatewaySettings('hub-usage'), usageDir }),
     };
     for (const g of Object.values(gateways)) stops.unshift(g.stop);
     const figures = await cpuRounds(h, gateways, keys, (which) => (which === 'hub' ? 'hub' : 'hub with usage'));
@@ -95,15 +91,7 @@ export async function measureUsageCost(h: CostHelpers): Promise<void> {
     for (const key of keys) direct[key] = await recorderCost(h.workloads[key], 50_000);
     const rows = keys.map((key) => usageRow(h.workloads[key].name, figures[key], direct[key]));
     printUsageRows(rows);
-    const result = {
-      generatedAt: new Date().toISOString(),
-      command: 'npm run bench -- --usage-cost',
-      settings: h.settings,
-      machine: machineNow(),
-      workloads: rows,
-      seconds: Math.round((Date.now() - started) / 1000),
-    };
-    console.log(`written to ${writeBenchResult('usage-cost.json', result)} (${result.seconds} s)`);
+    writeCostResult(h, 'npm run bench -- --usage-cost', 'usage-cost.json', rows, started);
   } finally {
     await stopAll(h, stops);
     rmSync(usageDir, { recursive: true, force: true });
