@@ -4,7 +4,7 @@ import DataLoader from 'dataloader';
 import { sql, type Kysely, type SqlBool } from 'kysely';
 import { aggregatesByParent, createConnectionLoader, type Filter } from '../../platform/connections';
 import { byKey, periodLoader } from '../../platform/loaders';
-import { allOf, periodFilter } from '../../platform/period';
+import { allOf, equalTo, periodFilter } from '../../platform/period';
 import { rollupTotals } from '../../platform/rollups';
 import { seriesLoader } from '../../platform/series';
 import type { CampaignRow, DemonstrationAwardRow, EducationDatabase, EducationEventRow } from './database';
@@ -14,11 +14,11 @@ import { eventDaily } from './rollups';
 function eventFilter(filter: EducationEventFilter | null | undefined): Filter | undefined {
   if (!filter) return undefined;
   return allOf(
-    filter.theme != null ? (eb) => eb('t.theme', '=', filter.theme) : undefined,
-    filter.format != null ? (eb) => eb('t.format', '=', filter.format) : undefined,
+    equalTo('theme', filter.theme),
+    equalTo('format', filter.format),
     periodFilter('held_on', filter.heldIn),
     filter.language != null ? () => sql<SqlBool>`${filter.language} = any(t.languages)` : undefined,
-    filter.campaignId != null ? (eb) => eb('t.campaign_id', '=', filter.campaignId) : undefined,
+    equalTo('campaign_id', filter.campaignId),
   );
 }
 

@@ -6,7 +6,7 @@ import { aggregatesByParent, createConnectionLoader, type Filter } from '../../p
 import { viewerRegionFilter } from '../../platform/access';
 import { byKey, periodLoader } from '../../platform/loaders';
 import { ANONYMOUS, type Viewer } from '../../platform/viewer';
-import { allOf, periodFilter } from '../../platform/period';
+import { allOf, equalTo, periodFilter } from '../../platform/period';
 import { rollupTotals } from '../../platform/rollups';
 import { seriesLoader } from '../../platform/series';
 import type { LegalAidCaseRow, LegalAidDatabase, LegalAidProviderRow, VillageLegalAdvisorRow } from './database';
@@ -16,8 +16,8 @@ import { caseDaily } from './rollups';
 function caseFilter(filter: LegalAidCaseFilter | null | undefined): Filter | undefined {
   if (!filter) return undefined;
   return allOf(
-    filter.category != null ? (eb) => eb('t.category', '=', filter.category) : undefined,
-    filter.status != null ? (eb) => eb('t.status', '=', filter.status) : undefined,
+    equalTo('category', filter.category),
+    equalTo('status', filter.status),
     periodFilter('applied_on', filter.appliedIn),
   );
 }

@@ -4,7 +4,7 @@ import DataLoader from 'dataloader';
 import { sql, type Kysely } from 'kysely';
 import { aggregatesByParent, connectionLoader, createConnectionLoader, type Filter } from '../../platform/connections';
 import { byKey, periodLoader } from '../../platform/loaders';
-import { allOf, periodFilter, type Period } from '../../platform/period';
+import { allOf, equalTo, periodFilter, type Period } from '../../platform/period';
 import type { RegionKey } from '../../platform/region-codes';
 import { rollupTotals } from '../../platform/rollups';
 import { seriesLoader } from '../../platform/series';
@@ -24,8 +24,8 @@ function kindFilter(kind: PartnerKind | null): Filter | undefined {
 function projectFilter(filter: CheckedProjectFilter | null): Filter | undefined {
   if (!filter) return undefined;
   return allOf(
-    filter.status != null ? (eb) => eb('t.status', '=', filter.status) : undefined,
-    filter.legallyReviewed != null ? (eb) => eb('t.legally_reviewed', '=', filter.legallyReviewed) : undefined,
+    equalTo('status', filter.status),
+    equalTo('legally_reviewed', filter.legallyReviewed),
     periodFilter('started_on', filter.startedIn),
   );
 }
