@@ -1,7 +1,7 @@
 // GraphQL Code Generator: typed resolvers for every subgraph, from its SDL.
 // Conventions, so a new subgraph needs no entry here:
 // - subgraphs/<name>/schema.graphql is the source, with the shared definitions
-//   it uses (platform/shared.graphql), as the platform builds the subgraph;
+//   it uses (platform/server/shared.graphql), as the platform builds the subgraph;
 // - subgraphs/<name>/models.ts exports `Context` and, for each GraphQL type X
 //   whose resolvers receive something other than X itself, `XModel`;
 // - output: subgraphs/<name>/generated/resolvers-types.ts (committed; `npm run codegen`).
@@ -14,7 +14,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CodegenConfig } from '@graphql-codegen/cli';
 import { parse, printSchema, Kind } from 'graphql';
-import { subgraphSdlWithShared } from './platform/shared-sdl';
+import { subgraphSdlWithShared } from './platform/server/shared-sdl';
 import { apiSchemaOf, SUPERGRAPH_PATH } from './schema/compose';
 import { MANIFEST_PATH, type PersistedQueryManifest } from './schema/manifest';
 

@@ -21,11 +21,11 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { DEFAULT_AUDIENCE } from '../gateway/auth';
 import { startGateway, type RunningGateway } from '../gateway/gateway';
 import { checkWebBuild, WEB_BUILD_DIR } from '../gateway/web-build';
-import { intFromEnv, seedScaleFromEnv, stringFromEnv } from '../platform/config';
-import { newEd25519KeyPair } from '../platform/dev-keys';
-import { newIdentitySecret, subgraphIdentityKey } from '../platform/identity';
-import { createLogger } from '../platform/log';
-import { startSubgraph, type RunningSubgraph } from '../platform/subgraph';
+import { intFromEnv, seedScaleFromEnv, stringFromEnv } from '../platform/core/config';
+import { newEd25519KeyPair } from '../platform/access/dev-keys';
+import { newIdentitySecret, subgraphIdentityKey } from '../platform/access/identity';
+import { createLogger } from '../platform/core/log';
+import { startSubgraph, type RunningSubgraph } from '../platform/server/subgraph';
 import { listSubgraphs } from '../schema/subgraphs';
 import { writeBenchResult } from './results-file';
 

@@ -7,8 +7,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { createIdentitySigner, IDENTITY_HEADER } from '../platform/identity';
-import type { Viewer } from '../platform/viewer';
+import { createIdentitySigner, IDENTITY_HEADER } from '../platform/access/identity';
+import type { Viewer } from '../platform/core/viewer';
 
 export interface RecordedCall {
   subgraph: string;

@@ -11,8 +11,8 @@ import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { startGateway } from '../gateway/gateway';
-import { createIdentitySigner, IDENTITY_HEADER } from '../platform/identity';
-import { ANONYMOUS } from '../platform/viewer';
+import { createIdentitySigner, IDENTITY_HEADER } from '../platform/access/identity';
+import { ANONYMOUS } from '../platform/core/viewer';
 import { disableApolloTelemetry } from '../gateway/apollo-telemetry';
 
 export type GatewayKind = 'hub' | 'hub-cached' | 'hub-usage' | 'bare';

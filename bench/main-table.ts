@@ -26,10 +26,11 @@ export interface PerRequest {
 }
 
 export type GatewayKey = 'hub' | 'bare' | 'cached';
-/** The counted rounds of each workload (by key), by gateway. */
-export type Rounds = Record<string, Record<GatewayKey, CountedRun[]>>;
-/** The counted rounds of the scorecard at the burst's connections. */
-export type BurstRounds = Record<'hub' | 'bare', CountedRun[]>;
+/** A cell of the table: a gateway at the benchmark's connections, or at the burst's (`hub32`, `bare32`). */
+export type Cell = GatewayKey | 'hub32' | 'bare32';
+/** The counted rounds of each workload (by key), by cell. */
+export type Rounds = Record<string, Record<Cell, CountedRun[]>>;
+export const emptyCells = (): Record<Cell, CountedRun[]> => ({ hub: [], bare: [], cached: [], hub32: [], bare32: [] });
 
 export const round2 = (value: number) => Math.round(value * 100) / 100;
 
@@ -68,23 +69,25 @@ export interface MainTable {
   cpuMsPerRequest: Record<string, { hub: number; bare: number }>;
 }
 
-/** Every cell's figures and printed row: each workload through each gateway, then the scorecard's burst rows. */
-export function mainTable(workloads: Record<string, { name: string }>, rounds: Rounds, burstRounds: BurstRounds, counts: Record<string, Record<'hub' | 'bare', PerRequest>>, burst: number): MainTable {
+/** Every cell's figures and printed row: each workload through each gateway, at the benchmark's connections and at the burst's. */
+export function mainTable(workloads: Record<string, { name: string }>, rounds: Rounds, counts: Record<string, Record<'hub' | 'bare', PerRequest>>, burst: number): MainTable {
   const table: MainTable = { figures: {}, rows: [], spreads: {}, cpuMsPerRequest: {} };
   for (const [key, workload] of Object.entries(workloads)) {
     table.figures[key] = {};
     table.spreads[key] = {};
-    for (const which of ['bare', 'hub', 'cached'] as const) {
+    for (const which of ['bare', 'hub', 'cached', 'bare32', 'hub32'] as const) {
       if (!rounds[key][which].length) continue;
-      addCell(table, key, workload.name, which, rounds[key][which], which === 'cached' ? null : counts[key][which]);
+      // SQL statements and subgraph requests per request are counted from sequential requests, at the benchmark's connections only.
+      const count = which === 'cached' || which.endsWith('32') ? null : counts[key][which === 'bare' ? 'bare' : 'hub'];
+      const label = which === 'cached' ? 'hub, response cache' : which.endsWith('32') ? `${which.slice(0, -2)}, ${burst} connections` : which;
+      addCell(table, key, workload.name, which, label, rounds[key][which], count);
     }
     table.cpuMsPerRequest[key] = { hub: table.figures[key].hub.cpuMsPerRequest.total, bare: table.figures[key].bare.cpuMsPerRequest.total };
   }
-  for (const which of ['bare', 'hub'] as const) addBurstCell(table, workloads.scorecard.name, which, burstRounds[which], burst);
   return table;
 }
 
-function addCell(table: MainTable, key: string, name: string, which: GatewayKey, runs: CountedRun[], count: PerRequest | null): void {
+function addCell(table: MainTable, key: string, name: string, which: Cell, label: string, runs: CountedRun[], count: PerRequest | null): void {
   const merged = merge(runs);
   const rps = spreadOf(runs.map((r) => r.requestsPerSecond));
   const cpu = spreadOf(runs.map((r) => r.cpuMs.total));
@@ -101,17 +104,7 @@ function addCell(table: MainTable, key: string, name: string, which: GatewayKey,
     cpuMsPerRequest: cpuByProcess(runs),
   };
   table.figures[key][which] = entry;
-  const label = which === 'cached' ? 'hub, response cache' : which;
   table.rows.push([name, label, entry.requestsPerSecond.toFixed(1), plusMinus(rps), cpu.median.toFixed(2), plusMinus(cpu), entry.latencyMs.p50.toFixed(1), entry.latencyMs.p95.toFixed(1), entry.peakRssMb.toFixed(0), String(entry.sqlPerRequest ?? '-'), String(entry.subgraphRequestsPerRequest ?? '-'), String(entry.failures)]);
-}
-
-function addBurstCell(table: MainTable, name: string, which: 'hub' | 'bare', runs: CountedRun[], burst: number): void {
-  const merged = merge(runs);
-  const rps = spreadOf(runs.map((r) => r.requestsPerSecond));
-  const cpu = spreadOf(runs.map((r) => r.cpuMs.total));
-  table.figures.scorecard[`${which}${burst}`] = { requestsPerSecond: rps.median, latencyMs: { p50: round2(merged.p50), p95: round2(merged.p95), p99: round2(merged.p99) }, peakRssMb: round2(merged.peakRssMb), requests: merged.requests, failures: merged.failures, cpuMsPerRequest: cpuByProcess(runs) };
-  table.spreads.scorecard[`${which}${burst}`] = { requestsPerSecond: rps, cpuMsPerRequest: cpu };
-  table.rows.push([name, `${which}, ${burst} connections`, rps.median.toFixed(1), plusMinus(rps), cpu.median.toFixed(2), plusMinus(cpu), merged.p50.toFixed(1), merged.p95.toFixed(1), merged.peakRssMb.toFixed(0), '-', '-', String(merged.failures)]);
 }
 
 /** The table, its columns aligned. */

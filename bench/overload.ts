@@ -11,8 +11,8 @@
 // counters (the gateway's process.cpuUsage over IPC; the benchmark's process,
 // which runs the subgraphs and the load generator, its own). Writes
 // bench/results/overload.json.
-import { GATEWAY_MAX_IN_FLIGHT_DEFAULT, SUBGRAPH_MAX_IN_FLIGHT_DEFAULT } from '../platform/admission';
-import type { StartOptions } from '../platform/subgraph';
+import { GATEWAY_MAX_IN_FLIGHT_DEFAULT, SUBGRAPH_MAX_IN_FLIGHT_DEFAULT } from '../platform/server/admission';
+import type { StartOptions } from '../platform/server/subgraph';
 import type { GatewayKind, GatewaySettings } from './gateway-process';
 import type { GatewayProcess, SubgraphSet } from './services';
 import type { Workload } from './workloads';

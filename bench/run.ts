@@ -16,8 +16,8 @@ import { importPKCS8, SignJWT } from 'jose';
 import pg from 'pg';
 import { DEFAULT_AUDIENCE } from '../gateway/auth';
 import pino from 'pino';
-import { SEED_SCALES, stringFromEnv } from '../platform/config';
-import type { StartOptions } from '../platform/subgraph';
+import { SEED_SCALES, stringFromEnv } from '../platform/core/config';
+import type { StartOptions } from '../platform/server/subgraph';
 import type { SubgraphProcessSettings, SubgraphStats } from './subgraph-process';
 import { replay, stagesOf, startRecorder } from './floor';
 import { SUPERGRAPH_PATH } from '../schema/compose';
@@ -25,14 +25,14 @@ import { listSubgraphs } from '../schema/subgraphs';
 import type { GatewayKind, GatewaySettings } from './gateway-process';
 import { SCORECARD, SCORECARD_VARIABLES, TOWNSHIP_DETAIL, TOWNSHIP_DETAIL_VARIABLES, WIDE_LIST, wideListVariables, type Workload } from './workloads';
 import type { GatewayProcess, SubgraphSet } from './services';
-import { newEd25519KeyPair } from '../platform/dev-keys';
-import { newIdentitySecret, subgraphIdentityKey } from '../platform/identity';
+import { newEd25519KeyPair } from '../platform/access/dev-keys';
+import { newIdentitySecret, subgraphIdentityKey } from '../platform/access/identity';
 import { measureIdentityCost } from './identity-cost';
 import { measureOverload } from './overload';
 import { measureUsageCost } from './usage-cost';
 import { measureLastKnownCost } from './last-known-cost';
 import { writeBenchResult } from './results-file';
-import { mainTable, merge, printTable, round2, type BurstRounds, type CountedRun, type GatewayKey, type MainTable, type PerRequest, type Rounds, type RunFigures } from './main-table';
+import { emptyCells, mainTable, merge, printTable, round2, type CountedRun, type GatewayKey, type MainTable, type PerRequest, type Rounds, type RunFigures } from './main-table';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as (options: Record<string, unknown>) => AutocannonInstance;
@@ -358,12 +358,12 @@ async function main(): Promise<void> {
     for (const [key, workload] of Object.entries(WORKLOADS)) {
       counts[key] = { hub: await perRequest(set, gateways.hub, workload), bare: await perRequest(set, gateways.bare, workload) };
     }
-    const { rounds, burstRounds, loadAverages } = await countedRounds(set, gateways);
+    const { rounds, loadAverages } = await countedRounds(set, gateways);
     // -- subgraph calls on a burst of identical scorecards, and the floor
     const burstCallsPerRequest = round2(await burstCalls(set, gateways.hub, WORKLOADS.scorecard, SETTINGS.burst));
     const floor = await measureFloor(set, gateways.hub, identitySecret, gatewaySettings, stops);
     // -- figures
-    const table = mainTable(WORKLOADS, rounds, burstRounds, counts, SETTINGS.burst);
+    const table = mainTable(WORKLOADS, rounds, counts, SETTINGS.burst);
     const result = benchResult({ started, table, counts, scorecardAtDefault, scorecardAtBench: merge(rounds.scorecard.hub), burstCallsPerRequest, floor, loadAverages });
     printTable(table.rows);
     printSummary(result);
@@ -417,10 +417,9 @@ async function expectSameAnswers(gateways: Gateways): Promise<void> {
 }
 
 /** The warm-up rounds, then the counted ones; the load average before and after each counted round. */
-async function countedRounds(set: SubgraphSet, gateways: Gateways): Promise<{ rounds: Rounds; burstRounds: BurstRounds; loadAverages: number[][] }> {
+async function countedRounds(set: SubgraphSet, gateways: Gateways): Promise<{ rounds: Rounds; loadAverages: number[][] }> {
   let rounds: Rounds = {};
-  let burstRounds: BurstRounds = { hub: [], bare: [] };
-  for (const key of Object.keys(WORKLOADS)) rounds[key] = { hub: [], bare: [], cached: [] };
+  for (const key of Object.keys(WORKLOADS)) rounds[key] = emptyCells();
   for (const workload of Object.values(WORKLOADS)) {
     for (const g of [gateways.bare, gateways.hub]) await load(g, workload, SETTINGS.warmupSeconds);
   }
@@ -429,18 +428,21 @@ async function countedRounds(set: SubgraphSet, gateways: Gateways): Promise<{ ro
   for (let counted = -SETTINGS.warmupRounds; counted < SETTINGS.rounds; counted++) {
     // A warm-up round's figures are dropped before the counted rounds begin.
     if (counted === 0) {
-      rounds = Object.fromEntries(Object.keys(rounds).map((key) => [key, { hub: [], bare: [], cached: [] }]));
-      burstRounds = { hub: [], bare: [] };
+      rounds = Object.fromEntries(Object.keys(rounds).map((key) => [key, emptyCells()]));
       loadAverages.splice(0, loadAverages.length, os.loadavg().map(round2));
     }
-    await oneRound(set, gateways, counted, rounds, burstRounds);
+    await oneRound(set, gateways, counted, rounds);
     loadAverages.push(os.loadavg().map(round2));
   }
-  return { rounds, burstRounds, loadAverages };
+  return { rounds, loadAverages };
 }
 
-/** Each workload through the bare gateway and the hub, interleaved, the order alternating from round to round; the scorecard also cached and at the burst's connections. */
-async function oneRound(set: SubgraphSet, gateways: Gateways, counted: number, rounds: Rounds, burstRounds: BurstRounds): Promise<void> {
+/**
+ * Each workload through the bare gateway and the hub, interleaved, the order
+ * alternating from round to round, at SETTINGS.connections and then at
+ * SETTINGS.burst connections (`hub32`, `bare32`); the scorecard also cached.
+ */
+async function oneRound(set: SubgraphSet, gateways: Gateways, counted: number, rounds: Rounds): Promise<void> {
   const round = Math.max(counted, 0);
   const label = counted < 0 ? 'warm-up round' : `round ${round + 1}/${SETTINGS.rounds}`;
   const order = round % 2 === 0 ? (['bare', 'hub'] as const) : (['hub', 'bare'] as const);
@@ -449,12 +451,13 @@ async function oneRound(set: SubgraphSet, gateways: Gateways, counted: number, r
       console.error(`  ${label}: ${workload.name} via ${which}`);
       rounds[key][which].push(await loadCounted(gateways[which], set, workload, cells(workload)));
     }
-    if (key !== 'scorecard') continue;
-    console.error(`  ${label}: ${workload.name} via hub with response caching`);
-    rounds[key].cached.push(await loadCounted(gateways.cached, set, workload, Math.round(CACHED_CELL_REQUESTS * SETTINGS.requestsFactor)));
+    if (key === 'scorecard') {
+      console.error(`  ${label}: ${workload.name} via hub with response caching`);
+      rounds[key].cached.push(await loadCounted(gateways.cached, set, workload, Math.round(CACHED_CELL_REQUESTS * SETTINGS.requestsFactor)));
+    }
     for (const which of order) {
       console.error(`  ${label}: ${workload.name} via ${which} at ${SETTINGS.burst} connections`);
-      burstRounds[which].push(await loadCounted(gateways[which], set, workload, cells(workload), SETTINGS.burst));
+      rounds[key][`${which}32`].push(await loadCounted(gateways[which], set, workload, cells(workload), SETTINGS.burst));
     }
   }
 }
@@ -497,7 +500,7 @@ interface Measured {
 /** What bench/results/latest.json holds. */
 function benchResult({ started, table, counts, scorecardAtDefault, scorecardAtBench, burstCallsPerRequest, floor, loadAverages }: Measured) {
   const { figures, cpuMsPerRequest } = table;
-  const ratio = (key: string, which: 'hub' | 'cached') => round2(figures[key][which].requestsPerSecond / figures[key].bare.requestsPerSecond);
+  const ratio = (key: string, which: 'hub' | 'cached' | 'hub32') => round2(figures[key][which].requestsPerSecond / figures[key][which === 'hub32' ? 'bare32' : 'bare'].requestsPerSecond);
   return {
     generatedAt: new Date().toISOString(),
     command: 'npm run bench',
@@ -519,7 +522,7 @@ function benchResult({ started, table, counts, scorecardAtDefault, scorecardAtBe
     cpuVsBare: Object.fromEntries(Object.entries(cpuMsPerRequest).map(([key, v]) => [key, round2(v.hub / v.bare)])),
     subgraphCallsPerRequest: Object.fromEntries(Object.entries(counts).map(([key, c]) => [key, c.hub.subgraphRequests])),
     subgraphCallsPerRequestBurst32: burstCallsPerRequest,
-    throughputVsBareAt32: { scorecard: round2(figures.scorecard[`hub${SETTINGS.burst}`].requestsPerSecond / figures.scorecard[`bare${SETTINGS.burst}`].requestsPerSecond) },
+    throughputVsBareAt32: Object.fromEntries(Object.keys(WORKLOADS).map((key) => [key, ratio(key, 'hub32')])),
     floorRatio: round2(floor.hubAtOne.p50 / floor.p50),
     floor: { stages: floor.stages.map((stage) => stage.map((c) => c.subgraph)), replayP50Ms: round2(floor.p50), hubP50AtOneConnectionMs: round2(floor.hubAtOne.p50) },
     // Each cell's rounds: the median, the spread ((max - min) / median) and every round's figure.
@@ -536,7 +539,7 @@ function printSummary(result: ReturnType<typeof benchResult>): void {
   console.log(`repeated scorecard, hub with response cache / bare: ${result.cachedVsBare}`);
   console.log(`CPU per request (gateway + subgraphs), hub / bare: ${JSON.stringify(result.cpuVsBare)}`);
   console.log(`subgraph calls per request, hub: ${JSON.stringify(result.subgraphCallsPerRequest)}; scorecard, ${SETTINGS.burst} identical at once: ${result.subgraphCallsPerRequestBurst32}`);
-  console.log(`scorecard throughput at ${SETTINGS.burst} connections, hub / bare: ${result.throughputVsBareAt32.scorecard}`);
+  console.log(`throughput at ${SETTINGS.burst} connections, hub / bare: ${JSON.stringify(result.throughputVsBareAt32)}`);
   console.log(`floor: hub p50 at 1 connection / the plan's calls replayed directly: ${result.floorRatio} (${result.floor.hubP50AtOneConnectionMs} ms / ${result.floor.replayP50Ms} ms; stages ${JSON.stringify(result.floor.stages)})`);
   console.log(`load average during the rounds: ${result.loadAverages.map((l) => l[0]).join(', ')}; ± is half the spread of the rounds`);
 }

@@ -12,9 +12,9 @@
 import { parseArgs } from 'node:util';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
-import { migrateToLatest, openDatabase, type DatabaseHandle } from '../platform/database';
-import { seedOnce } from '../platform/seed';
-import { subgraphMigrations, type SubgraphDefinition } from '../platform/subgraph';
+import { migrateToLatest, openDatabase, type DatabaseHandle } from '../platform/data/database';
+import { seedOnce } from '../platform/data/seed';
+import { subgraphMigrations, type SubgraphDefinition } from '../platform/server/subgraph';
 import { listSubgraphs } from '../schema/subgraphs';
 
 /** Columns whose values depend on when, not what: left out of the digest. */
@@ -30,7 +30,7 @@ export interface TableDigest {
 }
 
 /** Every table of the public schema (rows and MD5) and every sequence (its last value), sorted by name. */
-async function databaseDigest(db: Kysely<unknown>): Promise<TableDigest[]> {
+export async function databaseDigest(db: Kysely<unknown>): Promise<TableDigest[]> {
   const tables = await sql<{ name: string }>`select tablename as name from pg_tables where schemaname = 'public' order by 1`.execute(db);
   const digests: TableDigest[] = [];
   for (const { name } of tables.rows) {

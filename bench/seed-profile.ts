@@ -14,9 +14,9 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { Kysely } from 'kysely';
-import { migrateToLatest, openDatabase } from '../platform/database';
-import { subgraphMigrations } from '../platform/migrations';
-import { seedOnce } from '../platform/seed';
+import { migrateToLatest, openDatabase } from '../platform/data/database';
+import { subgraphMigrations } from '../platform/data/migrations';
+import { seedOnce } from '../platform/data/seed';
 import { listSubgraphs } from '../schema/subgraphs';
 
 const cpuSeconds = (): number => {

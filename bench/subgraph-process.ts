@@ -2,8 +2,8 @@
 // time is its own: `npm run bench` reads each process's counters
 // (process.cpuUsage) over IPC, with its SQL statements and GraphQL requests.
 // Started by bench/run.ts with fork(); settings come in BENCH_SUBGRAPH (JSON).
-import { createLogger } from '../platform/log';
-import { startSubgraph, type StartOptions } from '../platform/subgraph';
+import { createLogger } from '../platform/core/log';
+import { startSubgraph, type StartOptions } from '../platform/server/subgraph';
 import { listSubgraphs } from '../schema/subgraphs';
 
 export interface SubgraphProcessSettings {

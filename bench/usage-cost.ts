@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { parse, getOperationAST } from 'graphql';
-import { createLogger } from '../platform/log';
+import { createLogger } from '../platform/core/log';
 import { apiSchemaOf, SUPERGRAPH_PATH } from '../schema/compose';
 import { sha256 } from '../schema/manifest';
 import { createUsageRecorder } from '../gateway/usage';

@@ -4,7 +4,7 @@
 // the same rows together.
 import { createReadStream, statSync } from 'node:fs';
 import { parse } from 'csv-parse';
-import type { CsvRow } from '../platform/import';
+import type { CsvRow } from '../platform/data/import';
 
 export interface CsvChunk {
   /** The header row's cells (empty for an empty file). */

@@ -5,7 +5,7 @@
 // time) is sent again a few times: every operator mutation is safe to repeat
 // (imports are idempotent by requestId, checks read, rebuilds recompute).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { intFromEnv, stringFromEnv } from '../platform/config';
+import { intFromEnv, stringFromEnv } from '../platform/core/config';
 
 export interface HubConnection {
   /** The gateway's GraphQL endpoint. */

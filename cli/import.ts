@@ -1,6 +1,6 @@
 // `npm run import` against a running hub: a CSV file's rows go through the
 // gateway, with the operator's token, to the owning subgraph's import
-// mutation (platform/operator.ts), in chunks that each fit one request.
+// mutation (platform/server/operator.ts), in chunks that each fit one request.
 //
 // What it guarantees:
 // - Nothing is written when any row is bad (unless goodRowsOnly): every chunk
@@ -19,7 +19,7 @@
 //   the bad ones.
 import { csvChunks, CsvFileError, type ChunkLimits, type CsvChunk } from './csv-chunks';
 import { callHub, HubRequestError, type HubConnection } from './hub-client';
-import { duplicateRequestId, type CsvRow, type ImportMode, type ImportReport, type RowProblem } from '../platform/import';
+import { duplicateRequestId, type CsvRow, type ImportMode, type ImportReport, type RowProblem } from '../platform/data/import';
 
 /**
  * What a chunk holds by default: well under the gateway's 1 MB body limit, and

@@ -1,12 +1,12 @@
 // `npm run rollups` against a running hub: each subgraph's roll-ups checked or
-// rebuilt through the gateway (platform/operator.ts), month by month, so that
+// rebuilt through the gateway (platform/server/operator.ts), month by month, so that
 // no request outlives the gateway's call timeout however many records a
 // table holds. The first request covers the current month and the records
 // without a day, and learns the span of days the totals and records cover;
 // then every other month of the span, oldest first. The months are disjoint
 // and together cover every total, so the sum of the parts is the whole.
 import { callHub, type HubConnection } from './hub-client';
-import { DIFFERENCES_LISTED, rollupFields } from '../platform/operator';
+import { DIFFERENCES_LISTED, rollupFields } from '../platform/server/operator';
 
 export type RollupAction = 'check' | 'rebuild';
 

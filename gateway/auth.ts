@@ -6,11 +6,11 @@
 // it has none) to its `exp`; any failure is 401 UNAUTHENTICATED and no data.
 // No token at all is an anonymous caller.
 import { createRemoteJWKSet, errors as joseErrors, importSPKI, jwtVerify, type JWTVerifyGetKey, type CryptoKey, type KeyObject } from 'jose';
-import { intFromEnv, pemFromEnv, stringFromEnv } from '../platform/config';
-import { unauthenticated } from '../platform/errors';
-import { devKeyPair, isProduction } from '../platform/dev-keys';
-import { levelOfCode } from '../platform/region-codes';
-import { ANONYMOUS, type Viewer } from '../platform/viewer';
+import { intFromEnv, pemFromEnv, stringFromEnv } from '../platform/core/config';
+import { unauthenticated } from '../platform/core/errors';
+import { devKeyPair, isProduction } from '../platform/access/dev-keys';
+import { levelOfCode } from '../platform/core/region-codes';
+import { ANONYMOUS, type Viewer } from '../platform/core/viewer';
 
 export const DEV_ISSUER = 'rule-of-law-hub-dev';
 export const DEFAULT_AUDIENCE = 'rule-of-law-hub';

@@ -1,10 +1,10 @@
 // The gateway's per-request context: who the caller is, the request id, the
 // request's deadline, and the signed identity forwarded with each subgraph
-// call (one per call: platform/identity.ts).
+// call (one per call: platform/access/identity.ts).
 import type { Request } from 'express';
-import { requestIdFrom, requestRecordOf } from '../platform/request-record';
-import type { Identity, IdentityCall } from '../platform/identity';
-import type { Viewer } from '../platform/viewer';
+import { requestIdFrom, requestRecordOf } from '../platform/server/request-record';
+import type { Identity, IdentityCall } from '../platform/access/identity';
+import type { Viewer } from '../platform/core/viewer';
 
 export interface GatewayContext {
   viewer: Viewer;

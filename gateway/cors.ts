@@ -10,7 +10,7 @@
 // as text/plain or a form) is refused whatever its origin.
 import cors, { type CorsOptions } from 'cors';
 import type express from 'express';
-import { stringFromEnv } from '../platform/config';
+import { stringFromEnv } from '../platform/core/config';
 
 /** The request headers a dashboard may send: JSON bodies, its token, Apollo's preflight markers, a request id. */
 const ALLOWED_HEADERS = ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name', 'x-request-id'];

@@ -23,30 +23,37 @@
 //
 // A subgraph answers bad input in a variable or literal (an invalid Date, say)
 // with HTTP 400 and a GraphQL error body; that error, with its code, is passed
-// on (and is not a failure of the subgraph).
+// on (and is not a failure of the subgraph): gateway/subgraph-answers.ts.
+//
+// One call per subgraph per plan stage (issue 19): a client request's queries
+// to this subgraph in one stage travel as one batched call
+// (gateway/fetch-batch.ts); timeouts, retries, the breaker, merging of
+// identical calls in flight (gateway/in-flight.ts) and the identity apply to
+// the call, answers and last-known figures to each fetch.
 import { performance } from 'node:perf_hooks';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError } from 'graphql';
 import CircuitBreaker from 'opossum';
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { reportsCommittedWrite } from '../platform/committed-writes';
-import { HUB_CODES } from '../platform/errors';
-import { requestRecordOf } from '../platform/http';
-import { IDENTITY_HEADER, REQUEST_ID_HEADER } from '../platform/identity';
-import type { Logger } from '../platform/log';
-import { LATENCY_BUCKETS } from '../platform/metrics';
-import { endSpan, startClientSpan, tracingEnabled } from '../platform/tracing';
-import { mutualTlsFetch } from '../platform/tls-fetch';
-import type { HubTls } from '../platform/tls';
+import { reportsCommittedWrite } from '../platform/server/committed-writes';
+import { requestRecordOf } from '../platform/server/http';
+import { IDENTITY_HEADER, REQUEST_ID_HEADER } from '../platform/access/identity';
+import type { Logger } from '../platform/core/log';
+import { endSpan, startClientSpan, tracingEnabled } from '../platform/server/tracing';
+import { mutualTlsFetch } from '../platform/server/tls-fetch';
+import type { HubTls } from '../platform/server/tls';
 import type { GatewayContext } from './context';
+import { FetchBatcher } from './fetch-batch';
+import { copyAnswer, InFlight, mergeable } from './in-flight';
 import { fetchIdentity, keepable, noteLastKnown, type LastKnownFigures } from './last-known';
 import { viewerKey } from './response-cache';
-import { SubgraphHealth, type ProbeSettings } from './subgraph-health';
-import { copyAnswer, InFlight, mergeable } from './in-flight';
+import { answersOf, cacheHintOf, refusalFor, SubgraphFailure, type Answer } from './subgraph-answers';
+import type { BreakerState, CallOutcome, SubgraphCallMetrics } from './subgraph-call-metrics';
 import { createSubgraphClient, type SubgraphClient } from './subgraph-client';
+import { SubgraphHealth, type ProbeSettings } from './subgraph-health';
 
-const RETRY_STATUSES = new Set([502, 503, 504]);
+export { cacheHintOf } from './subgraph-answers';
+export { createSubgraphCallMetrics, type BreakerState, type CallOutcome, type SubgraphCallMetrics } from './subgraph-call-metrics';
 
 export interface SubgraphCallSettings {
   /** Longest wait for one call to a subgraph. */
@@ -75,89 +82,30 @@ export const SUBGRAPH_CALL_DEFAULTS: SubgraphCallSettings = Object.freeze({
   breakerResetMs: 5_000,
 });
 
-/** Outcomes of subgraph calls, as counted: sent and answered, or not. */
-export type CallOutcome = 'ok' | 'refused' | 'error' | 'timeout' | 'unavailable' | 'rejected';
-
-export type BreakerState = 'closed' | 'open' | 'half-open';
-
-/** The gateway's metrics of its subgraph calls, shared by every data source. */
-export interface SubgraphCallMetrics {
-  calls: Counter<'subgraph' | 'outcome'>;
-  duration: Histogram<'subgraph' | 'outcome'>;
-  retries: Counter<'subgraph'>;
-  merged: Counter<'subgraph'>;
+/** One fetch's request to a subgraph, as the query planner wrote it. */
+interface SubgraphRequest {
+  query?: string;
+  variables?: Record<string, unknown>;
+  operationName?: string;
+  extensions?: Record<string, unknown>;
 }
 
-export function createSubgraphCallMetrics(registry: Registry, sources: () => Iterable<HubDataSource>): SubgraphCallMetrics {
-  const states: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
-  new Gauge({
-    name: 'hub_subgraph_breaker_state',
-    help: "Each subgraph's circuit breaker: 0 closed, 1 half-open (a trial call allowed), 2 open (calls fail fast)",
-    labelNames: ['subgraph'] as const,
-    registers: [registry],
-    collect() {
-      for (const source of sources()) this.set({ subgraph: source.name }, states[source.breakerState()]);
-    },
-  });
-  return {
-    calls: new Counter({
-      name: 'hub_subgraph_requests_total',
-      help: 'Calls to subgraphs by outcome: ok, refused (4xx), error (5xx or no JSON), timeout, unavailable (no connection), rejected (breaker open, not sent)',
-      labelNames: ['subgraph', 'outcome'] as const,
-      registers: [registry],
-    }),
-    duration: new Histogram({
-      name: 'hub_subgraph_request_duration_seconds',
-      help: 'Latency of calls sent to subgraphs, by outcome',
-      labelNames: ['subgraph', 'outcome'] as const,
-      buckets: LATENCY_BUCKETS,
-      registers: [registry],
-    }),
-    merged: new Counter({
-      name: 'hub_subgraph_merged_total',
-      help: 'Queries that waited for an identical call in flight (same subgraph, caller and body) instead of sending their own',
-      labelNames: ['subgraph'] as const,
-      registers: [registry],
-    }),
-    retries: new Counter({
-      name: 'hub_subgraph_retries_total',
-      help: 'Queries sent again to a subgraph after a failure',
-      labelNames: ['subgraph'] as const,
-      registers: [registry],
-    }),
-  };
-}
-
-/** A failure of the subgraph itself (not of the request): counted by the breaker. */
-class SubgraphFailure extends Error {
-  constructor(
-    readonly kind: 'timeout' | 'unavailable',
-    readonly retryable: boolean,
-    readonly detail: string,
-    /** The subgraph is not there (no connection, no answer), as opposed to an answer of HTTP 5xx. */
-    readonly down = false,
-  ) {
-    super(detail);
-  }
-}
-
-/** What one call gives: the subgraph's answer, or an error of the request to pass on. */
-type Answer = { response: GatewayGraphQLResponse; cacheControl: string | null; text: string } | { refused: GraphQLError };
-
-/**
- * A subgraph's Cache-Control header as a cache hint, as the stock data source
- * reads it: max-age (0 when absent, so an answer without a hint is not cached)
- * and private scope.
- */
-export function cacheHintOf(header: string | null): { maxAge: number; scope?: 'PRIVATE' } {
-  const maxAge = /(?:^|,)\s*max-age=(\d+)/i.exec(header ?? '');
-  return { maxAge: maxAge ? Number(maxAge[1]) : 0, ...(/(?:^|,)\s*private\b/i.test(header ?? '') ? { scope: 'PRIVATE' as const } : {}) };
-}
-
+/** One HTTP call: its body (one request, or the array of a batch's) for `count` fetches. */
 interface Call {
   body: string;
   headers: Record<string, string>;
   timeoutMs: number;
+  count: number;
+}
+
+/** A call that failed because of the subgraph: not sent (breaker open, subgraph down, no time left) or sent without an answer. */
+class CallFailed extends Error {
+  constructor(
+    readonly kind: 'timeout' | 'unavailable',
+    readonly sent = false,
+  ) {
+    super(kind);
+  }
 }
 
 /** The error a client sees for a subgraph that failed: the agency and what happened, nothing else. */
@@ -180,6 +128,19 @@ function networkCause(error: unknown): string {
   return typeof cause?.code === 'string' ? cause.code : 'connection failed';
 }
 
+/** The client request's context: Apollo's own calls (health checks) come without one. */
+function contextOf(options: GraphQLDataSourceProcessOptions<GatewayContext>): GatewayContext | undefined {
+  return 'incomingRequestContext' in options ? (options.context as GatewayContext) : undefined;
+}
+
+/** The whole response's cache policy is the most restrictive of its subgraph answers' hints. */
+function restrictPolicy(options: GraphQLDataSourceProcessOptions<GatewayContext>, hint: { maxAge: number; scope?: 'PRIVATE' }): void {
+  const policy = 'incomingRequestContext' in options ? options.incomingRequestContext.overallCachePolicy : undefined;
+  if (policy && 'restrict' in policy) policy.restrict(hint);
+}
+
+const copyAnswers = (answers: Answer[]): Answer[] => answers.map(copyAnswer);
+
 export interface LastCall {
   outcome: CallOutcome;
   /** Epoch ms. */
@@ -196,10 +157,12 @@ export interface HubDataSourceOptions {
   /** Probing of the subgraph's /health once a call found it down; without it, no fail-fast beyond the breaker. */
   probe?: ProbeSettings;
   lastKnown?: LastKnownFigures;
-  /** Call the subgraph over mutual TLS with this certificate (platform/tls.ts). */
+  /** Call the subgraph over mutual TLS with this certificate (platform/server/tls.ts). */
   tls?: HubTls;
   /** Connections to the subgraph at most (default SUBGRAPH_CONNECTIONS_DEFAULT). */
   connections?: number;
+  /** Send a plan stage's fetches to this subgraph as one call (default true). */
+  batching?: boolean;
 }
 
 export class HubDataSource implements GraphQLDataSource<GatewayContext> {
@@ -208,7 +171,7 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly settings: SubgraphCallSettings;
   private readonly metrics?: SubgraphCallMetrics;
   private readonly logger?: Logger;
-  private readonly breaker: CircuitBreaker<[Call], Answer>;
+  private readonly breaker: CircuitBreaker<[Call], Answer[]>;
   readonly health?: SubgraphHealth;
   private readonly lastKnown?: LastKnownFigures;
   /** How this source reaches its subgraph: global fetch, or with the client certificate under mutual TLS. */
@@ -217,7 +180,8 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly client: SubgraphClient;
   /** The last call sent (not one the breaker rejected), for /ready. */
   lastCall?: LastCall;
-  private readonly inFlight = new InFlight<Answer>();
+  private readonly inFlight = new InFlight<Answer[]>();
+  private readonly batcher?: FetchBatcher<GatewayContext, SubgraphRequest, Answer>;
 
   constructor(options: HubDataSourceOptions) {
     this.name = options.name;
@@ -229,7 +193,12 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
     this.fetch = options.tls ? mutualTlsFetch(options.tls) : fetch;
     this.client = createSubgraphClient({ tls: options.tls, connections: options.connections });
     this.health = options.probe ? new SubgraphHealth(this.name, this.url, options.probe, this.logger, this.fetch) : undefined;
-    this.breaker = new CircuitBreaker((call: Call) => this.send(call), {
+    this.batcher = options.batching === false ? undefined : new FetchBatcher((context, requests) => this.exchange(context, requests));
+    this.breaker = this.createBreaker();
+  }
+
+  private createBreaker(): CircuitBreaker<[Call], Answer[]> {
+    const breaker = new CircuitBreaker((call: Call) => this.send(call), {
       name: this.name,
       // Timeouts are this class's own: it aborts the call.
       timeout: false,
@@ -241,9 +210,10 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
       rollingPercentilesEnabled: false,
       enableSnapshots: false,
     });
-    this.breaker.on('open', () => this.logger?.warn({ subgraph: this.name, resetMs: this.settings.breakerResetMs }, 'circuit breaker open: calls fail fast'));
-    this.breaker.on('halfOpen', () => this.logger?.info({ subgraph: this.name }, 'circuit breaker half-open: one trial call'));
-    this.breaker.on('close', () => this.logger?.info({ subgraph: this.name }, 'circuit breaker closed'));
+    breaker.on('open', () => this.logger?.warn({ subgraph: this.name, resetMs: this.settings.breakerResetMs }, 'circuit breaker open: calls fail fast'));
+    breaker.on('halfOpen', () => this.logger?.info({ subgraph: this.name }, 'circuit breaker half-open: one trial call'));
+    breaker.on('close', () => this.logger?.info({ subgraph: this.name }, 'circuit breaker closed'));
+    return breaker;
   }
 
   breakerState(): BreakerState {
@@ -258,142 +228,127 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
   }
 
   async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
-    const { request } = options;
-    // Apollo's own calls (health checks) come without a request context.
-    const context = 'incomingRequestContext' in options ? (options.context as GatewayContext) : undefined;
-    // Nothing the client sent is forwarded: the outgoing request is built here,
-    // so a client's own `x-hub-identity` never reaches a subgraph.
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (context?.identityFor) {
-      headers[REQUEST_ID_HEADER] = context.requestId;
-      const record = requestRecordOf(context);
-      if (record) {
-        record.subgraphs ??= [];
-        if (!record.subgraphs.includes(this.name)) record.subgraphs.push(this.name);
-      }
-    }
-    const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName, extensions: request.extensions });
-    const retries = isMutation(request.query) ? 0 : this.settings.retries;
-    const deadline = context?.deadline ?? Number.POSITIVE_INFINITY;
-    const span = tracingEnabled() ? startClientSpan(`subgraph ${this.name}`, { 'hub.subgraph': this.name, 'graphql.operation.name': request.operationName ?? '' }) : undefined;
-    if (span) Object.assign(headers, span.headers);
-    let failure: 'timeout' | 'unavailable' | undefined;
-    const query = !isMutation(request.query);
+    const context = contextOf(options);
+    const record = context ? requestRecordOf(context) : undefined;
+    if (record && !(record.subgraphs ??= []).includes(this.name)) record.subgraphs.push(this.name);
+    const { query, variables, operationName, extensions } = options.request;
+    const request: SubgraphRequest = { query, variables, operationName, extensions };
+    this.metrics?.fetches.inc({ subgraph: this.name });
     try {
-      if (this.health?.isDown()) {
-        this.count('rejected');
-        failure = 'unavailable';
-        throw subgraphError(this.name, 'unavailable');
-      }
-      for (let attempt = 0; ; attempt++) {
-        const remaining = deadline - Date.now();
-        if (remaining <= 0) {
-          this.count('timeout');
-          failure = 'timeout';
-          throw subgraphError(this.name, 'timeout');
-        }
-        try {
-          const timeoutMs = Math.min(this.settings.timeoutMs, remaining);
-          const fire = () => {
-            // A new identity for each try: this subgraph, this body, this call's time (platform/identity.ts).
-            if (context?.identityFor) headers[IDENTITY_HEADER] = context.identityFor({ audience: this.name, body, lifetimeMs: timeoutMs });
-            return this.breaker.fire({ body, headers: { ...headers }, timeoutMs });
-          };
-          // Identical queries in flight for the same caller share one call (gateway/in-flight.ts).
-          const mergeKey = query && context && mergeable(context) ? InFlight.key(this.name, viewerKey(context), body) : undefined;
-          const answer = mergeKey ? await this.inFlight.run(mergeKey, fire, copyAnswer, () => this.metrics?.merged.inc({ subgraph: this.name })) : await fire();
-          if ('refused' in answer) throw answer.refused;
-          // Cached responses this subgraph served are invalidated only for a committed write (gateway/response-cache.ts).
-          if (reportsCommittedWrite(answer.response)) context?.committedWrites.add(this.name);
-          // The whole response's cache policy is the most restrictive of its subgraph answers' hints.
-          if ('incomingRequestContext' in options) {
-            const policy = options.incomingRequestContext.overallCachePolicy;
-            if (policy && 'restrict' in policy) policy.restrict(cacheHintOf(answer.cacheControl));
-          }
-          this.health?.markUp();
-          if (this.lastKnown && context && query && keepable(cacheHintOf(answer.cacheControl), answer.response)) {
-            this.lastKnown.remember(this.name, fetchIdentity(body, viewerKey(context)), answer.text);
-          }
-          return answer.response;
-        } catch (error) {
-          if (error instanceof SubgraphFailure) {
-            const wait = this.settings.retryBackoffMs * 2 ** attempt * (0.5 + Math.random() / 2);
-            if (error.retryable && attempt < retries && Date.now() + wait < deadline) {
-              this.metrics?.retries.inc({ subgraph: this.name });
-              await new Promise((resolve) => setTimeout(resolve, wait));
-              continue;
-            }
-            failure = error.kind;
-            if (error.down) this.health?.markDown();
-            // A mutation sent without an answer may have committed.
-            if (isMutation(request.query)) context?.committedWrites.add(this.name);
-            throw subgraphError(this.name, error.kind);
-          }
-          if ((error as { code?: string }).code === 'EOPENBREAKER') {
-            this.count('rejected');
-            failure = 'unavailable';
-            throw subgraphError(this.name, 'unavailable');
-          }
-          throw error;
-        }
-      }
+      // A query of a client request waits for the other fetches of its stage to this subgraph.
+      const answer = this.batcher && context && !isMutation(query) ? await this.batcher.add(context, request) : (await this.exchange(context, [request]))[0];
+      return this.accept(options, context, request, answer);
     } catch (error) {
-      // The agency failed: its last good answer to this fetch, when one is kept.
-      const kept = failure && query && context && this.lastKnown ? await this.lastKnown.recall(this.name, fetchIdentity(body, viewerKey(context))) : undefined;
-      if (!kept || !context) throw error;
-      noteLastKnown(context, this.name, kept.storedAt);
-      // Never cached as a fresh answer.
-      const policy = 'incomingRequestContext' in options ? options.incomingRequestContext.overallCachePolicy : undefined;
-      if (policy && 'restrict' in policy) policy.restrict({ maxAge: 0 });
-      return kept.response;
+      return await this.lastKnownFor(options, context, request, error);
+    }
+  }
+
+  /** A fetch's answer: its data for the gateway, its cache hint for the response, a committed write noted, a public answer kept. */
+  private accept(options: GraphQLDataSourceProcessOptions<GatewayContext>, context: GatewayContext | undefined, request: SubgraphRequest, answer: Answer): GatewayGraphQLResponse {
+    if ('refused' in answer) throw refusalFor(answer);
+    // Cached responses this subgraph served are invalidated only for a committed write (gateway/response-cache.ts).
+    if (reportsCommittedWrite(answer.response)) context?.committedWrites.add(this.name);
+    const hint = cacheHintOf(answer.cacheControl);
+    restrictPolicy(options, hint);
+    if (this.lastKnown && context && !isMutation(request.query) && keepable(hint, answer.response)) {
+      this.lastKnown.remember(this.name, fetchIdentity(JSON.stringify(request), viewerKey(context)), answer.text);
+    }
+    return answer.response;
+  }
+
+  /** The agency failed: its last good answer to this fetch, when one is kept; else the failure for the client. */
+  private async lastKnownFor(options: GraphQLDataSourceProcessOptions<GatewayContext>, context: GatewayContext | undefined, request: SubgraphRequest, error: unknown): Promise<GatewayGraphQLResponse> {
+    if (!(error instanceof CallFailed)) throw error;
+    const kept = context && this.lastKnown && !isMutation(request.query) ? await this.lastKnown.recall(this.name, fetchIdentity(JSON.stringify(request), viewerKey(context))) : undefined;
+    if (!kept || !context) throw subgraphError(this.name, error.kind);
+    noteLastKnown(context, this.name, kept.storedAt);
+    // Never cached as a fresh answer.
+    restrictPolicy(options, { maxAge: 0 });
+    return kept.response;
+  }
+
+  /** One HTTP call for the fetches `requests` (one, or a stage's batch), with fail-fast, retries, merging and its trace span. */
+  private async exchange(context: GatewayContext | undefined, requests: SubgraphRequest[]): Promise<Answer[]> {
+    const body = JSON.stringify(requests.length === 1 ? requests[0] : requests);
+    const mutation = requests.some((request) => isMutation(request.query));
+    const names = requests.map((request) => request.operationName ?? '').join(' ');
+    const span = tracingEnabled() ? startClientSpan(`subgraph ${this.name}`, { 'hub.subgraph': this.name, 'graphql.operation.name': names }) : undefined;
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...span?.headers };
+    if (context) headers[REQUEST_ID_HEADER] = context.requestId;
+    const fire = (timeoutMs: number): Promise<Answer[]> => {
+      // A new identity for each try: this subgraph, this body, this call's time (platform/access/identity.ts).
+      if (context) headers[IDENTITY_HEADER] = context.identityFor({ audience: this.name, body, lifetimeMs: timeoutMs });
+      return this.breaker.fire({ body, headers: { ...headers }, timeoutMs, count: requests.length });
+    };
+    // Identical queries in flight for the same caller share one call (gateway/in-flight.ts).
+    const mergeKey = !mutation && context && mergeable(context) ? InFlight.key(this.name, viewerKey(context), body) : undefined;
+    const onMerged = () => this.metrics?.merged.inc({ subgraph: this.name });
+    let failure: string | undefined;
+    try {
+      if (this.health?.isDown()) this.refuse('rejected', 'unavailable');
+      const answers = await this.withRetries(context, mutation ? 0 : this.settings.retries, (timeoutMs) =>
+        mergeKey ? this.inFlight.run(mergeKey, () => fire(timeoutMs), copyAnswers, onMerged) : fire(timeoutMs),
+      );
+      this.health?.markUp();
+      return answers;
+    } catch (error) {
+      failure = error instanceof CallFailed ? error.kind : undefined;
+      // A mutation sent without an answer may have committed.
+      if (mutation && error instanceof CallFailed && error.sent) context?.committedWrites.add(this.name);
+      throw error;
     } finally {
       if (span) endSpan(span.span, failure);
     }
+  }
+
+  /** Tries `attempt` within the request's deadline; retries a retryable failure of the subgraph up to `retries` times. */
+  private async withRetries(context: GatewayContext | undefined, retries: number, attempt: (timeoutMs: number) => Promise<Answer[]>): Promise<Answer[]> {
+    const deadline = context?.deadline ?? Number.POSITIVE_INFINITY;
+    for (let tried = 0; ; tried++) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) this.refuse('timeout', 'timeout');
+      try {
+        return await attempt(Math.min(this.settings.timeoutMs, remaining));
+      } catch (error) {
+        if ((error as { code?: string } | null)?.code === 'EOPENBREAKER') this.refuse('rejected', 'unavailable');
+        if (!(error instanceof SubgraphFailure)) throw error;
+        const wait = this.settings.retryBackoffMs * 2 ** tried * (0.5 + Math.random() / 2);
+        if (!(error.retryable && tried < retries && Date.now() + wait < deadline)) {
+          if (error.down) this.health?.markDown();
+          throw new CallFailed(error.kind, true);
+        }
+        this.metrics?.retries.inc({ subgraph: this.name });
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+  }
+
+  /** A call not sent: counted, and failed for its fetches. */
+  private refuse(outcome: CallOutcome, kind: 'timeout' | 'unavailable'): never {
+    this.count(outcome);
+    throw new CallFailed(kind);
   }
 
   private count(outcome: CallOutcome): void {
     this.metrics?.calls.inc({ subgraph: this.name, outcome });
   }
 
-  /** One call, within its timeout. Throws SubgraphFailure for a failure of the subgraph. */
-  private async send(call: Call): Promise<Answer> {
+  /** One call, within its timeout: an answer per fetch. Throws SubgraphFailure for a failure of the subgraph. */
+  private async send(call: Call): Promise<Answer[]> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), call.timeoutMs);
     const started = performance.now();
-    let outcome: CallOutcome = 'ok';
+    let outcome: CallOutcome = 'error';
     try {
-      let status: number;
-      let text: string;
-      let cacheControl: string | null;
-      try {
-        ({ status, cacheControl, text } = await this.client.post(this.url, { headers: call.headers, body: call.body, signal: controller.signal }));
-      } catch (error) {
-        if (controller.signal.aborted) {
-          outcome = 'timeout';
-          throw new SubgraphFailure('timeout', false, `no answer within ${call.timeoutMs} ms`, true);
-        }
-        outcome = 'unavailable';
-        throw new SubgraphFailure('unavailable', true, networkCause(error), true);
-      }
-      if (status >= 500) {
-        outcome = 'error';
-        throw new SubgraphFailure('unavailable', RETRY_STATUSES.has(status), `HTTP ${status}`);
-      }
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        parsed = undefined;
-      }
-      if (status >= 400) {
-        outcome = 'refused';
-        return { refused: refusal(parsed, status) };
-      }
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        outcome = 'error';
-        throw new SubgraphFailure('unavailable', false, `HTTP ${status} without a GraphQL answer`);
-      }
-      return { response: parsed as GatewayGraphQLResponse, cacheControl, text };
+      const reply = await this.client.post(this.url, { headers: call.headers, body: call.body, signal: controller.signal }).catch((error: unknown) => {
+        outcome = controller.signal.aborted ? 'timeout' : 'unavailable';
+        throw controller.signal.aborted
+          ? new SubgraphFailure('timeout', false, `no answer within ${call.timeoutMs} ms`, true)
+          : new SubgraphFailure('unavailable', true, networkCause(error), true);
+      });
+      const answers = answersOf(reply, call.count);
+      outcome = reply.status >= 400 ? 'refused' : 'ok';
+      return answers;
     } catch (error) {
       if (error instanceof SubgraphFailure) this.logger?.warn({ subgraph: this.name, outcome, detail: error.detail }, 'subgraph call failed');
       throw error;
@@ -405,15 +360,4 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
       this.metrics?.duration.observe({ subgraph: this.name, outcome }, seconds);
     }
   }
-}
-
-/** A subgraph's refusal of a request (4xx): its own error when its code is one the hub passes on. */
-function refusal(body: unknown, status: number): GraphQLError {
-  const errors = (body as { errors?: { message?: string; extensions?: { code?: string; field?: string } }[] } | undefined)?.errors;
-  const first = Array.isArray(errors) ? errors.find((error) => HUB_CODES.has(String(error?.extensions?.code))) : undefined;
-  if (first) {
-    const { code, field } = first.extensions ?? {};
-    return new GraphQLError(String(first.message), { extensions: { code, ...(field ? { field } : {}) } });
-  }
-  return new GraphQLError(`subgraph answered HTTP ${status}`, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
 }

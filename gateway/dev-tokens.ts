@@ -1,10 +1,10 @@
-// Development tokens: signed with the development key (platform/dev-keys.ts)
+// Development tokens: signed with the development key (platform/access/dev-keys.ts)
 // that a locally started hub verifies callers' tokens with. `npm run token`
 // prints one; the explorer offers a few example callers (DEV_TOKEN_ROLES) in
 // development. Both are refused when NODE_ENV=production.
 import { importPKCS8, SignJWT } from 'jose';
-import { stringFromEnv } from '../platform/config';
-import { devKeyPair, isProduction } from '../platform/dev-keys';
+import { stringFromEnv } from '../platform/core/config';
+import { devKeyPair, isProduction } from '../platform/access/dev-keys';
 import { DEFAULT_AUDIENCE, DEV_ISSUER, type AuthConfig } from './auth';
 
 export interface DevTokenClaims {

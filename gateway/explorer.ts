@@ -12,7 +12,7 @@
 // says why, and the gateway logs a warning (gateway/web-build.ts).
 import express, { type Request } from 'express';
 import helmet from 'helmet';
-import type { Logger } from '../platform/log';
+import type { Logger } from '../platform/core/log';
 import type { AuthConfig } from './auth';
 import { acceptsDevTokens, DEV_TOKEN_ROLES, signDevToken } from './dev-tokens';
 import type { DevTokenAnswer, ExplorerConfig } from './explorer-config';

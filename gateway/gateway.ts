@@ -8,14 +8,14 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Express } from 'express';
 import { Counter, type Registry } from 'prom-client';
-import { intFromEnv, SHUTDOWN_GRACE_DEFAULT_MS, shutdownGraceFromEnv, stringFromEnv } from '../platform/config';
-import { GATEWAY_MAX_IN_FLIGHT_DEFAULT } from '../platform/admission';
-import { hubTlsFromEnv, type HubTls } from '../platform/tls';
-import { createErrorFormatter } from '../platform/errors';
-import { defaultAdminPort, requestRecordPlugin, serveGraphQL, type RunningServer } from '../platform/http';
-import { createIdentitySigner, identitySecretFromEnv } from '../platform/identity';
-import { createLogger, type Logger } from '../platform/log';
-import { createServiceMetrics } from '../platform/metrics';
+import { intFromEnv, SHUTDOWN_GRACE_DEFAULT_MS, shutdownGraceFromEnv, stringFromEnv } from '../platform/core/config';
+import { GATEWAY_MAX_IN_FLIGHT_DEFAULT } from '../platform/server/admission';
+import { hubTlsFromEnv, type HubTls } from '../platform/server/tls';
+import { createErrorFormatter } from '../platform/core/errors';
+import { defaultAdminPort, requestRecordPlugin, serveGraphQL, type RunningServer } from '../platform/server/http';
+import { createIdentitySigner, identitySecretFromEnv } from '../platform/access/identity';
+import { createLogger, type Logger } from '../platform/core/log';
+import { createServiceMetrics } from '../platform/server/metrics';
 import { SUPERGRAPH_PATH } from '../schema/registry';
 import { authConfigFromEnv, createAuthenticator, type AuthConfig } from './auth';
 import { createContextFactory, type GatewayContext } from './context';
@@ -46,7 +46,7 @@ const lastKnownSecretOf = (identitySecret: string): Buffer => Buffer.from(hkdfSy
 
 export interface GatewayOptions {
   port?: number;
-  /** GET /ready and /metrics (platform/http.ts; default: port + 100; GATEWAY_ADMIN_PORT). */
+  /** GET /ready and /metrics (platform/server/http.ts; default: port + 100; GATEWAY_ADMIN_PORT). */
   adminPort?: number;
   /** A fixed supergraph; otherwise `supergraphPath` is read (and watched). */
   supergraphSdl?: string;
@@ -57,13 +57,13 @@ export interface GatewayOptions {
   /** Subgraph name -> URL; others from the environment or the supergraph. */
   subgraphUrls?: Record<string, string>;
   bodyLimit?: string;
-  /** Call subgraphs over mutual TLS with this certificate (platform/tls.ts; HUB_TLS_CA / HUB_TLS_CERT / HUB_TLS_KEY). */
+  /** Call subgraphs over mutual TLS with this certificate (platform/server/tls.ts; HUB_TLS_CA / HUB_TLS_CERT / HUB_TLS_KEY). */
   subgraphTls?: HubTls;
-  /** Most requests worked on at once; beyond, 503 OVERLOADED with Retry-After (platform/admission.ts; GATEWAY_MAX_IN_FLIGHT, 16 in the gateway process; here unbounded unless given). */
+  /** Most requests worked on at once; beyond, 503 OVERLOADED with Retry-After (platform/server/admission.ts; GATEWAY_MAX_IN_FLIGHT, 16 in the gateway process; here unbounded unless given). */
   maxInFlight?: number;
   /** How callers' tokens are verified (default: from the environment). */
   auth?: AuthConfig;
-  /** The secret each subgraph's identity key is derived from (HUB_IDENTITY_SECRET; platform/identity.ts). */
+  /** The secret each subgraph's identity key is derived from (HUB_IDENTITY_SECRET; platform/access/identity.ts). */
   identitySecret?: string;
   /** Request limits (gateway/limits.ts); those not given take their defaults. */
   limits?: Partial<LimitSettings>;
@@ -107,6 +107,8 @@ export interface GatewayOptions {
   corsOrigins?: string[];
   /** The subgraphs that must have started before the gateway first reports ready (default all; GATEWAY_STARTUP_WAIT_FOR). */
   startupWaitFor?: StartupWaitFor;
+  /** A plan stage's fetches to one subgraph as one call (GATEWAY_SUBGRAPH_BATCHING, on by default): gateway/fetch-batch.ts. */
+  subgraphBatching?: boolean;
 }
 
 const onOff = (name: string, fallback: 'on' | 'off'): boolean => {
@@ -161,6 +163,7 @@ export function gatewayOptionsFromEnv(): GatewayOptions {
     safelist: safelistFromEnv(),
     corsOrigins: corsOriginsFromEnv(),
     startupWaitFor: startupWaitForFromEnv(),
+    subgraphBatching: onOff('GATEWAY_SUBGRAPH_BATCHING', 'on'),
   };
 }
 
@@ -181,7 +184,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const identitySecret = options.identitySecret ?? identitySecretFromEnv();
   const lastKnown = await openLastKnown(options, identitySecret, logger);
   const probe: ProbeSettings = { ...PROBE_DEFAULTS, ...options.subgraphProbe };
-  const sources = createSubgraphSources({ urls: options.subgraphUrls, tls: options.subgraphTls, settings, probe, lastKnown, logger, registry: metrics.registry });
+  const sources = createSubgraphSources({ urls: options.subgraphUrls, tls: options.subgraphTls, batching: options.subgraphBatching, settings, probe, lastKnown, logger, registry: metrics.registry });
   disableApolloTelemetry();
   const gateway = new ApolloGateway({ supergraphSdl: supergraph.hook, buildService: sources.buildService });
   const registered = registeredFiles();
@@ -315,7 +318,7 @@ function gatewayApollo(gateway: ApolloGateway, { limits, persisted, caching, usa
     cache: caching.cache,
     formatError: createErrorFormatter({ logUnexpected: (error) => logger.error({ err: error }, 'unexpected error') }),
     includeStacktraceInErrorResponses: false,
-    // Signals are handled by the service process (platform/service-process.ts), which drains HTTP first.
+    // Signals are handled by the service process (platform/server/service-process.ts), which drains HTTP first.
     stopOnTerminationSignals: false,
   });
 }

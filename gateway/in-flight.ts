@@ -15,7 +15,7 @@ import type { GatewayContext } from './context';
 /**
  * Whose calls may be merged: callers without a personal-data scope (`*:pii`).
  * Each read of personal data is audited at the subgraph with its own request
- * id (platform/audit.ts); a merged call would leave the second request's read
+ * id (platform/data/audit.ts); a merged call would leave the second request's read
  * unrecorded, so those callers' calls are always their own.
  */
 export function mergeable(context: GatewayContext): boolean {

@@ -4,7 +4,7 @@
 //
 // What is kept. Every answer of a subgraph to a query fetch that has no errors
 // and whose Cache-Control is public (max-age above 0, not private: the
-// subgraph's own hints, platform/cache-hints.ts; case records, personal data,
+// subgraph's own hints, platform/server/cache-hints.ts; case records, personal data,
 // audit records and the caller's identity are max-age 0 at their source), so
 // nothing protected or personal is ever kept. Its key is the subgraph, the
 // fetch as sent (query, variables, operation name) and the caller's visibility
@@ -33,8 +33,8 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { createClient } from '@keyv/redis';
 import { LRUCache } from 'lru-cache';
-import { intFromEnv } from '../platform/config';
-import type { Logger } from '../platform/log';
+import { intFromEnv } from '../platform/core/config';
+import type { Logger } from '../platform/core/log';
 import type { GatewayContext } from './context';
 import { DEFAULT_REDIS_PREFIX } from './response-cache';
 

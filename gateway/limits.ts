@@ -9,7 +9,7 @@
 //   depth, aliases, directives, cost  400 GRAPHQL_VALIDATION_FAILED, "Query depth limit of 12 exceeded, found 50."
 //   tokens                            400 GRAPHQL_PARSE_FAILED, "Document contains more that 5000 tokens..."
 //   introspection not allowed         403 FORBIDDEN
-// Body size (platform/graphql-route.ts, 413 PAYLOAD_TOO_LARGE), batching (off) and CSRF
+// Body size (platform/server/graphql-route.ts, 413 PAYLOAD_TOO_LARGE), batching (off) and CSRF
 // prevention (on) are Apollo's and Express's, refused with 400 BAD_REQUEST.
 import type { ApolloServerOptions, ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
@@ -30,8 +30,8 @@ import {
   type ValidationContext,
   type ValueNode,
 } from 'graphql';
-import { intFromEnv, stringFromEnv } from '../platform/config';
-import { MAX_PAGE_SIZE } from '../platform/pagination';
+import { intFromEnv, stringFromEnv } from '../platform/core/config';
+import { MAX_PAGE_SIZE } from '../platform/data/pagination';
 
 /**
  * Who may introspect the schema (`__schema`, `__type`): everyone (`on`), no one

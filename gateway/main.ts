@@ -1,5 +1,5 @@
 // Starts the gateway alone: `npm run start:gateway`.
-import { runServiceProcess } from '../platform/service-process';
+import { runServiceProcess } from '../platform/server/service-process';
 import { gatewayOptionsFromEnv, startGateway } from './gateway';
 
 void runServiceProcess('gateway', async (progress, logger) => {

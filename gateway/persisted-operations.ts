@@ -19,8 +19,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Request } from 'express';
 import { GraphQLError } from 'graphql';
-import { stringFromEnv } from '../platform/config';
-import type { Viewer } from '../platform/viewer';
+import { stringFromEnv } from '../platform/core/config';
+import type { Viewer } from '../platform/core/viewer';
 import { sha256, type PersistedQueryManifest } from '../schema/manifest';
 import type { RegisteredFile } from '../schema/registry';
 import type { GatewayContext } from './context';

@@ -1,6 +1,6 @@
 // Response caching at the gateway (issue 8). Whole responses of queries are
 // cached by @apollo/server-plugin-response-cache under the policy the gateway
-// computes from the subgraphs' Cache-Control headers (platform/cache-hints.ts):
+// computes from the subgraphs' Cache-Control headers (platform/server/cache-hints.ts):
 // public aggregates carry the subgraphs' default hint; anything that returns
 // case records, personal data, audit records or the caller's own identity is
 // uncacheable at its source, so it is never cached at all.
@@ -15,7 +15,7 @@
 // there is one for all of them. A cached response is keyed by the versions of
 // the subgraphs its operation reads (from its query plan: gateway/cache-scope.ts)
 // and the common one. Only a committed write moves a version: a subgraph
-// reports the mutations of a request that committed (platform/committed-writes.ts),
+// reports the mutations of a request that committed (platform/server/committed-writes.ts),
 // and before the mutation's response is sent the gateway increments the
 // versions of the subgraphs that reported one (or that a mutation call got no
 // answer from: it may have committed). A refused mutation (FORBIDDEN,
@@ -40,11 +40,11 @@ import responseCachePlugin from '@apollo/server-plugin-response-cache';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { KeyvAdapter } from '@apollo/utils.keyvadapter';
 import KeyvRedis, { createClient, Keyv } from '@keyv/redis';
-import type { Logger } from '../platform/log';
+import { DEFAULT_REDIS_PREFIX } from '../platform/core/config';
+import type { Logger } from '../platform/core/log';
 import type { GatewayContext } from './context';
 
-/** Redis keys start with REDIS_PREFIX (default `hub`), so one Redis can serve several hubs. */
-export const DEFAULT_REDIS_PREFIX = 'hub';
+export { DEFAULT_REDIS_PREFIX };
 const versionKey = (prefix: string) => `${prefix}:data-version`;
 const agencyVersionKey = (prefix: string, agency: string) => `${prefix}:data-version:${agency}`;
 /** The key of the version every cached response depends on. */

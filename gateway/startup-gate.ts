@@ -7,7 +7,7 @@
 // Checked when readiness is asked (GET /ready, or a launcher), not on a
 // timer: each check calls the subgraphs not yet seen, at once, and shares its
 // answer with checks asked meanwhile.
-import { stringFromEnv } from '../platform/config';
+import { stringFromEnv } from '../platform/core/config';
 import { probeHealth } from './subgraph-health';
 
 export interface StartupGateState {

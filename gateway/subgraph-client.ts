@@ -2,9 +2,9 @@
 // request() over a keep-alive Agent (a connection pool per subgraph origin),
 // not the WHATWG fetch layer: no Request/Response/Headers objects per call,
 // connections kept open between calls. Under mutual TLS the same Agent carries
-// the gateway's client certificate (platform/tls.ts).
+// the gateway's client certificate (platform/server/tls.ts).
 import { Agent, request } from 'undici';
-import type { HubTls } from '../platform/tls';
+import type { HubTls } from '../platform/server/tls';
 
 export interface SubgraphReply {
   status: number;

@@ -12,8 +12,8 @@
 //
 // A subgraph that is alive but slow on one query (its timeout passed while
 // its /health answers) is marked down only for the probe's round trip.
-import { intFromEnv } from '../platform/config';
-import type { Logger } from '../platform/log';
+import { intFromEnv } from '../platform/core/config';
+import type { Logger } from '../platform/core/log';
 
 export interface ProbeSettings {
   /** Pause between probes of a subgraph that is down. */

@@ -3,8 +3,8 @@
 // made again on a reload only when its URL changed; their metrics, and what
 // /ready says of each (breaker, health, last call).
 import type { Registry } from 'prom-client';
-import { tlsUrl, type HubTls } from '../platform/tls';
-import type { Logger } from '../platform/log';
+import { tlsUrl, type HubTls } from '../platform/server/tls';
+import type { Logger } from '../platform/core/log';
 import { createSubgraphCallMetrics, HubDataSource, type SubgraphCallSettings } from './data-source';
 import type { LastKnownFigures } from './last-known';
 import type { ProbeSettings } from './subgraph-health';
@@ -14,6 +14,8 @@ export interface SubgraphSourcesOptions {
   /** Subgraph name -> URL; others from the environment or the supergraph. */
   urls?: Record<string, string>;
   tls?: HubTls;
+  /** A plan stage's fetches to one subgraph as one call (gateway/fetch-batch.ts; default on). */
+  batching?: boolean;
   settings: SubgraphCallSettings;
   probe: ProbeSettings;
   lastKnown?: LastKnownFigures;
@@ -42,7 +44,7 @@ export function createSubgraphSources(options: SubgraphSourcesOptions): Subgraph
       const existing = dataSources.get(name);
       if (existing && existing.url === target) return existing;
       existing?.shutdown();
-      const source = new HubDataSource({ name, url: target, settings, metrics: callMetrics, logger, probe, lastKnown, tls: options.tls });
+      const source = new HubDataSource({ name, url: target, settings, metrics: callMetrics, logger, probe, lastKnown, tls: options.tls, batching: options.batching });
       dataSources.set(name, source);
       return source;
     },

@@ -1,6 +1,6 @@
 // Where the gateway finds each subgraph: `<PREFIX>_URL`, else `<PREFIX>_PORT`
 // on localhost, else the URL composed into the supergraph.
-import { envPrefix, intFromEnv, stringFromEnv } from '../platform/config';
+import { envPrefix, intFromEnv, stringFromEnv } from '../platform/core/config';
 
 export function subgraphUrlFromEnv(name: string, composedUrl: string): string {
   const prefix = envPrefix(name);

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import type { SupergraphSdlHook } from '@apollo/gateway';
-import type { Logger } from '../platform/log';
+import type { Logger } from '../platform/core/log';
 import { describeRefusal, type SupergraphProblem } from './supergraph-guard';
 
 export interface SupergraphState {

@@ -19,9 +19,9 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { createClient } from '@keyv/redis';
-import { intFromEnv, stringFromEnv } from '../platform/config';
-import { PROJECT_ROOT } from '../platform/paths';
-import { displayPath } from '../platform/shared-sdl';
+import { intFromEnv, stringFromEnv } from '../platform/core/config';
+import { PROJECT_ROOT } from '../platform/core/paths';
+import { displayPath } from '../platform/server/shared-sdl';
 import { DEFAULT_REDIS_PREFIX } from './response-cache';
 
 /** One (client, operation, coordinate) on one day. */

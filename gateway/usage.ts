@@ -36,7 +36,7 @@ import {
   type GraphQLInputType,
   type GraphQLSchema,
 } from 'graphql';
-import type { Logger } from '../platform/log';
+import type { Logger } from '../platform/core/log';
 import type { GatewayContext } from './context';
 import { dayOf, type UsageBatch, type UsageStore } from './usage-store';
 

@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { ApolloGateway } from '@apollo/gateway';
 import { operationFromDocument } from '@apollo/federation-internals';
 import { Kind, parse } from 'graphql';
-import type { Logger } from '../platform/log';
+import type { Logger } from '../platform/core/log';
 import { operationFiles } from '../schema/registry';
 
 interface GatewayInternals {

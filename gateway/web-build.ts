@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { stringFromEnv } from '../platform/config';
-import { PROJECT_ROOT } from '../platform/paths';
+import { stringFromEnv } from '../platform/core/config';
+import { PROJECT_ROOT } from '../platform/core/paths';
 
 /** The front end's sources. */
 export const WEB_DIR = path.join(PROJECT_ROOT, 'web');

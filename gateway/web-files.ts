@@ -5,7 +5,7 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import type { Request, RequestHandler, Response } from 'express';
-import type { Logger } from '../platform/log';
+import type { Logger } from '../platform/core/log';
 import { checkWebBuild, type BuildState } from './web-build';
 
 const ENCODINGS = { br: '.br', gzip: '.gz' } as const;

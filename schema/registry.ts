@@ -21,8 +21,8 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { Supergraph } from '@apollo/federation-internals';
-import { stringFromEnv } from '../platform/config';
-import { displayPath } from '../platform/shared-sdl';
+import { stringFromEnv } from '../platform/core/config';
+import { displayPath } from '../platform/server/shared-sdl';
 
 export const SCHEMA_DIR = __dirname;
 export const SUPERGRAPH_PATH = path.join(SCHEMA_DIR, 'supergraph.graphql');

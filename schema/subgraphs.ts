@@ -2,8 +2,8 @@
 // schema.graphql and a subgraph.ts. Adding an agency is adding a folder.
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { subgraphSdl } from '../platform/operator';
-import type { SubgraphDefinition } from '../platform/subgraph';
+import { subgraphSdl } from '../platform/server/operator';
+import type { SubgraphDefinition } from '../platform/server/subgraph';
 
 const SUBGRAPHS_DIR = path.join(__dirname, '..', 'subgraphs');
 
@@ -11,7 +11,7 @@ export interface SubgraphInfo {
   name: string;
   defaultPort: number;
   directory: string;
-  /** Its schema.graphql with the operator fields the platform adds (platform/operator.ts). */
+  /** Its schema.graphql with the operator fields the platform adds (platform/server/operator.ts). */
   sdl: string;
   /** The subgraph's definition module (`subgraph.ts`), as the platform starts it. */
   definition: SubgraphDefinition<unknown, unknown>;

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
-import { PROJECT_ROOT } from '../platform/paths';
+import { PROJECT_ROOT } from '../platform/core/paths';
 import { checkWebBuild, STAMP_FILE, WEB_BUILD_DIR, WEB_DIR, WEB_PAGES, webSourcesHash, type BuildStamp } from '../gateway/web-build';
 
 const brotli = promisify(brotliCompress);

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { intFromEnv } from '../platform/config';
+import { intFromEnv } from '../platform/core/config';
 import { openUsageStore, USAGE_DEFAULTS, usageStoreOptionsFromEnv, type UsageStore } from '../gateway/usage-store';
 import { checkGraph, isSafe } from '../schema/compose';
 import { formatReport } from '../schema/report';

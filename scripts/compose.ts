@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { blocksCompose, checkGraph, SUPERGRAPH_PATH } from '../schema/compose';
 import { buildManifest, MANIFEST_PATH, manifestText } from '../schema/manifest';
 import { formatReport } from '../schema/report';
-import { displayPath } from '../platform/shared-sdl';
+import { displayPath } from '../platform/server/shared-sdl';
 
 const readOr = (file: string) => {
   try {

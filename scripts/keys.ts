@@ -1,5 +1,5 @@
 // `npm run keys [-- --file PATH] [--replace] [--print]`: new secrets for a
-// deployment (platform/hub-secrets.ts), written into .env (mode 0600, beside
+// deployment (platform/access/hub-secrets.ts), written into .env (mode 0600, beside
 // docker-compose.yml) without overwriting a variable it already has, or with
 // --print only printed, one `NAME="value"` line each and nothing else.
 // A file that has HUB_IDENTITY_SECRET but lacks a subgraph's key (a subgraph
@@ -9,9 +9,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'dotenv';
-import { envLine, ExistingVariablesError, writeEnvFile } from '../platform/env-file';
-import { newHubSecrets, subgraphIdentityKeys } from '../platform/hub-secrets';
-import { PROJECT_ROOT } from '../platform/paths';
+import { envLine, ExistingVariablesError, writeEnvFile } from '../platform/core/env-file';
+import { newHubSecrets, subgraphIdentityKeys } from '../platform/access/hub-secrets';
+import { PROJECT_ROOT } from '../platform/core/paths';
 import { listSubgraphs } from '../schema/subgraphs';
 
 const usage = `usage: npm run keys [-- --file PATH] [--replace]

@@ -6,8 +6,8 @@
 // folder is in use, 2 on usage.
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { envPrefix, pgliteRootFromEnv, stringFromEnv } from '../platform/config';
-import { lockDataFolder } from '../platform/data-lock';
+import { envPrefix, pgliteRootFromEnv, stringFromEnv } from '../platform/core/config';
+import { lockDataFolder } from '../platform/data/data-lock';
 import { listSubgraphs } from '../schema/subgraphs';
 
 function main(): number {

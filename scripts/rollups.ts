@@ -1,5 +1,5 @@
 // `npm run rollups -- check|rebuild [subgraph ...] [--url URL]`: compares each
-// roll-up (platform/rollups.ts) with its records' sums, or recomputes it from
+// roll-up (platform/data/rollups.ts) with its records' sums, or recomputes it from
 // them, through the running hub with the operator's token in HUB_TOKEN (scope
 // `<subgraph>:rollups`; rebuilding also needs a token for every region),
 // month by month (cli/rollups.ts). A progress bar on stderr when it is a terminal.

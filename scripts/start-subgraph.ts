@@ -1,6 +1,6 @@
 // `npm run start:subgraph -- <name>`: one subgraph alone, as deployed.
-import { runServiceProcess } from '../platform/service-process';
-import { startOptionsFromEnv, startSubgraph } from '../platform/subgraph';
+import { runServiceProcess } from '../platform/server/service-process';
+import { startOptionsFromEnv, startSubgraph } from '../platform/server/subgraph';
 import { listSubgraphs } from '../schema/subgraphs';
 
 const name = process.argv[2];

@@ -4,13 +4,13 @@
 // still waiting for), starts the gateway once they are all ready (so that no
 // query reaches a gateway whose subgraphs are still seeding), prints the URLs
 // when the hub is ready, stops them all on Ctrl-C. If this process is killed,
-// the services notice and exit by themselves (platform/service-process.ts).
+// the services notice and exit by themselves (platform/server/service-process.ts).
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { envPrefix, pgliteRootFromEnv, stringFromEnv } from '../platform/config';
-import { devIdentitySecret, devKeyPair, isProduction } from '../platform/dev-keys';
-import type { ServiceMessage } from '../platform/service-process';
+import { envPrefix, pgliteRootFromEnv, stringFromEnv } from '../platform/core/config';
+import { devIdentitySecret, devKeyPair, isProduction } from '../platform/access/dev-keys';
+import type { ServiceMessage } from '../platform/server/service-process';
 import { listSubgraphs } from '../schema/subgraphs';
 import { ensureWebBuild } from './build-web';
 

@@ -3,8 +3,8 @@
 // development key (.data/dev-keys). Refused when NODE_ENV=production.
 import { parseArgs } from 'node:util';
 import { signDevToken } from '../gateway/dev-tokens';
-import { isProduction } from '../platform/dev-keys';
-import { levelOfCode } from '../platform/region-codes';
+import { isProduction } from '../platform/access/dev-keys';
+import { levelOfCode } from '../platform/core/region-codes';
 
 const usage = `usage: npm run token -- [--sub NAME] [--agency AGENCY] [--scopes "SCOPE ..."] [--regions "CODE ..."] [--expires 8h]
   --sub      the subject (default: the agency, or "developer")

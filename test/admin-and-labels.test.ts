@@ -9,7 +9,7 @@
 // - A client's x-request-id is kept only when it is a plain token; any other
 //   is replaced before it reaches a log line or an audit record.
 import type { Kysely } from 'kysely';
-import { defaultAdminPort } from '../platform/http';
+import { defaultAdminPort } from '../platform/server/http';
 import { SCORECARD, SCORECARD_VARIABLES } from '../bench/workloads';
 import { signToken, startHub, type Hub } from './harness';
 import { metricValue, parsePrometheus } from './processes';

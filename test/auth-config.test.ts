@@ -8,7 +8,7 @@ import { createPublicKey } from 'node:crypto';
 import { authConfigFromEnv, DEFAULT_AUDIENCE } from '../gateway/auth';
 import { startGateway, type GatewayOptions } from '../gateway/gateway';
 import { IDENTITY_SECRET, postGraphQL, signToken, startHub, TEST_ISSUER, TOKEN_KEYS, type Hub } from './harness';
-import { newEd25519KeyPair } from '../platform/dev-keys';
+import { newEd25519KeyPair } from '../platform/access/dev-keys';
 
 const root = path.join(__dirname, '..');
 

@@ -1,6 +1,6 @@
 // No Docker engine runs here, so docker-compose.yml, the Dockerfile and
 // .dockerignore are checked against the code: a service per subgraph with its
-// port, database URL and health check, a database for each in the init
+// port, database URL, Redis and health check, a database for each in the init
 // script, the gateway pointed at each; the compiled entry points run as the
 // user `node`; secrets given at run time from .env (never a value in the
 // file, each service only its own), the gateway working from such an .env
@@ -15,11 +15,12 @@ import { parse as parseDotenv } from 'dotenv';
 import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { parse } from 'yaml';
 import { gatewayOptionsFromEnv, startGateway } from '../gateway/gateway';
-import { envPrefix } from '../platform/config';
-import { envLine } from '../platform/env-file';
-import { identityKeyVariable, newHubSecrets } from '../platform/hub-secrets';
-import { createIdentitySigner, createIdentityVerifier, subgraphIdentityKeyFromEnv } from '../platform/identity';
-import { ANONYMOUS } from '../platform/viewer';
+import { envPrefix } from '../platform/core/config';
+import { envLine } from '../platform/core/env-file';
+import { identityKeyVariable, newHubSecrets } from '../platform/access/hub-secrets';
+import { createIdentitySigner, createIdentityVerifier, subgraphIdentityKeyFromEnv } from '../platform/access/identity';
+import { startOptionsFromEnv } from '../platform/server/subgraph';
+import { ANONYMOUS } from '../platform/core/viewer';
 import { listSubgraphs } from '../schema/subgraphs';
 import { composeHaproxyText } from '../scripts/cluster/compose-haproxy';
 import { postGraphQL } from './harness';
@@ -60,7 +61,7 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(compose.services).sort()).toEqual(['gateway', 'haproxy', 'postgres', 'redis', ...subgraphs.map((s) => s.name)].sort());
   });
 
-  test.each(subgraphs.map((s) => [s.name, s] as const))('%s: 2 replicas, port, database, compiled command and health check, reached through HAProxy', (name, subgraph) => {
+  test.each(subgraphs.map((s) => [s.name, s] as const))('%s: 2 replicas, port, database, Redis for their replay memory, compiled command and health check, reached through HAProxy', (name, subgraph) => {
     const service = compose.services[name];
     const prefix = envPrefix(name);
     const environment = serviceEnvironment(name, env);
@@ -76,6 +77,9 @@ describe('docker-compose.yml', () => {
     expect(initSql).toMatch(new RegExp(`CREATE DATABASE "?${database}"?;`));
     expect(service.command).toEqual(['node', 'dist/scripts/start-subgraph.js', name]);
     expect(service.depends_on.postgres.condition).toBe('service_healthy');
+    // Its replicas share Redis for the identities they accepted (platform/access/replay-memory.ts).
+    expect(environment[`${prefix}_REDIS_URL`]).toBe('redis://redis:6379');
+    expect(service.depends_on.redis.condition).toBe('service_healthy');
     expect(service.healthcheck.test.join(' ')).toContain(`127.0.0.1:${subgraph.defaultPort + 100}/ready`);
     expect(compose.services.gateway.environment[`${prefix}_URL`]).toBe(`http://haproxy:${subgraph.defaultPort}/graphql`);
     expect(haproxyCfg).toContain(`frontend ${name}\n    bind *:${subgraph.defaultPort}\n`);
@@ -98,7 +102,7 @@ describe('docker-compose.yml', () => {
     expect(gateway.healthcheck.test.join(' ')).toContain('127.0.0.1:4100/ready');
   });
 
-  test('secrets come from .env at run time: no value is written in the file; each service gets only what it needs', () => {
+  test('secrets come from .env at run time: no value is written in the file; each service gets only what it needs', async () => {
     const text = readFileSync(path.join(root, 'docker-compose.yml'), 'utf8');
     // Every secret a service is given is `${NAME:?...}`: compose refuses to start without it, and the file has no value of its own.
     for (const [service, { environment }] of Object.entries<{ environment?: Record<string, string> }>(compose.services)) {
@@ -119,7 +123,7 @@ describe('docker-compose.yml', () => {
       const verify = createIdentityVerifier({ audience: s.name, key: environment[identityKeyVariable(s.name)] });
       const body = '{"query":"{ __typename }"}';
       const sign = createIdentitySigner(env.HUB_IDENTITY_SECRET);
-      expect(verify(sign({ viewer: ANONYMOUS, requestId: 'r' }, { audience: s.name, body, lifetimeMs: 5_000 }), body).viewer).toEqual(ANONYMOUS);
+      expect((await verify(sign({ viewer: ANONYMOUS, requestId: 'r' }, { audience: s.name, body, lifetimeMs: 5_000 }), body)).viewer).toEqual(ANONYMOUS);
       for (const other of subgraphs.filter((o) => o.name !== s.name)) {
         const theirs = createIdentityVerifier({ audience: other.name, key: serviceEnvironment(other.name, env)[identityKeyVariable(other.name)] });
         // Signed with this subgraph's key and naming the other as audience: refused there.
@@ -127,7 +131,7 @@ describe('docker-compose.yml', () => {
         const retargeted = minted.split('.');
         const payload = JSON.parse(Buffer.from(retargeted[1], 'base64url').toString());
         retargeted[1] = Buffer.from(JSON.stringify({ ...payload, aud: other.name })).toString('base64url');
-        expect(() => theirs(retargeted.join('.'), body)).toThrow(expect.objectContaining({ reason: 'IDENTITY_BAD_SIGNATURE' }));
+        await expect(theirs(retargeted.join('.'), body)).rejects.toThrow(expect.objectContaining({ reason: 'IDENTITY_BAD_SIGNATURE' }));
       }
       expect(Object.keys(environment).filter((key) => key.startsWith('AUTH_'))).toEqual([]);
     }
@@ -141,7 +145,7 @@ describe('docker-compose.yml', () => {
   });
 
   test('every variable a service sets is one the code reads', () => {
-    const known = new Set(['GATEWAY_PORT', 'ADMIN_HOST', 'SHUTDOWN_DELAY_MS', 'REDIS_URL', 'SEED_SCALE', 'HUB_IDENTITY_SECRET', 'AUTH_JWKS_URL', 'AUTH_PUBLIC_KEY', 'AUTH_ALGORITHM', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'GATEWAY_CORS_ORIGINS', ...subgraphs.flatMap((s) => ['PORT', 'DATABASE_URL', 'URL', 'IDENTITY_KEY'].map((v) => `${envPrefix(s.name)}_${v}`))]);
+    const known = new Set(['GATEWAY_PORT', 'ADMIN_HOST', 'SHUTDOWN_DELAY_MS', 'REDIS_URL', 'SEED_SCALE', 'HUB_IDENTITY_SECRET', 'AUTH_JWKS_URL', 'AUTH_PUBLIC_KEY', 'AUTH_ALGORITHM', 'AUTH_ISSUER', 'AUTH_AUDIENCE', 'GATEWAY_CORS_ORIGINS', ...subgraphs.flatMap((s) => ['PORT', 'DATABASE_URL', 'URL', 'IDENTITY_KEY', 'REDIS_URL'].map((v) => `${envPrefix(s.name)}_${v}`))]);
     for (const [name, service] of Object.entries<{ environment?: Record<string, string> }>(compose.services)) {
       if (name === 'postgres' || name === 'redis' || name === 'haproxy') continue;
       for (const variable of Object.keys(service.environment ?? {})) expect({ service: name, variable, known: known.has(variable) }).toEqual({ service: name, variable, known: true });
@@ -198,6 +202,13 @@ describe('docker-compose.yml', () => {
       }
       const { HUB_IDENTITY_SECRET: _secret, ...gatewayWithoutSecret } = serviceEnvironment('gateway', env);
       await expect(withEnvironment(gatewayWithoutSecret, async () => (delete process.env.HUB_IDENTITY_SECRET, gatewayOptionsFromEnv()))).rejects.toThrow(/refused when NODE_ENV=production/);
+    });
+
+    test('each subgraph takes the Redis its replicas share for the identities they accepted from its environment', async () => {
+      for (const s of subgraphs) {
+        const options = await withEnvironment(serviceEnvironment(s.name, env), async () => startOptionsFromEnv(s));
+        expect([s.name, options.replayRedisUrl]).toEqual([s.name, 'redis://redis:6379']);
+      }
     });
 
     test('a static public key (AUTH_PUBLIC_KEY, one line in .env): tokens signed with its private key are accepted', async () => {

@@ -8,7 +8,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, hostname } from 'node:os';
 import path from 'node:path';
-import { DataFolderLockedError, lockDataFolder, processStartOf } from '../platform/data-lock';
+import { DataFolderLockedError, lockDataFolder, processStartOf } from '../platform/data/data-lock';
 import { npmRun, postGraphQL, signToken, type TokenClaims } from './harness';
 import { eventually, freePort, killProcess, serviceEnv, startServiceProcess, type ServiceProcess } from './processes';
 

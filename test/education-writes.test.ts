@@ -10,8 +10,8 @@ import { findBreakingChanges } from 'graphql';
 import { contractSchema } from '../schema/registry';
 import { Supergraph } from '@apollo/federation-internals';
 import type { Insertable, Kysely } from 'kysely';
-import { migrateToLatest, openDatabase } from '../platform/database';
-import { platformMigrations } from '../platform/subgraph';
+import { migrateToLatest, openDatabase } from '../platform/data/database';
+import { platformMigrations } from '../platform/server/subgraph';
 import { SUPERGRAPH_PATH } from '../schema/compose';
 import type { EducationDatabase, EducationEventTable } from '../subgraphs/education/database';
 import { EVENTS_AT_SCALE_1 } from '../subgraphs/education/seed';
@@ -282,7 +282,7 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('recordEducationEvent on %s'
 
   test('a failure in the middle of the write (the audit insert, after the event row) leaves no event, no audit record, no claimed requestId', async () => {
     // A trigger makes the write's last statement fail. (A connection lost there, pg_terminate_backend in the
-    // trigger, is left out: platform/database.ts does not yet listen for errors of a client checked out of
+    // trigger, is left out: platform/data/database.ts does not yet listen for errors of a client checked out of
     // the pg pool, so the lost connection's 'error' event would be unhandled and stop the process.)
     const removeTrigger = await failingAuditInsert(db, 'the disk is full (test)');
     const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);

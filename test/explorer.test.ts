@@ -17,7 +17,7 @@ import type { ExplorerConfig } from '../gateway/explorer-config';
 import { CONTENT_SECURITY_POLICY } from '../gateway/explorer';
 import type { GatewayOptions, RunningGateway } from '../gateway/gateway';
 import { checkWebBuild, STAMP_FILE, WEB_PAGES, webSourcesHash } from '../gateway/web-build';
-import { createLogger } from '../platform/log';
+import { createLogger } from '../platform/core/log';
 import { OPERATIONS_DIR } from '../schema/compose';
 import { describeInBrowser, launchChromium, openHubPage, visibleText, waitForText, type HubPage } from './browser';
 import { npmRun, signToken, startHub, startGatewayOverHub, type Hub } from './harness';

@@ -8,11 +8,11 @@ import pg from 'pg';
 import { importPKCS8, SignJWT } from 'jose';
 import { DEFAULT_AUDIENCE, type AuthConfig } from '../gateway/auth';
 import { startGateway, type GatewayOptions, type RunningGateway } from '../gateway/gateway';
-import { createIdentitySigner, IDENTITY_HEADER, newIdentitySecret, subgraphIdentityKey } from '../platform/identity';
-import { ANONYMOUS, type Viewer } from '../platform/viewer';
-import { startSubgraph, type RunningSubgraph, type StartOptions } from '../platform/subgraph';
+import { createIdentitySigner, IDENTITY_HEADER, newIdentitySecret, subgraphIdentityKey } from '../platform/access/identity';
+import { ANONYMOUS, type Viewer } from '../platform/core/viewer';
+import { startSubgraph, type RunningSubgraph, type StartOptions } from '../platform/server/subgraph';
 import { listSubgraphs } from '../schema/subgraphs';
-import { newEd25519KeyPair } from '../platform/dev-keys';
+import { newEd25519KeyPair } from '../platform/access/dev-keys';
 import { runImport, type ImportOutcome, type ImportRun } from '../cli/import';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -37,7 +37,7 @@ export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://po
 /** Keys of the test hubs: callers' tokens are signed with TOKEN_KEYS, the gateway's forwarded identity with keys derived from IDENTITY_SECRET. */
 export const TOKEN_KEYS = newEd25519KeyPair();
 export const IDENTITY_SECRET = newIdentitySecret();
-/** The identity key of a test subgraph (platform/identity.ts). */
+/** The identity key of a test subgraph (platform/access/identity.ts). */
 export const testIdentityKey = (subgraph: string): string => subgraphIdentityKey(IDENTITY_SECRET, subgraph);
 export const TEST_ISSUER = 'rule-of-law-hub-test';
 

@@ -4,40 +4,10 @@
 // x-hub-identity with the body it came with, and replays it: with another
 // body, on another subgraph, a second time, and after its lifetime. Each is
 // refused UNAUTHENTICATED with a reason naming the check.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { IDENTITY_HEADER } from '../platform/identity';
+import { IDENTITY_HEADER } from '../platform/access/identity';
 import { startGateway, type RunningGateway } from '../gateway/gateway';
-import { postGraphQL, signToken, startHub, testGatewayKeys, type GraphQLResponse, type Hub } from './harness';
-
-interface Captured {
-  identity: string;
-  body: string;
-}
-
-/** Forwards POST /graphql to `target` and keeps what passed through. */
-async function recordingProxy(target: string): Promise<{ url: string; captured: Captured[]; close(): Promise<void> }> {
-  const captured: Captured[] = [];
-  const server = http.createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks).toString('utf8');
-    const identity = String(req.headers[IDENTITY_HEADER] ?? '');
-    captured.push({ identity, body });
-    const answer = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: identity }, body });
-    res.writeHead(answer.status, { 'content-type': 'application/json' });
-    res.end(await answer.text());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
-    captured,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
-
-const reasonOf = (response: GraphQLResponse): unknown => ({ status: response.status, data: response.data, extensions: response.errors?.[0]?.extensions });
-const refused = (reason: string) => ({ status: 401, data: undefined, extensions: { code: 'UNAUTHENTICATED', reason } });
+import { postGraphQL, signToken, startHub, testGatewayKeys, type Hub } from './harness';
+import { reasonOf, recordingProxy, refused } from './eavesdropper';
 
 describe('a captured gateway identity cannot be replayed', () => {
   let hub: Hub;

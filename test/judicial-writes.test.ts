@@ -10,8 +10,8 @@ import path from 'node:path';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { runImport } from '../cli/import';
-import { identityCheckCharacter } from '../platform/people';
-import { today } from '../platform/validation';
+import { identityCheckCharacter } from '../platform/core/people';
+import { today } from '../platform/core/validation';
 import { importThroughHub, npmRun, operatorEnv, startHub, TEST_POSTGRES_URL, type DatabaseKind, type GraphQLResponse, type Hub, type TokenClaims } from './harness';
 import { currentDatabase, rowSnapshot, tomorrow, waitForBackends, writeChecks } from './write-helpers';
 
@@ -618,7 +618,7 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('judicial writes on %s', (da
       } finally {
         await locker.end();
       }
-      // The subgraph is still running (platform/database.ts listens for a dead connection's error).
+      // The subgraph is still running (platform/data/database.ts listens for a dead connection's error).
       expect(response.data ?? null).toBeNull();
       expect(response.errors).toHaveLength(1);
       expect(response.errors![0]).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });

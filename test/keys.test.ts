@@ -1,14 +1,14 @@
 // `npm run keys` as an operator runs it: it writes .env itself (so npm's own
 // lines never end up in it), readable by its owner only, with exactly the
-// variables of platform/hub-secrets.ts, whose keys work; it never overwrites a
+// variables of platform/access/hub-secrets.ts, whose keys work; it never overwrites a
 // variable the file has unless asked to; `--print` prints those lines and
 // nothing else.
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'dotenv';
-import { identityKeyVariable } from '../platform/hub-secrets';
-import { createIdentitySigner, createIdentityVerifier } from '../platform/identity';
+import { identityKeyVariable } from '../platform/access/hub-secrets';
+import { createIdentitySigner, createIdentityVerifier } from '../platform/access/identity';
 import { listSubgraphs } from '../schema/subgraphs';
 import { npmRun } from './harness';
 
@@ -21,7 +21,7 @@ async function expectWorkingPair(variables: Record<string, string>): Promise<voi
   const viewer = { subject: 'someone', agency: 'judicial', scopes: ['judicial:cases'], regions: [] };
   for (const subgraph of SUBGRAPHS) {
     const verify = createIdentityVerifier({ audience: subgraph, key: variables[identityKeyVariable(subgraph)] });
-    expect(verify(sign({ viewer, requestId: 'r-1' }, { audience: subgraph, body: 'b', lifetimeMs: 5_000 }), 'b')).toMatchObject({ viewer, requestId: 'r-1' });
+    await expect(verify(sign({ viewer, requestId: 'r-1' }, { audience: subgraph, body: 'b', lifetimeMs: 5_000 }), 'b')).resolves.toMatchObject({ viewer, requestId: 'r-1' });
   }
 }
 

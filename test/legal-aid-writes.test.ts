@@ -6,12 +6,12 @@
 // scope and regions, life cycle CONFLICTs (also two changes at once), figures
 // that follow a write at once, the audit trail, a write failing in the middle,
 // and the CSV import through the hub (`npm run import`).
-import { today } from '../platform/validation';
+import { today } from '../platform/core/validation';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
-import { identityCheckCharacter } from '../platform/people';
-import { regionDirectory } from '../platform/region-directory';
+import { identityCheckCharacter } from '../platform/core/people';
+import { regionDirectory } from '../platform/core/region-directory';
 import type { LegalAidDatabase } from '../subgraphs/legal-aid/database';
 import { importThroughHub, npmRun, operatorEnv, startHub, type DatabaseKind, type GraphQLResponse, type Hub, type TokenClaims } from './harness';
 import { addDays, csvFolder, expectInternalError, expectOk, failingAuditInsert, rowSnapshot, writeChecks } from './write-helpers';

@@ -12,7 +12,7 @@ import https from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startGateway } from '../gateway/gateway';
-import type { HubTls } from '../platform/tls';
+import type { HubTls } from '../platform/server/tls';
 import { identityHeaders, postGraphQL, startHub, testGatewayKeys, type Hub } from './harness';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'hub-mtls-'));

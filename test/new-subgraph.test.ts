@@ -35,12 +35,16 @@ describe('npm run new-subgraph', () => {
   test('creates a sixth subgraph that composes and passes the tests unchanged', async () => {
     const created = await npmRun('new-subgraph', [NAME], process.env, 180_000, copy.root);
     expect({ code: created.code, stderr: created.stderr }).toEqual({ code: 0, stderr: '' });
-    for (const file of ['schema.graphql', 'database.ts', 'models.ts', 'migrations/0001-initial.ts', 'seed.ts', 'loaders.ts', 'resolvers/index.ts', 'resolvers/region.ts', 'subgraph.ts', 'generated/resolvers-types.ts']) {
+    for (const file of ['schema.graphql', 'scopes.ts', 'database.ts', 'models.ts', 'migrations/0001-initial.ts', 'seed.ts', 'loaders.ts', 'resolvers/index.ts', 'resolvers/region.ts', 'subgraph.ts', 'generated/resolvers-types.ts']) {
       expect({ file, exists: existsSync(path.join(copy.root, 'subgraphs', NAME, file)) }).toEqual({ file, exists: true });
     }
     expect(existsSync(path.join(copy.root, 'test', `${NAME}.test.ts`))).toBe(true);
     const compose = parse(readFileSync(path.join(copy.root, 'docker-compose.yml'), 'utf8'));
-    expect(compose.services[NAME].environment).toMatchObject({ LAND_REGISTRY_PORT: '4005', LAND_REGISTRY_DATABASE_URL: 'postgres://postgres:${POSTGRES_PASSWORD:?run npm run keys to write .env}@postgres:5432/land_registry' });
+    expect(compose.services[NAME].environment).toMatchObject({
+      LAND_REGISTRY_PORT: '4005',
+      LAND_REGISTRY_DATABASE_URL: 'postgres://postgres:${POSTGRES_PASSWORD:?run npm run keys to write .env}@postgres:5432/land_registry',
+      LAND_REGISTRY_REDIS_URL: 'redis://redis:6379',
+    });
     expect(compose.services.gateway.environment.LAND_REGISTRY_URL).toBe('http://haproxy:4005/graphql');
     expect(compose.services[NAME].deploy.replicas).toBe(2);
     expect(readFileSync(path.join(copy.root, 'docker', 'haproxy.cfg'), 'utf8')).toContain('frontend land-registry\n    bind *:4005\n');

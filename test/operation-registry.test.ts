@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createLogger } from '../platform/log';
+import { createLogger } from '../platform/core/log';
 import { composeSources, graphSources, SUPERGRAPH_PATH } from '../schema/compose';
 import { buildManifest, sha256 } from '../schema/manifest';
 import { npmRun, postGraphQL, signToken, startHub, type Hub } from './harness';

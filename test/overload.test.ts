@@ -11,8 +11,8 @@
 import pg from 'pg';
 import { SCORECARD, SCORECARD_VARIABLES } from '../bench/workloads';
 import judicial from '../subgraphs/judicial/subgraph';
-import { startSubgraph, type RunningSubgraph } from '../platform/subgraph';
-import { createIdentitySigner } from '../platform/identity';
+import { startSubgraph, type RunningSubgraph } from '../platform/server/subgraph';
+import { createIdentitySigner } from '../platform/access/identity';
 import { createTestDatabase, IDENTITY_SECRET, identityHeaders, postGraphQL, startHub, testIdentityKey, type GraphQLResponse, type Hub } from './harness';
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; retryAfter: string | null; ms: number; json: GraphQLResponse }> {

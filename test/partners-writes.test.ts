@@ -9,8 +9,8 @@
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
-import { regionDirectory } from '../platform/region-directory';
-import { today } from '../platform/validation';
+import { regionDirectory } from '../platform/core/region-directory';
+import { today } from '../platform/core/validation';
 import type { PartnersDatabase } from '../subgraphs/partners/database';
 import { importThroughHub, npmRun, operatorEnv, signToken, startHub, TEST_POSTGRES_URL, type DatabaseKind, type GraphQLResponse, type Hub, type TokenClaims } from './harness';
 import { addDays, auditInsertTrigger, csvFolder, currentDatabase, expectOk, expectOneError, failingAuditInsert, refusal, rowSnapshot, waitForBackends, writeChecks } from './write-helpers';

@@ -1,6 +1,6 @@
 // Platform behaviour that every subgraph inherits: seeding an empty PostgreSQL
 // database once, and errors that reveal nothing of the server.
-import { startSubgraph } from '../platform/subgraph';
+import { startSubgraph } from '../platform/server/subgraph';
 import judicial from '../subgraphs/judicial/subgraph';
 import { createTestDatabase, identityHeaders, postGraphQL, startHub, testIdentityKey } from './harness';
 

@@ -7,7 +7,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import type { ServiceMessage } from '../platform/service-process';
+import type { ServiceMessage } from '../platform/server/service-process';
 import { IDENTITY_SECRET, TEST_ISSUER, TOKEN_KEYS } from './harness';
 
 const ROOT = path.join(__dirname, '..');

@@ -52,7 +52,7 @@ describe('the production build: compiled JavaScript with production dependencies
       [
         'schema/supergraph.graphql',
         'schema/persisted-query-manifest.json',
-        'platform/shared.graphql',
+        'platform/server/shared.graphql',
         ...readdirSync(path.join(ROOT, 'schema', 'contract')).map((file) => `schema/contract/${file}`),
         ...readdirSync(path.join(ROOT, 'schema', 'operations')).map((file) => `schema/operations/${file}`),
         ...readdirSync(path.join(ROOT, 'subgraphs')).map((name) => `subgraphs/${name}/schema.graphql`),

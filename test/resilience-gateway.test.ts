@@ -18,8 +18,8 @@ import { composeServices } from '@apollo/composition';
 import { trace } from '@opentelemetry/api';
 import { parse } from 'graphql';
 import { startGateway, type RunningGateway } from '../gateway/gateway';
-import { createLogger } from '../platform/log';
-import { tracingEnabled } from '../platform/tracing';
+import { createLogger } from '../platform/core/log';
+import { tracingEnabled } from '../platform/server/tracing';
 import { postGraphQL, testGatewayKeys, type GraphQLResponse } from './harness';
 import { eventually, killProcess, metricValue, scrape, serviceEnv, startServiceProcess, type ServiceProcess } from './processes';
 

@@ -1,4 +1,4 @@
-// Roll-ups (platform/rollups.ts) on PGlite and on PostgreSQL: each agency's
+// Roll-ups (platform/data/rollups.ts) on PGlite and on PostgreSQL: each agency's
 // running totals per region and day agree with the same figures summed
 // straight from its records, for regions of every level and every kind of
 // period: after the seed (bulk inserts), after updates that move records to
@@ -10,9 +10,9 @@
 import { sql, type Kysely } from 'kysely';
 import { runRollups } from '../cli/rollups';
 import { startGateway, type RunningGateway } from '../gateway/gateway';
-import { regionRange } from '../platform/region-codes';
-import { checkRollup, rebuildRollup, rollupTotals, type Rollup } from '../platform/rollups';
-import { startSubgraph, type RunningSubgraph } from '../platform/subgraph';
+import { regionRange } from '../platform/core/region-codes';
+import { checkRollup, rebuildRollup, rollupTotals, type Rollup } from '../platform/data/rollups';
+import { startSubgraph, type RunningSubgraph } from '../platform/server/subgraph';
 import { listSubgraphs } from '../schema/subgraphs';
 import { createTestDatabase, npmRun, signToken, testGatewayKeys, testIdentityKey, type DatabaseKind, type TokenClaims } from './harness';
 

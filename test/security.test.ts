@@ -4,9 +4,9 @@
 // on every path, with an audit record for each read of personal data.
 import { importPKCS8, SignJWT } from 'jose';
 import { sql, type Kysely } from 'kysely';
-import { createIdentitySigner, IDENTITY_HEADER, newIdentitySecret } from '../platform/identity';
+import { createIdentitySigner, IDENTITY_HEADER, newIdentitySecret } from '../platform/access/identity';
 import { identityHeaders, IDENTITY_SECRET, postGraphQL, signToken, startHub, TOKEN_KEYS, type GraphQLResponse, type Hub } from './harness';
-import { newEd25519KeyPair } from '../platform/dev-keys';
+import { newEd25519KeyPair } from '../platform/access/dev-keys';
 
 const JUDICIAL_WORKER = { agency: 'judicial', scope: 'judicial:cases judicial:pii' };
 const LEGAL_AID_WORKER = { agency: 'legal-aid', scope: 'legal-aid:cases legal-aid:pii' };

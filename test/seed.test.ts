@@ -1,12 +1,12 @@
-// The seed's bulk load (platform/seed.ts, platform/bulk-load.ts): on PGlite
+// The seed's bulk load (platform/data/seed.ts, platform/data/bulk-load.ts): on PGlite
 // COPY with triggers off, keys checked once and roll-ups built once; on
 // PostgreSQL multi-row INSERTs with triggers on. Both must give the same data.
 import { sql, type Kysely } from 'kysely';
 import { seededDigest } from '../bench/seed-digest';
-import { copyRows, insertRows } from '../platform/bulk-load';
-import { migrateToLatest, openDatabase, type DatabaseHandle } from '../platform/database';
-import { subgraphMigrations } from '../platform/migrations';
-import { isSeeded, seedOnce, type SeedDefinition } from '../platform/seed';
+import { copyRows, insertRows } from '../platform/data/bulk-load';
+import { migrateToLatest, openDatabase, type DatabaseHandle } from '../platform/data/database';
+import { subgraphMigrations } from '../platform/data/migrations';
+import { isSeeded, seedOnce, type SeedDefinition } from '../platform/data/seed';
 import { listSubgraphs } from '../schema/subgraphs';
 import type { JudicialDatabase } from '../subgraphs/judicial/database';
 import judicial from '../subgraphs/judicial/subgraph';

@@ -1,4 +1,4 @@
-// Shared SDL written once (platform/shared.graphql) and brought into each
+// Shared SDL written once (platform/server/shared.graphql) and brought into each
 // subgraph by the platform, and the cache policy each agency declares in its
 // own SDL: checked on the subgraphs' real schemas as buildSubgraphSchema
 // builds them.
@@ -6,9 +6,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { print } from 'graphql';
-import { uncacheableTypes } from '../platform/cache-hints';
-import { subgraphTypeDefs } from '../platform/shared-sdl';
-import { loadTypeDefs } from '../platform/subgraph';
+import { uncacheableTypes } from '../platform/server/cache-hints';
+import { subgraphTypeDefs } from '../platform/server/shared-sdl';
+import { loadTypeDefs } from '../platform/server/subgraph';
 import { composeSources, graphSources } from '../schema/compose';
 import { listSubgraphs } from '../schema/subgraphs';
 
@@ -60,9 +60,9 @@ describe('cache policy declared by the owning agency', () => {
 
   test('the platform names no agency type', () => {
     const platform = path.join(__dirname, '..', 'platform');
-    const text = readFileSync(path.join(platform, 'cache-hints.ts'), 'utf8');
+    const text = readFileSync(path.join(platform, 'server', 'cache-hints.ts'), 'utf8');
     const agencyTypes = subgraphs.flatMap(({ sdl }) => [...sdl.matchAll(/^type (\w+)/gm)].map((m) => m[1])).filter((name) => !['Query', 'Mutation', 'Region', 'JudicialOffice'].includes(name));
     expect(agencyTypes.filter((name) => new RegExp(`\\b${name}\\b`).test(text))).toEqual([]);
-    expect(readdirSync(platform)).toContain('shared.graphql');
+    expect(readdirSync(path.join(platform, 'server'))).toContain('shared.graphql');
   });
 });

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import type pg from 'pg';
-import { today } from '../platform/validation';
+import { today } from '../platform/core/validation';
 import type { GraphQLResponse } from './harness';
 
 /** What a snapshot holds of a table: its rows counted (those matching `where`, SQL), or a digest of every row (any change to any row changes it). */

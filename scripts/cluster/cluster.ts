@@ -1,8 +1,10 @@
 // Starts and controls a cluster on one machine (scripts/cluster/layout.ts):
 // one PostgreSQL database per agency (created when missing), HAProxy from the
 // generated configuration, every subgraph replica at once (seeding and
-// migrations run once, under their lock: platform/seed.ts), then the gateway
-// replicas, which reach each agency through HAProxy and share Redis. Each
+// migrations run once, under their lock: platform/data/seed.ts), then the gateway
+// replicas, which reach each agency through HAProxy and share Redis. The
+// replicas of a subgraph share Redis too: an identity one accepted, every
+// other refuses (platform/access/replay-memory.ts). Each
 // replica is its own process, started like `npm start` does (IPC `ready`),
 // and can be killed, stopped (SIGTERM: it leaves the pool, then drains) and
 // started again.
@@ -12,8 +14,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
-import { subgraphIdentityKey } from '../../platform/identity';
-import type { ServiceMessage } from '../../platform/service-process';
+import { subgraphIdentityKey } from '../../platform/access/identity';
+import type { ServiceMessage } from '../../platform/server/service-process';
 import { CLUSTER_SHUTDOWN_DELAY_MS, haproxyConfig } from './haproxy-config';
 import type { ClusterLayout, ReplicaPorts } from './layout';
 
@@ -29,6 +31,7 @@ export interface ClusterOptions {
   postgresUrl: string;
   /** Databases are `<databasePrefix><agency>` (dashes as underscores). */
   databasePrefix: string;
+  /** Redis of the gateways (cached responses, usage, last-known figures) and of each subgraph's replicas (the jtis they accepted). */
   redisUrl: string;
   redisPrefix: string;
   haproxy?: string;
@@ -208,6 +211,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       ...common,
       [`${s.prefix}_DATABASE_URL`]: databaseUrl(options.postgresUrl, databases[s.name]),
       [`${s.prefix}_IDENTITY_KEY`]: subgraphIdentityKey(options.identitySecret, s.name),
+      // The jtis of accepted identities, shared by the agency's replicas.
+      [`${s.prefix}_REDIS_URL`]: options.redisUrl,
+      REDIS_PREFIX: options.redisPrefix,
     };
     subgraphs[s.name] = s.replicas.map((r) => new Replica(s.name, r, { ...env, [`${s.prefix}_PORT`]: String(r.port), [`${s.prefix}_ADMIN_PORT`]: String(r.adminPort) }, onLog, startTimeoutMs));
   }

@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { envPrefix } from '../../platform/config';
+import { envPrefix } from '../../platform/core/config';
 import { listSubgraphs } from '../../schema/subgraphs';
 import { composeHaproxyConfig } from './haproxy-config';
 

@@ -2,7 +2,7 @@
 // GATEWAY replicas, SUBGRAPH replicas of each agency behind one frontend per
 // agency, each replica on its own port with its admin port (/ready, /metrics).
 // Ports come from `nextPort` (consecutive from a base, or free ones in tests).
-import { envPrefix } from '../../platform/config';
+import { envPrefix } from '../../platform/core/config';
 import { listSubgraphs } from '../../schema/subgraphs';
 
 export interface ReplicaPorts {

@@ -5,8 +5,8 @@
 // REDIS_URL. Ports from CLUSTER_PORT (4000): the hub's entry there, HAProxy's
 // statistics next, then one per agency's frontend, then each replica's port
 // and admin port. Ctrl-C stops the replicas (each drains), then HAProxy.
-import { intFromEnv, stringFromEnv } from '../../platform/config';
-import { devIdentitySecret, devKeyPair, isProduction } from '../../platform/dev-keys';
+import { intFromEnv, stringFromEnv } from '../../platform/core/config';
+import { devIdentitySecret, devKeyPair, isProduction } from '../../platform/access/dev-keys';
 import { startCluster } from './cluster';
 import { clusterLayout, consecutivePorts, DEFAULT_GATEWAY_REPLICAS, DEFAULT_SUBGRAPH_REPLICAS } from './layout';
 

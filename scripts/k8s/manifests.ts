@@ -7,17 +7,20 @@
 // here: filled from `npm run -s keys -- --print`, never committed); the
 // supergraph as a ConfigMap whose hash is in the gateway's pod template (a new
 // supergraph rolls every gateway replica); a HorizontalPodAutoscaler on CPU
-// for the gateway.
+// for the gateway; NetworkPolicies: nothing reaches a pod of the namespace
+// but callers the gateway's public port, the gateway pods a subgraph's public
+// port, and pods labelled as monitoring the admin ports (/ready, /metrics;
+// the kubelet's probes come from the node, which a policy cannot block).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { envPrefix } from '../../platform/config';
+import { envPrefix } from '../../platform/core/config';
 import { listSubgraphs } from '../../schema/subgraphs';
 
 const NAMESPACE = 'rule-of-law-hub';
 const IMAGE = 'rule-of-law-hub:0.1.0';
 const GATEWAY_PORT = 4000;
-/** The admin port is the public one + 100 (platform/http.ts), listening on every address of the pod for the kubelet's probes. */
+/** The admin port is the public one + 100 (platform/server/http.ts), listening on every address of the pod for the kubelet's probes. */
 const ADMIN_OFFSET = 100;
 /** /ready turns 503 this long before a pod stops accepting: the kubelet's probe and the endpoints' update see it first. */
 const SHUTDOWN_DELAY_MS = 5_000;
@@ -30,6 +33,33 @@ const labels = (service: string) => ({ 'app.kubernetes.io/name': service, 'app.k
 const meta = (name: string, extra: Record<string, unknown> = {}) => ({ name, namespace: NAMESPACE, labels: labels(name), ...extra });
 
 const fromSecret = (secret: string, key: string) => ({ name: key, valueFrom: { secretKeyRef: { name: secret, key } } });
+
+/** Pods with this label (in the namespace) may read every service's admin port: /ready and /metrics (Prometheus, say). */
+export const MONITORING_LABELS = { 'app.kubernetes.io/component': 'monitoring' };
+
+const networkPolicy = (name: string, podSelector: Record<string, string>, ingress: Manifest[]): Manifest => ({
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'NetworkPolicy',
+  metadata: { name, namespace: NAMESPACE, labels: { 'app.kubernetes.io/part-of': 'rule-of-law-hub' } },
+  // An empty selector: every pod of the namespace.
+  spec: { podSelector: Object.keys(podSelector).length ? { matchLabels: podSelector } : {}, policyTypes: ['Ingress'], ...(ingress.length ? { ingress } : {}) },
+});
+
+/**
+ * Ingress to the hub's pods: none by default; the gateway's public port from
+ * anywhere (callers, through a Service or an Ingress); each subgraph's public
+ * port from gateway pods only; the admin ports from pods labelled
+ * MONITORING_LABELS. The kubelet's probes come from the pod's own node, which
+ * NetworkPolicies do not block.
+ */
+function networkPolicies(subgraphs: { name: string }[]): Manifest[] {
+  return [
+    networkPolicy('default-deny-ingress', {}, []),
+    networkPolicy('gateway-public', labels('gateway'), [{ ports: [{ protocol: 'TCP', port: 'http' }] }]),
+    ...subgraphs.map((s) => networkPolicy(`${s.name}-from-gateway`, labels(s.name), [{ from: [{ podSelector: { matchLabels: labels('gateway') } }], ports: [{ protocol: 'TCP', port: 'http' }] }])),
+    networkPolicy('admin-from-monitoring', { 'app.kubernetes.io/part-of': 'rule-of-law-hub' }, [{ from: [{ podSelector: { matchLabels: MONITORING_LABELS } }], ports: [{ protocol: 'TCP', port: 'admin' }] }]),
+  ];
+}
 
 function deployment(service: string, port: number, options: { command: string[]; env: Manifest[]; replicas?: number; podAnnotations?: Record<string, string>; volumes?: Manifest[]; mounts?: Manifest[] }): Manifest {
   return {
@@ -110,7 +140,7 @@ export function k8sManifests(supergraph = readFileSync(SUPERGRAPH, 'utf8')): Rec
   files['supergraph.yaml'] = [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('supergraph'), data: { 'supergraph.graphql': supergraph } }];
   files['secrets.yaml'] = [
     secret('gateway', ['HUB_IDENTITY_SECRET', 'REDIS_URL', 'AUTH_JWKS_URL', 'AUTH_ISSUER']),
-    ...subgraphs.map((s) => secret(s.name, [`${envPrefix(s.name)}_IDENTITY_KEY`, `${envPrefix(s.name)}_DATABASE_URL`])),
+    ...subgraphs.map((s) => secret(s.name, [`${envPrefix(s.name)}_IDENTITY_KEY`, `${envPrefix(s.name)}_DATABASE_URL`, `${envPrefix(s.name)}_REDIS_URL`])),
   ];
   files['gateway.yaml'] = [
     deployment('gateway', GATEWAY_PORT, {
@@ -150,11 +180,18 @@ export function k8sManifests(supergraph = readFileSync(SUPERGRAPH, 'utf8')): Rec
       deployment(s.name, s.defaultPort, {
         command: ['node', 'dist/scripts/start-subgraph.js', s.name],
         replicas: 2,
-        env: [{ name: `${prefix}_PORT`, value: String(s.defaultPort) }, fromSecret(s.name, `${prefix}_IDENTITY_KEY`), fromSecret(s.name, `${prefix}_DATABASE_URL`)],
+        env: [
+          { name: `${prefix}_PORT`, value: String(s.defaultPort) },
+          fromSecret(s.name, `${prefix}_IDENTITY_KEY`),
+          fromSecret(s.name, `${prefix}_DATABASE_URL`),
+          // The Redis its replicas share for the identities they accepted (platform/access/replay-memory.ts).
+          fromSecret(s.name, `${prefix}_REDIS_URL`),
+        ],
       }),
       service(s.name, s.defaultPort),
       disruptionBudget(s.name, 1),
     ];
   }
+  files['network-policies.yaml'] = networkPolicies(subgraphs);
   return files;
 }

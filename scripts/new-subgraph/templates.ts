@@ -1,7 +1,7 @@
 // The files `npm run new-subgraph` writes for a new agency: a working subgraph
-// shaped like the four (SDL extending Region with a stats field, a migration,
-// a seed, loaders, resolvers, its definition) and its test. Each template is
-// the file as the agency will read and change it.
+// shaped like the four (SDL extending Region with a stats field, its scopes, a
+// migration, a seed, loaders, resolvers, its definition) and its test. Each
+// template is the file as the agency will read and change it.
 export interface Names {
   /** kebab-case, the subgraph's name: `land-registry`. */
   name: string;
@@ -27,6 +27,7 @@ export function subgraphFiles(n: Names): Record<string, string> {
   const dir = `subgraphs/${n.name}`;
   return {
     [`${dir}/schema.graphql`]: schemaFile(n),
+    [`${dir}/scopes.ts`]: scopesFile(n),
     [`${dir}/database.ts`]: databaseFile(n),
     [`${dir}/models.ts`]: modelsFile(n),
     [`${dir}/migrations/0001-initial.ts`]: migrationFile(n),
@@ -46,7 +47,7 @@ function schemaFile(n: Names): string {
 
 # The ${n.name} subgraph (made by \`npm run new-subgraph\`): ${n.pascal} records,
 # each kept in a village or a township, and their figures on every region.
-# Date, DateRange, PageInfo, Person, the audit record types...: platform/shared.graphql.
+# Date, DateRange, PageInfo, Person, the audit record types...: platform/server/shared.graphql.
 
 # An administrative division (the judicial subgraph owns the directory and the
 # type's description); this subgraph adds its figures.
@@ -61,6 +62,18 @@ type ${n.pascal}Stats {
   "Records within the region (its villages and townships), recorded within the period."
   records: Int!
 }
+`;
+}
+
+/** Its scopes: every scope its checks name. */
+function scopesFile(n: Names): string {
+  return `// The ${n.name} agency's scopes (DESIGN.md, "Access"): every scope its checks
+// name, here and nowhere else. A write needs WRITE_SCOPE covering the record's
+// region (requireWriteScope, requireWriteAccess: platform/access/checks.ts);
+// protected data gets scopes of its own, as the judicial agency's:
+// \`${n.name}:cases\` for case records, \`${n.name}:pii\` for personal data and
+// \`${n.name}:audit\` for its audit records (hasScope, requireRecordAccess).
+export const WRITE_SCOPE = '${n.name}:write';
 `;
 }
 
@@ -88,7 +101,7 @@ export interface ${n.pascal}Database {
 function modelsFile(n: Names): string {
   return `// What the ${n.name} resolvers pass around for each GraphQL type (codegen
 // mappers, see codegen.ts), and the request context.
-import type { SubgraphContext } from '../../platform/subgraph';
+import type { SubgraphContext } from '../../platform/server/subgraph';
 import type { ${n.pascal}Database } from './database';
 import type { ${n.pascal}Loaders } from './loaders';
 
@@ -124,9 +137,9 @@ export const initial: Migration = {
 function seedFile(n: Names): string {
   return `// Demo data, the same on every machine: ${n.pascal} records in villages of
 // the shared region directory, dated 2020-2023, 10,000 per unit of SEED_SCALE.
-import { createRandom, randomDate } from '../../platform/random';
-import { regionsAtLevel } from '../../platform/region-directory';
-import type { Seeder } from '../../platform/seed';
+import { createRandom, randomDate } from '../../platform/core/random';
+import { regionsAtLevel } from '../../platform/core/region-directory';
+import type { Seeder } from '../../platform/data/seed';
 import type { ${n.pascal}Database } from './database';
 
 export const seed${n.pascal}: Seeder<${n.pascal}Database> = async (_db, { scale, progress, load }) => {
@@ -147,10 +160,10 @@ export const seed${n.pascal}: Seeder<${n.pascal}Database> = async (_db, { scale,
 function loadersFile(n: Names): string {
   return `// Per-request DataLoaders of the ${n.name} subgraph: one SQL statement per batch.
 import { sql, type Kysely } from 'kysely';
-import { aggregatesByParent } from '../../platform/connections';
-import { periodLoader } from '../../platform/loaders';
-import { periodFilter } from '../../platform/period';
-import type { Viewer } from '../../platform/viewer';
+import { aggregatesByParent } from '../../platform/data/connections';
+import { periodLoader } from '../../platform/data/loaders';
+import { periodFilter } from '../../platform/data/period';
+import type { Viewer } from '../../platform/core/viewer';
 import type { ${n.pascal}Database } from './database';
 import type { ${n.pascal}Stats } from './generated/resolvers-types';
 
@@ -172,8 +185,8 @@ export type ${n.pascal}Loaders = ReturnType<typeof create${n.pascal}Loaders>;
 
 /** The Region resolvers. */
 function regionResolversFile(n: Names): string {
-  return `import { checkPeriod } from '../../../platform/period';
-import { levelOfCode } from '../../../platform/region-codes';
+  return `import { checkPeriod } from '../../../platform/data/period';
+import { levelOfCode } from '../../../platform/core/region-codes';
 import type { RegionResolvers } from '../generated/resolvers-types';
 
 export const Region: RegionResolvers = {
@@ -200,7 +213,7 @@ export const resolvers: Resolvers = { Region };
 /** The subgraph's definition. */
 function definitionFile(n: Names): string {
   return `// The ${n.name} subgraph, as the shared platform runs it.
-import type { SubgraphDefinition } from '../../platform/subgraph';
+import type { SubgraphDefinition } from '../../platform/server/subgraph';
 import type { ${n.pascal}Database } from './database';
 import { create${n.pascal}Loaders, type ${n.pascal}Loaders } from './loaders';
 import { initial } from './migrations/0001-initial';
@@ -278,11 +291,13 @@ export function composeService(n: Names): string {
       ${n.env}_DATABASE_URL: postgres://postgres:\${POSTGRES_PASSWORD:?run npm run keys to write .env}@postgres:5432/${n.snake}
       SEED_SCALE: default
       ${n.env}_IDENTITY_KEY: \${${n.env}_IDENTITY_KEY:?run npm run keys to write .env}
+      ${n.env}_REDIS_URL: redis://redis:6379
     deploy: { replicas: 2 }
     # SHUTDOWN_DELAY_MS + SHUTDOWN_GRACE_MS (8 s) and some, before docker kills it.
     stop_grace_period: 15s
     depends_on:
       postgres: { condition: service_healthy }
+      redis: { condition: service_healthy }
     healthcheck:
       <<: *node-health
       test: ["CMD", "node", "-e", "fetch('http://127.0.0.1:${n.port + 100}/ready').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]

@@ -4,7 +4,7 @@
 // ("Uyghur", "uyghur", "Uighur"). The list holds the languages of Xinjiang's
 // recognised ethnic groups (the Hui and Manchu mostly speak Mandarin), under
 // the names the seed data uses; a new language is one line here.
-import { badUserInput } from '../../platform/errors';
+import { badUserInput } from '../../platform/core/errors';
 
 const LANGUAGES = [
   'Mandarin', 'Uyghur', 'Kazakh', 'Kyrgyz', 'Mongolian', 'Xibe', 'Tajik', 'Uzbek', 'Russian', 'Tatar', 'Daur',

@@ -2,11 +2,11 @@
 // every parent-to-child field is one SQL statement per batch.
 import DataLoader from 'dataloader';
 import { sql, type Kysely, type SqlBool } from 'kysely';
-import { aggregatesByParent, createConnectionLoader, type Filter } from '../../platform/connections';
-import { byKey, periodLoader } from '../../platform/loaders';
-import { allOf, equalTo, periodFilter } from '../../platform/period';
-import { rollupTotals } from '../../platform/rollups';
-import { seriesLoader } from '../../platform/series';
+import { aggregatesByParent, createConnectionLoader, type Filter } from '../../platform/data/connections';
+import { byKey, periodLoader } from '../../platform/data/loaders';
+import { allOf, equalTo, periodFilter } from '../../platform/data/period';
+import { rollupTotals } from '../../platform/data/rollups';
+import { seriesLoader } from '../../platform/data/series';
 import type { CampaignRow, DemonstrationAwardRow, EducationDatabase, EducationEventRow } from './database';
 import type { EducationEventFilter } from './generated/resolvers-types';
 import { eventDaily } from './rollups';

@@ -1,8 +1,8 @@
 // What the education resolvers pass around for each GraphQL type (codegen
 // mappers, see codegen.ts), and the request context.
-import type { Connection } from '../../platform/pagination';
-import type { PeriodRequest } from '../../platform/loaders';
-import type { SubgraphContext } from '../../platform/subgraph';
+import type { Connection } from '../../platform/data/pagination';
+import type { PeriodRequest } from '../../platform/data/loaders';
+import type { SubgraphContext } from '../../platform/server/subgraph';
 import type { CampaignRow, DemonstrationAwardRow, EducationDatabase, EducationEventRow } from './database';
 import type { EducationLoaders } from './loaders';
 

@@ -1,6 +1,6 @@
 // Running totals of education events and their attendees per region and day
-// held (platform/rollups.ts): what the region's educationStats read.
-import type { Rollup } from '../../platform/rollups';
+// held (platform/data/rollups.ts): what the region's educationStats read.
+import type { Rollup } from '../../platform/data/rollups';
 
 export const eventDaily: Rollup<'events' | 'attendees'> = {
   table: 'education_event_daily',

@@ -5,10 +5,10 @@
 // where they are held), about 4% of villages named demonstration villages,
 // and legal understanding persons trained in every village.
 import type { Insertable, Transaction } from 'kysely';
-import { createRandom, hashString, randomDate, type Random } from '../../platform/random';
-import { judicialOfficeId } from '../../platform/region-codes';
-import { regionDirectory, type RegionRecord } from '../../platform/region-directory';
-import type { SeedOptions } from '../../platform/seed';
+import { createRandom, hashString, randomDate, type Random } from '../../platform/core/random';
+import { judicialOfficeId } from '../../platform/core/region-codes';
+import { regionDirectory, type RegionRecord } from '../../platform/core/region-directory';
+import type { SeedOptions } from '../../platform/data/seed';
 import type { CampaignTable, EducationDatabase, EducationEventTable } from './database';
 import type { AwardLevel, EducationFormat, EducationTheme } from './generated/resolvers-types';
 import { syncEventSerial } from './writes';

@@ -1,5 +1,5 @@
 // The rule-of-law education subgraph, as the shared platform runs it.
-import type { SubgraphDefinition } from '../../platform/subgraph';
+import type { SubgraphDefinition } from '../../platform/server/subgraph';
 import type { EducationDatabase } from './database';
 import { createEducationLoaders, type EducationLoaders } from './loaders';
 import { initial } from './migrations/0001-initial';

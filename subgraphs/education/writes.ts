@@ -3,17 +3,17 @@
 // share. Checks name the field at fault: `input.title` for the mutation, the
 // column `title` for a CSV row. Everything is checked before anything is written.
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { inViewerRegions } from '../../platform/access';
-import { badUserInput, forbidden } from '../../platform/errors';
-import { listCell, type CsvImporter } from '../../platform/import';
-import { judicialOfficeId, townshipOf, townshipOfOfficeId } from '../../platform/region-codes';
-import { regionExists, requireCount, requirePastDate, requireRegion, requireText } from '../../platform/validation';
-import type { Viewer } from '../../platform/viewer';
+import { inViewerRegions } from '../../platform/access/checks';
+import { badUserInput, forbidden } from '../../platform/core/errors';
+import { listCell, type CsvImporter } from '../../platform/data/import';
+import { judicialOfficeId, townshipOf, townshipOfOfficeId } from '../../platform/core/region-codes';
+import { regionExists, requireCount, requirePastDate, requireRegion, requireText } from '../../platform/core/validation';
+import type { Viewer } from '../../platform/core/viewer';
 import type { EducationDatabase } from './database';
 import type { EducationFormat, EducationTheme, RecordEducationEventInput } from './generated/resolvers-types';
 import { requireLanguages } from './languages';
+import { WRITE_SCOPE } from './scopes';
 
-export const WRITE_SCOPE = 'education:write';
 export const RECORD_EVENT = 'recordEducationEvent';
 export const EVENT_RECORD_TYPE = 'EducationEvent';
 
@@ -175,7 +175,7 @@ export const educationEventImporter: CsvImporter<EducationDatabase, CheckedEvent
   },
   async validate(db: Kysely<EducationDatabase>, input: CheckedEvent, viewer: Viewer) {
     const event = input;
-    // The importing caller's write scope is checked once per request (platform/operator.ts); its regions here, per row.
+    // The importing caller's write scope is checked once per request (platform/server/operator.ts); its regions here, per row.
     if (!inViewerRegions(viewer, event.regionCode)) throw forbidden(`regionCode: ${event.regionCode} lies outside the regions of the import`);
     await checkEventReferences(db, event, csvColumn);
   },

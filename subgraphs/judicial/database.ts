@@ -1,6 +1,6 @@
 // The judicial subgraph's tables, as kysely sees them.
 import type { ColumnType, Generated, Selectable } from 'kysely';
-import type { RegionLevel } from '../../platform/region-codes';
+import type { RegionLevel } from '../../platform/core/region-codes';
 import type { MediationCategory, MediationOutcome, StandardizationStatus } from './generated/resolvers-types';
 
 export interface RegionTable {

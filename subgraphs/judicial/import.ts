@@ -8,10 +8,10 @@
 // partyPhones (optional) list theirs in the same order, one item per party
 // (an item may be empty: "652922199003070014;" gives the second party none).
 // A problem is reported by column: `partyIdNumbers: party 2 is not a valid ...`.
-import { inViewerRegions } from '../../platform/access';
-import { badUserInput, forbidden } from '../../platform/errors';
-import { inColumn, type CsvImporter } from '../../platform/import';
-import { WRITE_SCOPE } from './access';
+import { inViewerRegions } from '../../platform/access/checks';
+import { badUserInput, forbidden } from '../../platform/core/errors';
+import { inColumn, type CsvImporter } from '../../platform/data/import';
+import { WRITE_SCOPE } from './scopes';
 import type { JudicialDatabase } from './database';
 import type { MediationCategory } from './generated/resolvers-types';
 import { checkMediationCaseInput, checkMediationCaseOffice, insertMediationCase, MEDIATION_CATEGORIES, type MediationCaseInput } from './writes';
@@ -74,7 +74,7 @@ export const mediationCaseImporter: CsvImporter<JudicialDatabase, MediationCaseI
     } catch (error) {
       throw byColumn(error);
     }
-    // The importing caller's write scope is checked once per request (platform/operator.ts); its regions here, per row.
+    // The importing caller's write scope is checked once per request (platform/server/operator.ts); its regions here, per row.
     if (!inViewerRegions(viewer, input.regionCode)) throw forbidden(`regionCode: ${input.regionCode} lies outside the regions the import may write`);
   },
   write: (trx, input) => insertMediationCase(trx, input),

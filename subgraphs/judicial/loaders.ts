@@ -2,13 +2,13 @@
 // every parent-to-child field is one SQL statement per batch.
 import DataLoader from 'dataloader';
 import { sql, type Kysely } from 'kysely';
-import { aggregatesByParent, createConnectionLoader, type Filter } from '../../platform/connections';
-import { viewerRegionFilter } from '../../platform/access';
-import { byKey, periodLoader } from '../../platform/loaders';
-import { ANONYMOUS, type Viewer } from '../../platform/viewer';
-import { allOf, equalTo, periodFilter } from '../../platform/period';
-import { rollupTotals } from '../../platform/rollups';
-import { seriesLoader } from '../../platform/series';
+import { aggregatesByParent, createConnectionLoader, type Filter } from '../../platform/data/connections';
+import { viewerRegionFilter } from '../../platform/access/checks';
+import { byKey, periodLoader } from '../../platform/data/loaders';
+import { ANONYMOUS, type Viewer } from '../../platform/core/viewer';
+import { allOf, equalTo, periodFilter } from '../../platform/data/period';
+import { rollupTotals } from '../../platform/data/rollups';
+import { seriesLoader } from '../../platform/data/series';
 import type { JudicialDatabase, JudicialOfficeRow, MediationCaseRow, RegionRow, ServiceStationRow } from './database';
 import type { JudicialOfficeFilter, JudicialStats, MediationCaseFilter } from './generated/resolvers-types';
 import { mediationDaily } from './rollups';

@@ -1,8 +1,8 @@
 // What the judicial resolvers pass around for each GraphQL type (codegen
 // mappers, see codegen.ts), and the request context.
-import type { AuditRow } from '../../platform/audit';
-import type { Connection } from '../../platform/pagination';
-import type { SubgraphContext } from '../../platform/subgraph';
+import type { AuditRow } from '../../platform/data/audit';
+import type { Connection } from '../../platform/data/pagination';
+import type { SubgraphContext } from '../../platform/server/subgraph';
 import type { JudicialDatabase, JudicialOfficeRow, MediationCaseRow, RegionRow, ServiceStationRow } from './database';
 import type { JudicialLoaders } from './loaders';
 

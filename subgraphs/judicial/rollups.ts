@@ -1,6 +1,6 @@
 // Running totals of mediation cases per region and day of receipt
-// (platform/rollups.ts): what the region's judicialStats read.
-import type { Rollup } from '../../platform/rollups';
+// (platform/data/rollups.ts): what the region's judicialStats read.
+import type { Rollup } from '../../platform/data/rollups';
 
 export const mediationDaily: Rollup<'cases' | 'resolved'> = {
   table: 'mediation_case_daily',

@@ -2,11 +2,11 @@
 // directory. Region-wide figures match the programme's published ones: 183
 // branded offices, 143 demonstration offices, about 75% standardized.
 import type { Insertable, Transaction } from 'kysely';
-import { syntheticPerson } from '../../platform/people';
-import { addDays, createRandom, hashString, randomDate } from '../../platform/random';
-import { judicialOfficeId } from '../../platform/region-codes';
-import { regionDirectory, type RegionRecord } from '../../platform/region-directory';
-import type { SeedOptions } from '../../platform/seed';
+import { syntheticPerson } from '../../platform/core/people';
+import { addDays, createRandom, hashString, randomDate } from '../../platform/core/random';
+import { judicialOfficeId } from '../../platform/core/region-codes';
+import { regionDirectory, type RegionRecord } from '../../platform/core/region-directory';
+import type { SeedOptions } from '../../platform/data/seed';
 import type { JudicialDatabase, JudicialOfficeTable, MediationCaseTable, ServiceStationTable } from './database';
 import type { MediationCategory, MediationOutcome, StandardizationStatus } from './generated/resolvers-types';
 

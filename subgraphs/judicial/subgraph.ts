@@ -1,5 +1,5 @@
 // The judicial offices subgraph, as the shared platform runs it.
-import type { SubgraphDefinition } from '../../platform/subgraph';
+import type { SubgraphDefinition } from '../../platform/server/subgraph';
 import type { JudicialDatabase } from './database';
 import { mediationCaseImporter } from './import';
 import { createJudicialLoaders, type JudicialLoaders } from './loaders';

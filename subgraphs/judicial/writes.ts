@@ -4,9 +4,9 @@
 // written; access (judicial:write covering the record's region) is checked by
 // the callers, which know who is writing.
 import type { Kysely, Transaction } from 'kysely';
-import { badUserInput, hubError } from '../../platform/errors';
-import { townshipOf } from '../../platform/region-codes';
-import { isRecordId, requireCount, requirePastDate, requirePerson, requireRegion, requireText } from '../../platform/validation';
+import { badUserInput, hubError } from '../../platform/core/errors';
+import { townshipOf } from '../../platform/core/region-codes';
+import { isRecordId, requireCount, requirePastDate, requirePerson, requireRegion, requireText } from '../../platform/core/validation';
 import type { JudicialDatabase, JudicialOfficeRow, MediationCaseRow } from './database';
 import type { MediationCategory, MediationOutcome, PersonInput, StandardizationStatus, UpdateJudicialOfficeInput } from './generated/resolvers-types';
 

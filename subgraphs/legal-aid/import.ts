@@ -4,10 +4,10 @@
 //   requestId,regionCode,category,appliedOn,applicantName,applicantIdNumber,applicantPhone,referredByOfficeId
 // (the last three may be left empty or left out). A problem is reported with
 // the column it is in.
-import { inViewerRegions } from '../../platform/access';
-import { badUserInput, forbidden } from '../../platform/errors';
-import { inColumn, type CsvImporter } from '../../platform/import';
-import { WRITE_SCOPE } from './access';
+import { inViewerRegions } from '../../platform/access/checks';
+import { badUserInput, forbidden } from '../../platform/core/errors';
+import { inColumn, type CsvImporter } from '../../platform/data/import';
+import { WRITE_SCOPE } from './scopes';
 import type { LegalAidDatabase } from './database';
 import type { LegalAidApplicationInput } from './generated/resolvers-types';
 import { APPLY_OPERATION, CATEGORIES, checkApplication, insertApplication, isCategory } from './writes';
@@ -64,7 +64,7 @@ export const applicationImporter: CsvImporter<LegalAidDatabase, LegalAidApplicat
   // Everything is checked without the database: codes and office ids against the shared region directory.
   async validate(_db, input, viewer) {
     checkRow(input);
-    // The importing caller's write scope is checked once per request (platform/operator.ts); its regions here, per row.
+    // The importing caller's write scope is checked once per request (platform/server/operator.ts); its regions here, per row.
     if (!inViewerRegions(viewer, input.regionCode)) throw forbidden(`regionCode: ${input.regionCode} lies outside the regions of the import`);
   },
   write: (trx, input) => insertApplication(trx, checkApplication(input)),

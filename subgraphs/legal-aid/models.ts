@@ -1,8 +1,8 @@
 // What the legal aid resolvers pass around for each GraphQL type (codegen
 // mappers, see codegen.ts), and the request context.
-import type { AuditRow } from '../../platform/audit';
-import type { Connection } from '../../platform/pagination';
-import type { SubgraphContext } from '../../platform/subgraph';
+import type { AuditRow } from '../../platform/data/audit';
+import type { Connection } from '../../platform/data/pagination';
+import type { SubgraphContext } from '../../platform/server/subgraph';
 import type { LegalAidCaseRow, LegalAidDatabase, LegalAidProviderRow, VillageLegalAdvisorRow } from './database';
 import type { LegalAidLoaders } from './loaders';
 

@@ -1,7 +1,7 @@
 // Running totals of legal aid cases per region and day of application
-// (platform/rollups.ts): what the region's legalAidStats read. A status change
+// (platform/data/rollups.ts): what the region's legalAidStats read. A status change
 // moves a case between the totals of its application day.
-import type { Rollup } from '../../platform/rollups';
+import type { Rollup } from '../../platform/data/rollups';
 
 export const caseDaily: Rollup<'applications' | 'accepted' | 'rejected' | 'closed' | 'days_to_close'> = {
   table: 'legal_aid_case_daily',

@@ -5,11 +5,11 @@
 // 2020-2023 whose status follows the life cycle as of 2023-12-31, an advisor
 // in most villages, and the advisors' consultation sessions.
 import type { Insertable, Transaction } from 'kysely';
-import { syntheticPerson } from '../../platform/people';
-import { addDays, createRandom, randomDate, type Random } from '../../platform/random';
-import { judicialOfficeId } from '../../platform/region-codes';
-import { regionDirectory, type RegionRecord } from '../../platform/region-directory';
-import type { SeedOptions } from '../../platform/seed';
+import { syntheticPerson } from '../../platform/core/people';
+import { addDays, createRandom, randomDate, type Random } from '../../platform/core/random';
+import { judicialOfficeId } from '../../platform/core/region-codes';
+import { regionDirectory, type RegionRecord } from '../../platform/core/region-directory';
+import type { SeedOptions } from '../../platform/data/seed';
 import type { AdvisorSessionTable, LegalAidCaseTable, LegalAidDatabase, LegalAidProviderTable, VillageLegalAdvisorTable } from './database';
 import type { LegalAidCategory, LegalAidStatus } from './generated/resolvers-types';
 import { caseNumberPrefix } from './writes';

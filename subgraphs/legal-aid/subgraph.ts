@@ -1,5 +1,5 @@
 // The legal aid subgraph, as the shared platform runs it.
-import type { SubgraphDefinition } from '../../platform/subgraph';
+import type { SubgraphDefinition } from '../../platform/server/subgraph';
 import type { LegalAidDatabase } from './database';
 import { applicationImporter } from './import';
 import { createLegalAidLoaders, type LegalAidLoaders } from './loaders';

@@ -6,11 +6,12 @@
 // The checks and the insert of an application are shared with the CSV
 // importer (import.ts), so a row of a file is held to the same rules.
 import { sql, type Kysely, type Transaction, type Updateable } from 'kysely';
-import { badUserInput, hubError } from '../../platform/errors';
-import { townshipOfOfficeId } from '../../platform/region-codes';
-import { isRecordId, regionExists, requirePastDate, requirePerson, requireRegion, today } from '../../platform/validation';
-import { idempotentCreate, requireWriteAccess, requireWriteScope, writeWithAudit, type WriteContext } from '../../platform/writes';
-import { WRITE_SCOPE } from './access';
+import { requireWriteAccess, requireWriteScope } from '../../platform/access/checks';
+import { badUserInput, hubError } from '../../platform/core/errors';
+import { townshipOfOfficeId } from '../../platform/core/region-codes';
+import { isRecordId, regionExists, requirePastDate, requirePerson, requireRegion, today } from '../../platform/core/validation';
+import { idempotentCreate, writeWithAudit, type WriteContext } from '../../platform/data/writes';
+import { WRITE_SCOPE } from './scopes';
 import type { LegalAidCaseRow, LegalAidCaseTable, LegalAidDatabase, PersonRecord } from './database';
 import type { LegalAidApplicationInput, LegalAidCategory, LegalAidStatus } from './generated/resolvers-types';
 

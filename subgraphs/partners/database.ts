@@ -23,7 +23,7 @@ export interface ProjectTable {
   title: string;
   partner_id: string;
   village_code: string;
-  /** numeric(14, 2): read as a number (platform/database.ts). */
+  /** numeric(14, 2): read as a number (platform/data/database.ts). */
   budget_yuan: ColumnType<number, number | string, number | string>;
   status: ProjectStatus;
   started_on: string | null;

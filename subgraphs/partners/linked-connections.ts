@@ -1,13 +1,13 @@
 // Batched connections of rows linked to regions through a link table, each row
 // once per parent however many of its links fall within the parent region:
 // "partners paired with this region or any region within it". A source for
-// platform/connections.ts's connectionLoader (one SQL statement per batch of
+// platform/data/connections.ts's connectionLoader (one SQL statement per batch of
 // pages, one more for `totalCount` when asked for).
 import { sql, type Kysely, type SqlBool } from 'kysely';
-import { countPerParent, firstRanked, pagesOf, parentValues, type ConnectionSource, type Filter } from '../../platform/connections';
-import type { Page } from '../../platform/pagination';
+import { countPerParent, firstRanked, pagesOf, parentValues, type ConnectionSource, type Filter } from '../../platform/data/connections';
+import type { Page } from '../../platform/data/pagination';
 
-// Kysely<any>, as in platform/connections.ts: the helper names tables at run time.
+// Kysely<any>, as in platform/data/connections.ts: the helper names tables at run time.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyDB = Kysely<any>;
 
@@ -72,7 +72,7 @@ async function linkedCountsByRegion(
   return countPerParent(linkedRows(db, linked, parents), sql`lk.parent`, parents, filter);
 }
 
-/** Linked rows as a source of connections (platform/connections.ts's connectionLoader): linkedPagesByRegion, linkedCountsByRegion. */
+/** Linked rows as a source of connections (platform/data/connections.ts's connectionLoader): linkedPagesByRegion, linkedCountsByRegion. */
 export function linkedSource<Row>(db: AnyDB, linked: LinkedTable): ConnectionSource<Row> {
   return {
     key: linked.key,

@@ -2,12 +2,12 @@
 // every parent-to-child field is one SQL statement per batch.
 import DataLoader from 'dataloader';
 import { sql, type Kysely } from 'kysely';
-import { aggregatesByParent, connectionLoader, createConnectionLoader, type Filter } from '../../platform/connections';
-import { byKey, periodLoader } from '../../platform/loaders';
-import { allOf, equalTo, periodFilter, type Period } from '../../platform/period';
-import type { RegionKey } from '../../platform/region-codes';
-import { rollupTotals } from '../../platform/rollups';
-import { seriesLoader } from '../../platform/series';
+import { aggregatesByParent, connectionLoader, createConnectionLoader, type Filter } from '../../platform/data/connections';
+import { byKey, periodLoader } from '../../platform/data/loaders';
+import { allOf, equalTo, periodFilter, type Period } from '../../platform/data/period';
+import type { RegionKey } from '../../platform/core/region-codes';
+import { rollupTotals } from '../../platform/data/rollups';
+import { seriesLoader } from '../../platform/data/series';
 import type { PartnerRow, PartnersDatabase, ProjectRow, ResidentTeamRow } from './database';
 import type { PartnerKind, ProjectFilter, RevitalizationStats } from './generated/resolvers-types';
 import { projectIdNumber } from './ids';

@@ -1,8 +1,8 @@
 // What the partners resolvers pass around for each GraphQL type (codegen
 // mappers, see codegen.ts), and the request context.
-import type { Connection } from '../../platform/pagination';
-import type { RegionKey } from '../../platform/region-codes';
-import type { SubgraphContext } from '../../platform/subgraph';
+import type { Connection } from '../../platform/data/pagination';
+import type { RegionKey } from '../../platform/core/region-codes';
+import type { SubgraphContext } from '../../platform/server/subgraph';
 import type { PartnerRow, PartnersDatabase, ProjectRow, ResidentTeamRow } from './database';
 import type { PartnersLoaders } from './loaders';
 

@@ -1,7 +1,7 @@
-// Running totals of projects per region and start day (platform/rollups.ts):
+// Running totals of projects per region and start day (platform/data/rollups.ts):
 // what the region's revitalizationStats read. A project not yet started has
 // no start day: it counts in the figures of no period, only in "all time".
-import type { Rollup } from '../../platform/rollups';
+import type { Rollup } from '../../platform/data/rollups';
 
 export const projectDaily: Rollup<'projects' | 'reviewed' | 'budget_yuan'> = {
   table: 'project_daily',

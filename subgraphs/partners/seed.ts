@@ -5,10 +5,10 @@
 // projects per unit of SEED_SCALE, with a legal review rate that differs by
 // prefecture.
 import type { Insertable, Transaction } from 'kysely';
-import { addDays, createRandom, hashString, randomDate, type Random } from '../../platform/random';
-import { isWithin, judicialOfficeId } from '../../platform/region-codes';
-import { AUTONOMOUS_REGION, regionDirectory, type RegionRecord } from '../../platform/region-directory';
-import type { SeedOptions } from '../../platform/seed';
+import { addDays, createRandom, hashString, randomDate, type Random } from '../../platform/core/random';
+import { isWithin, judicialOfficeId } from '../../platform/core/region-codes';
+import { AUTONOMOUS_REGION, regionDirectory, type RegionRecord } from '../../platform/core/region-directory';
+import type { SeedOptions } from '../../platform/data/seed';
 import type { PartnerRegionTable, PartnersDatabase, PartnerTable, ProjectTable, ResidentTeamTable } from './database';
 import type { PartnerKind, ProjectStatus } from './generated/resolvers-types';
 

@@ -1,5 +1,5 @@
 // The rural revitalization partners subgraph, as the shared platform runs it.
-import type { SubgraphDefinition } from '../../platform/subgraph';
+import type { SubgraphDefinition } from '../../platform/server/subgraph';
 import type { PartnersDatabase } from './database';
 import { createPartnersLoaders, type PartnersLoaders } from './loaders';
 import { initial } from './migrations/0001-initial';

@@ -4,17 +4,16 @@
 // partners <file.csv>`) use the same functions, so a row of a spreadsheet is
 // refused for the same reasons as the same input sent to the API.
 import type { Kysely, Transaction } from 'kysely';
-import { inViewerRegions } from '../../platform/access';
-import { badUserInput, forbidden, hubError } from '../../platform/errors';
-import type { CsvImporter } from '../../platform/import';
-import { townshipOfOfficeId } from '../../platform/region-codes';
-import { regionExists, requireAmount, requirePastDate, requireRegion, requireText } from '../../platform/validation';
+import { inViewerRegions } from '../../platform/access/checks';
+import { badUserInput, forbidden, hubError } from '../../platform/core/errors';
+import type { CsvImporter } from '../../platform/data/import';
+import { townshipOfOfficeId } from '../../platform/core/region-codes';
+import { regionExists, requireAmount, requirePastDate, requireRegion, requireText } from '../../platform/core/validation';
 import type { PartnersDatabase, ProjectRow } from './database';
 import type { ProjectStatus, RegisterProjectInput } from './generated/resolvers-types';
 import { projectIdNumber } from './ids';
+import { WRITE_SCOPE } from './scopes';
 
-/** The scope every partners write needs, covering the project's village. */
-export const WRITE_SCOPE = 'partners:write';
 const TITLE_MAX_LENGTH = 200;
 /** Budgets above this are taken for typing errors (the column holds up to 10^12 - 0.01). */
 const BUDGET_MAX_YUAN = 10_000_000_000;
@@ -216,7 +215,7 @@ function parseBudget(cell: string): number {
  * importProjects): one registerProject per row. Columns:
  * requestId,partnerId,villageCode,title,budgetYuan,startedOn (startedOn may
  * be empty or left out). The caller's write scope is checked once per request
- * (platform/operator.ts); its regions here, per row.
+ * (platform/server/operator.ts); its regions here, per row.
  */
 export const projectImporter: CsvImporter<PartnersDatabase, ProjectInput> = {
   field: 'importProjects',

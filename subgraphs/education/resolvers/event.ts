@@ -1,4 +1,4 @@
-import { readPage } from '../../../platform/pagination';
+import { readPage } from '../../../platform/data/pagination';
 import type { CampaignResolvers, EducationEventResolvers } from '../generated/resolvers-types';
 import { checkEventFilter } from './filters';
 

@@ -1,4 +1,4 @@
-import { checkPeriod } from '../../../platform/period';
+import { checkPeriod } from '../../../platform/data/period';
 import type { EducationEventFilter } from '../generated/resolvers-types';
 
 /** Checks `filter.heldIn` (BAD_USER_INPUT when it ends before it starts); the filter as the event loaders take it. */

@@ -1,6 +1,8 @@
-import { idempotentCreate, requireWriteAccess, requireWriteScope } from '../../../platform/writes';
+import { requireWriteAccess, requireWriteScope } from '../../../platform/access/checks';
+import { idempotentCreate } from '../../../platform/data/writes';
 import type { MutationResolvers } from '../generated/resolvers-types';
-import { checkEventInput, checkEventReferences, EVENT_FIELDS, EVENT_RECORD_TYPE, insertEvent, inputField, RECORD_EVENT, WRITE_SCOPE } from '../writes';
+import { WRITE_SCOPE } from '../scopes';
+import { checkEventInput, checkEventReferences, EVENT_FIELDS, EVENT_RECORD_TYPE, insertEvent, inputField, RECORD_EVENT } from '../writes';
 
 export const Mutation: MutationResolvers = {
   recordEducationEvent: async (_root, { input }, ctx) => {

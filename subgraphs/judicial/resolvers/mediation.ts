@@ -1,6 +1,6 @@
-import { requireRecordAccess } from '../../../platform/access';
+import { requireRecordAccess } from '../../../platform/access/checks';
 import type { MediationCaseResolvers } from '../generated/resolvers-types';
-import { PII_SCOPE } from '../access';
+import { PII_SCOPE } from '../scopes';
 
 export const MediationCase: MediationCaseResolvers = {
   office: async (mediationCase, _args, { loaders }) => (await loaders.office.load(mediationCase.office_id))!,

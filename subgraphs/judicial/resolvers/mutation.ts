@@ -3,9 +3,10 @@
 // NOT_FOUND for an unknown record), the write scope's regions covering the
 // record, and then one transaction holding the write and its audit record.
 // What it returns is read after the transaction has committed.
-import { hubError } from '../../../platform/errors';
-import { idempotentCreate, requireWriteAccess, requireWriteScope, writeWithAudit } from '../../../platform/writes';
-import { WRITE_SCOPE } from '../access';
+import { requireWriteAccess, requireWriteScope } from '../../../platform/access/checks';
+import { hubError } from '../../../platform/core/errors';
+import { idempotentCreate, writeWithAudit } from '../../../platform/data/writes';
+import { WRITE_SCOPE } from '../scopes';
 import type { MutationResolvers } from '../generated/resolvers-types';
 import {
   checkClosing,
@@ -49,7 +50,7 @@ export const Mutation: MutationResolvers = {
     requireWriteAccess(ctx.viewer, WRITE_SCOPE, checked.regionCode);
     const id = await idempotentCreate(
       ctx,
-      // The same fields as a CSV import of the case records (platform/import.ts).
+      // The same fields as a CSV import of the case records (platform/data/import.ts).
       { operation: 'recordMediationCase', requestId: checked.requestId, input: checked, recordType: 'MediationCase', fields: Object.keys(checked) },
       (trx) => insertMediationCase(trx, checked),
     );

@@ -1,7 +1,7 @@
-import { hasScope } from '../../../platform/access';
-import { emptyConnection, readPage } from '../../../platform/pagination';
-import { CASES_SCOPE } from '../access';
-import { checkPeriod } from '../../../platform/period';
+import { hasScope } from '../../../platform/access/checks';
+import { emptyConnection, readPage } from '../../../platform/data/pagination';
+import { CASES_SCOPE } from '../scopes';
+import { checkPeriod } from '../../../platform/data/period';
 import type { JudicialOfficeResolvers, PublicLegalServiceStationResolvers } from '../generated/resolvers-types';
 
 export const JudicialOffice: JudicialOfficeResolvers = {

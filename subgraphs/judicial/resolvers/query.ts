@@ -1,11 +1,11 @@
-import { listAuditRecords } from '../../../platform/audit';
-import { badUserInput } from '../../../platform/errors';
-import { readPage, toConnection } from '../../../platform/pagination';
-import { countsByParent, pagesByParent, type Filter } from '../../../platform/connections';
-import { levelOfCode } from '../../../platform/region-codes';
+import { listAuditRecords } from '../../../platform/data/audit';
+import { badUserInput } from '../../../platform/core/errors';
+import { readPage, toConnection } from '../../../platform/data/pagination';
+import { countsByParent, pagesByParent, type Filter } from '../../../platform/data/connections';
+import { levelOfCode } from '../../../platform/core/region-codes';
 import type { RegionRow } from '../database';
 import type { QueryResolvers } from '../generated/resolvers-types';
-import { AUDIT_SCOPE } from '../access';
+import { AUDIT_SCOPE } from '../scopes';
 
 const ALL = '*';
 const regionList = { table: 'region', join: { kind: 'all' }, key: 'code' } as const;

@@ -1,10 +1,10 @@
-import { judicialOfficeId } from '../../../platform/region-codes';
-import { hasScope } from '../../../platform/access';
-import { emptyConnection, readPage } from '../../../platform/pagination';
-import { CASES_SCOPE } from '../access';
-import { checkPeriod } from '../../../platform/period';
-import { checkSeriesYear } from '../../../platform/series';
-import { officialChineseName } from '../../../platform/region-names-zh';
+import { judicialOfficeId } from '../../../platform/core/region-codes';
+import { hasScope } from '../../../platform/access/checks';
+import { emptyConnection, readPage } from '../../../platform/data/pagination';
+import { CASES_SCOPE } from '../scopes';
+import { checkPeriod } from '../../../platform/data/period';
+import { checkSeriesYear } from '../../../platform/data/series';
+import { officialChineseName } from '../../../platform/core/region-names-zh';
 import type { RegionResolvers } from '../generated/resolvers-types';
 
 export const Region: RegionResolvers = {

@@ -1,4 +1,4 @@
-import { checkPeriod } from '../../../platform/period';
+import { checkPeriod } from '../../../platform/data/period';
 import type { VillageLegalAdvisorResolvers } from '../generated/resolvers-types';
 
 export const VillageLegalAdvisor: VillageLegalAdvisorResolvers = {

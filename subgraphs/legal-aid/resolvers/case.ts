@@ -1,6 +1,6 @@
-import { requireRecordAccess } from '../../../platform/access';
+import { requireRecordAccess } from '../../../platform/access/checks';
 import type { LegalAidCaseResolvers } from '../generated/resolvers-types';
-import { PII_SCOPE } from '../access';
+import { PII_SCOPE } from '../scopes';
 
 export const LegalAidCase: LegalAidCaseResolvers = {
   caseNumber: (legalAidCase) => legalAidCase.case_number,

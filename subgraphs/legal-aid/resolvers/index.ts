@@ -1,4 +1,4 @@
-import { AuditRecordResolvers as AuditRecord } from '../../../platform/audit';
+import { AuditRecordResolvers as AuditRecord } from '../../../platform/data/audit';
 import type { Resolvers } from '../generated/resolvers-types';
 import { VillageLegalAdvisor } from './advisor';
 import { LegalAidCase } from './case';

@@ -1,9 +1,9 @@
-import { listAuditRecords } from '../../../platform/audit';
-import { forbidden } from '../../../platform/errors';
-import { hasScope, requireRecordAccess } from '../../../platform/access';
-import { isRecordId } from '../../../platform/validation';
+import { listAuditRecords } from '../../../platform/data/audit';
+import { forbidden } from '../../../platform/core/errors';
+import { hasScope, requireRecordAccess } from '../../../platform/access/checks';
+import { isRecordId } from '../../../platform/core/validation';
 import type { QueryResolvers } from '../generated/resolvers-types';
-import { AUDIT_SCOPE, CASES_SCOPE } from '../access';
+import { AUDIT_SCOPE, CASES_SCOPE } from '../scopes';
 
 export const Query: QueryResolvers = {
   // A case record: legal-aid:cases, and the case's region within the caller's regions.

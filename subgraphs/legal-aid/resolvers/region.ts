@@ -1,9 +1,9 @@
-import { hasScope } from '../../../platform/access';
-import { emptyConnection, readPage } from '../../../platform/pagination';
-import { CASES_SCOPE } from '../access';
-import { checkPeriod } from '../../../platform/period';
-import { checkSeriesYear } from '../../../platform/series';
-import { levelOfCode } from '../../../platform/region-codes';
+import { hasScope } from '../../../platform/access/checks';
+import { emptyConnection, readPage } from '../../../platform/data/pagination';
+import { CASES_SCOPE } from '../scopes';
+import { checkPeriod } from '../../../platform/data/period';
+import { checkSeriesYear } from '../../../platform/data/series';
+import { levelOfCode } from '../../../platform/core/region-codes';
 import type { RegionResolvers } from '../generated/resolvers-types';
 
 export const Region: RegionResolvers = {

@@ -1,4 +1,4 @@
-import { checkPeriod } from '../../../platform/period';
+import { checkPeriod } from '../../../platform/data/period';
 import type { ProjectFilter } from '../generated/resolvers-types';
 import type { CheckedProjectFilter } from '../loaders';
 

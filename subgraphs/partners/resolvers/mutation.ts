@@ -4,11 +4,13 @@
 // (FORBIDDEN), all before anything is written; then one transaction holding
 // the change and its audit record; then the project as the read API shows it,
 // read after the commit.
-import { today } from '../../../platform/validation';
-import { idempotentCreate, requireWriteAccess, requireWriteScope, writeWithAudit } from '../../../platform/writes';
+import { requireWriteAccess, requireWriteScope } from '../../../platform/access/checks';
+import { today } from '../../../platform/core/validation';
+import { idempotentCreate, writeWithAudit } from '../../../platform/data/writes';
 import type { ProjectRow } from '../database';
 import type { MutationResolvers } from '../generated/resolvers-types';
 import type { Context } from '../models';
+import { WRITE_SCOPE } from '../scopes';
 import {
   changeStatus,
   checkProjectInput,
@@ -22,7 +24,6 @@ import {
   requireProject,
   reviewConflict,
   statusConflict,
-  WRITE_SCOPE,
 } from '../writes';
 
 /** Thrown inside a transaction to roll it back when a concurrent review got there first. */

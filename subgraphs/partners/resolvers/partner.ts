@@ -1,4 +1,4 @@
-import { readPage } from '../../../platform/pagination';
+import { readPage } from '../../../platform/data/pagination';
 import type { PartnerResolvers, ResidentTeamResolvers } from '../generated/resolvers-types';
 import { checkProjectFilter } from './filters';
 

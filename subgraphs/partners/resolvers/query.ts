@@ -1,4 +1,4 @@
-import { readPage } from '../../../platform/pagination';
+import { readPage } from '../../../platform/data/pagination';
 import type { QueryResolvers } from '../generated/resolvers-types';
 import { ALL } from '../loaders';
 

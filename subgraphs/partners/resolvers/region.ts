@@ -1,7 +1,7 @@
-import { readPage } from '../../../platform/pagination';
-import { checkPeriod } from '../../../platform/period';
-import { checkSeriesYear } from '../../../platform/series';
-import { levelOfCode } from '../../../platform/region-codes';
+import { readPage } from '../../../platform/data/pagination';
+import { checkPeriod } from '../../../platform/data/period';
+import { checkSeriesYear } from '../../../platform/data/series';
+import { levelOfCode } from '../../../platform/core/region-codes';
 import type { RegionResolvers } from '../generated/resolvers-types';
 import { checkProjectFilter } from './filters';
 
