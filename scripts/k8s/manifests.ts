@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { envPrefix } from '../../platform/core/config';
-import { listSubgraphs } from '../../schema/subgraphs';
+import { listSubgraphs, type SubgraphInfo } from '../../schema/subgraphs';
 
 const NAMESPACE = 'rule-of-law-hub';
 const IMAGE = 'rule-of-law-hub:0.1.0';
@@ -142,7 +142,15 @@ export function k8sManifests(supergraph = readFileSync(SUPERGRAPH, 'utf8')): Rec
     secret('gateway', ['HUB_IDENTITY_SECRET', 'REDIS_URL', 'AUTH_JWKS_URL', 'AUTH_ISSUER']),
     ...subgraphs.map((s) => secret(s.name, [`${envPrefix(s.name)}_IDENTITY_KEY`, `${envPrefix(s.name)}_DATABASE_URL`, `${envPrefix(s.name)}_REDIS_URL`])),
   ];
-  files['gateway.yaml'] = [
+  files['gateway.yaml'] = gatewayManifests(subgraphs, supergraphHash);
+  for (const s of subgraphs) files[`${s.name}.yaml`] = subgraphManifests(s);
+  files['network-policies.yaml'] = networkPolicies(subgraphs);
+  return files;
+}
+
+/** The gateway: its Deployment (the supergraph from the ConfigMap, its hash in the pod template), Service, PodDisruptionBudget and HPA on CPU. */
+function gatewayManifests(subgraphs: SubgraphInfo[], supergraphHash: string): Manifest[] {
+  return [
     deployment('gateway', GATEWAY_PORT, {
       command: ['node', 'dist/gateway/main.js'],
       replicas: 3,
@@ -174,24 +182,24 @@ export function k8sManifests(supergraph = readFileSync(SUPERGRAPH, 'utf8')): Rec
       },
     },
   ];
-  for (const s of subgraphs) {
-    const prefix = envPrefix(s.name);
-    files[`${s.name}.yaml`] = [
-      deployment(s.name, s.defaultPort, {
-        command: ['node', 'dist/scripts/start-subgraph.js', s.name],
-        replicas: 2,
-        env: [
-          { name: `${prefix}_PORT`, value: String(s.defaultPort) },
-          fromSecret(s.name, `${prefix}_IDENTITY_KEY`),
-          fromSecret(s.name, `${prefix}_DATABASE_URL`),
-          // The Redis its replicas share for the identities they accepted (platform/access/replay-memory.ts).
-          fromSecret(s.name, `${prefix}_REDIS_URL`),
-        ],
-      }),
-      service(s.name, s.defaultPort),
-      disruptionBudget(s.name, 1),
-    ];
-  }
-  files['network-policies.yaml'] = networkPolicies(subgraphs);
-  return files;
+}
+
+/** One subgraph: its Deployment (only its own variables, from its own Secret), Service and PodDisruptionBudget. */
+function subgraphManifests(s: SubgraphInfo): Manifest[] {
+  const prefix = envPrefix(s.name);
+  return [
+    deployment(s.name, s.defaultPort, {
+      command: ['node', 'dist/scripts/start-subgraph.js', s.name],
+      replicas: 2,
+      env: [
+        { name: `${prefix}_PORT`, value: String(s.defaultPort) },
+        fromSecret(s.name, `${prefix}_IDENTITY_KEY`),
+        fromSecret(s.name, `${prefix}_DATABASE_URL`),
+        // The Redis its replicas share for the identities they accepted (platform/access/replay-memory.ts).
+        fromSecret(s.name, `${prefix}_REDIS_URL`),
+      ],
+    }),
+    service(s.name, s.defaultPort),
+    disruptionBudget(s.name, 1),
+  ];
 }
