@@ -38,7 +38,7 @@ export async function sendBuilt(req: Request, res: Response, buildDir: string, f
   });
 }
 
-export function unavailablePage(state: Exclude<BuildState, { ok: true }>): string {
+function unavailablePage(state: Exclude<BuildState, { ok: true }>): string {
   const why =
     state.reason === 'missing'
       ? 'The explorer has not been built on this machine.'

@@ -39,14 +39,14 @@ function nameOf(node: FunctionNode): string {
   return '(anonymous)';
 }
 
-export interface LongFunction {
+interface LongFunction {
   file: string;
   line: number;
   name: string;
   lines: number;
 }
 
-export function longFunctions(files: string[], maxLines = MAX_FUNCTION_LINES): LongFunction[] {
+function longFunctions(files: string[], maxLines = MAX_FUNCTION_LINES): LongFunction[] {
   const found: LongFunction[] = [];
   for (const file of files) {
     const source = ts.createSourceFile(file, readFileSync(path.join(ROOT, file), 'utf8'), ts.ScriptTarget.Latest, true);
