@@ -19,7 +19,7 @@ import { readFileSync, statSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { DEFAULT_AUDIENCE } from '../gateway/auth';
-import { startGateway } from '../gateway/gateway';
+import { startGateway, type RunningGateway } from '../gateway/gateway';
 import { checkWebBuild, WEB_BUILD_DIR } from '../gateway/web-build';
 import { intFromEnv, seedScaleFromEnv, stringFromEnv } from '../platform/core/config';
 import { newEd25519KeyPair } from '../platform/access/dev-keys';
@@ -82,95 +82,25 @@ async function renderedAt(page: Page, name: string): Promise<number> {
 export async function benchDashboard(): Promise<void> {
   const build = checkWebBuild();
   if (!build.ok) throw new Error(`${build.message}: run npm run build:web first`);
-  const identitySecret = newIdentitySecret();
-  const callers = newEd25519KeyPair();
-  const logger = createLogger('bench', { level: 'warn' });
   const subgraphs: RunningSubgraph<unknown>[] = [];
   let browser: Browser | undefined;
   const scale = seedScaleFromEnv();
   console.log(`starting the hub (PGlite, seed scale ${scale}) and Chromium (${CHROMIUM})`);
   try {
-    for (const info of listSubgraphs()) {
-      subgraphs.push(await startSubgraph(info.definition, { port: 0, seedScale: scale, identityKey: subgraphIdentityKey(identitySecret, info.name), logger }));
-    }
-    const gateway = await startGateway({
-      port: 0,
-      auth: { publicKey: callers.publicKey, algorithm: 'EdDSA', issuer: 'bench', audience: DEFAULT_AUDIENCE },
-      identitySecret,
-      subgraphUrls: Object.fromEntries(subgraphs.map((s) => [s.name, s.url])),
-      responseCache: true,
-      logger,
-    });
+    const gateway = await startHub(scale, subgraphs);
     const origin = gateway.url.replace(/\/graphql$/, '');
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'] });
-
-    // Warm the hub: every page and step once (query plans, response cache, the databases' caches).
-    {
-      const context = await browser.newContext();
-      const page = await context.newPage();
-      await page.goto(`${origin}/`);
-      await renderedAt(page, '新疆维吾尔自治区');
-      for (const code of ['652900', ...STEPS]) {
-        await page.goto(`${origin}/#${code}`);
-        await page.reload();
-        await page.locator('[data-testid="region-name"]').waitFor();
-        await page.locator('[data-testid="compare-table"]').waitFor();
-      }
-      await context.close();
-    }
-
-    // Cold browser cache: a fresh context (empty HTTP cache) per run.
-    const cold: number[] = [];
-    const cpuPerLoad: number[] = [];
-    const transferred: number[] = [];
-    for (let run = 0; run < RUNS; run++) {
-      const context = await browser.newContext();
-      const page = await context.newPage();
-      let bytes = 0;
-      page.on('response', (response) => {
-        const length = Number(response.headers()['content-length'] ?? 0);
-        if (response.url().includes('/assets/')) bytes += length;
-      });
-      const cpu = process.cpuUsage();
-      await page.goto(`${origin}/`, { waitUntil: 'commit' });
-      cold.push(await renderedAt(page, '新疆维吾尔自治区'));
-      const used = process.cpuUsage(cpu);
-      cpuPerLoad.push((used.user + used.system) / 1000);
-      transferred.push(bytes);
-      await context.close();
-    }
-
-    // A drill-down step with warm caches: assets cached, the hub having answered each step before.
-    const steps: number[] = [];
-    {
-      const context = await browser.newContext();
-      const page = await context.newPage();
-      for (let run = 0; run < Math.max(1, Math.ceil(RUNS / STEPS.length)); run++) {
-        for (const code of STEPS) {
-          await page.goto(`${origin}/#652900`);
-          await page.reload();
-          await renderedAt(page, '阿克苏地区');
-          const name = (await page.locator(`[data-testid="compare-table"] tr[data-code="${code}"] a`).textContent()) ?? '';
-          const started = await page.evaluate((c) => {
-            const g = globalThis as unknown as { performance: { now(): number }; document: { querySelector(s: string): { click(): void } } };
-            const t = g.performance.now();
-            g.document.querySelector(`[data-testid="compare-table"] tr[data-code="${c}"] a`).click();
-            return t;
-          }, code);
-          steps.push((await renderedAt(page, name)) - started);
-        }
-      }
-      await context.close();
-    }
-
+    await warmUp(browser, origin);
+    const cold = await coldLoads(browser, origin);
+    const steps = await drillDownSteps(browser, origin);
     const bundle = bundleSize();
     const result = {
       seedScale: scale,
       runs: RUNS,
-      regionWideColdMs: { median: round(median(cold)), max: round(Math.max(...cold)), all: cold.map(round) },
+      regionWideColdMs: { median: round(median(cold.ms)), max: round(Math.max(...cold.ms)), all: cold.ms.map(round) },
       drillDownWarmMs: { median: round(median(steps)), max: round(Math.max(...steps)), all: steps.map(round) },
-      hubCpuMsPerColdLoad: { median: round(median(cpuPerLoad)) },
-      assetsTransferredPerColdLoadKB: round(median(transferred) / 1024),
+      hubCpuMsPerColdLoad: { median: round(median(cold.cpuMs)) },
+      assetsTransferredPerColdLoadKB: round(median(cold.bytes) / 1024),
       dashboardBundle: { brotliKB: round(bundle.brotliBytes / 1024), rawKB: round(bundle.rawBytes / 1024), files: bundle.files, sharedWithExplorer: bundle.sharedWithExplorer },
       targets: { regionWideColdMs: 1500, drillDownWarmMs: 300, bundleBrotliKB: 250 },
     };
@@ -185,6 +115,85 @@ export async function benchDashboard(): Promise<void> {
     await browser?.close();
     for (const s of subgraphs) await s.stop().catch(() => undefined);
   }
+}
+
+/** Every subgraph on PGlite (pushed to `subgraphs` as it starts, for stopping) and a gateway with response caching, in this process. */
+async function startHub(scale: number, subgraphs: RunningSubgraph<unknown>[]): Promise<RunningGateway> {
+  const identitySecret = newIdentitySecret();
+  const callers = newEd25519KeyPair();
+  const logger = createLogger('bench', { level: 'warn' });
+  for (const info of listSubgraphs()) {
+    subgraphs.push(await startSubgraph(info.definition, { port: 0, seedScale: scale, identityKey: subgraphIdentityKey(identitySecret, info.name), logger }));
+  }
+  return startGateway({
+    port: 0,
+    auth: { publicKey: callers.publicKey, algorithm: 'EdDSA', issuer: 'bench', audience: DEFAULT_AUDIENCE },
+    identitySecret,
+    subgraphUrls: Object.fromEntries(subgraphs.map((s) => [s.name, s.url])),
+    responseCache: true,
+    logger,
+  });
+}
+
+/** Warms the hub: every page and step once (query plans, response cache, the databases' caches). */
+async function warmUp(browser: Browser, origin: string): Promise<void> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${origin}/`);
+  await renderedAt(page, '新疆维吾尔自治区');
+  for (const code of ['652900', ...STEPS]) {
+    await page.goto(`${origin}/#${code}`);
+    await page.reload();
+    await page.locator('[data-testid="region-name"]').waitFor();
+    await page.locator('[data-testid="compare-table"]').waitFor();
+  }
+  await context.close();
+}
+
+/** The region-wide page with a cold browser cache (a fresh context, its HTTP cache empty, per run): time to render, this process's CPU, asset bytes sent. */
+async function coldLoads(browser: Browser, origin: string): Promise<{ ms: number[]; cpuMs: number[]; bytes: number[] }> {
+  const cold = { ms: [] as number[], cpuMs: [] as number[], bytes: [] as number[] };
+  for (let run = 0; run < RUNS; run++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    let bytes = 0;
+    page.on('response', (response) => {
+      const length = Number(response.headers()['content-length'] ?? 0);
+      if (response.url().includes('/assets/')) bytes += length;
+    });
+    const cpu = process.cpuUsage();
+    await page.goto(`${origin}/`, { waitUntil: 'commit' });
+    cold.ms.push(await renderedAt(page, '新疆维吾尔自治区'));
+    const used = process.cpuUsage(cpu);
+    cold.cpuMs.push((used.user + used.system) / 1000);
+    cold.bytes.push(bytes);
+    await context.close();
+  }
+  return cold;
+}
+
+/** A drill-down step with warm caches: assets cached, the hub having answered each step before; ms from the click to the county rendered. */
+async function drillDownSteps(browser: Browser, origin: string): Promise<number[]> {
+  const steps: number[] = [];
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  for (let run = 0; run < Math.max(1, Math.ceil(RUNS / STEPS.length)); run++) {
+    for (const code of STEPS) {
+      await page.goto(`${origin}/#652900`);
+      await page.reload();
+      await renderedAt(page, '阿克苏地区');
+      const name = (await page.locator(`[data-testid="compare-table"] tr[data-code="${code}"] a`).textContent()) ?? '';
+      const started = await page.evaluate((c) => {
+        const g = globalThis as unknown as { performance: { now(): number }; document: { querySelector(s: string): { click(): void } } };
+        const t = g.performance.now();
+        g.document.querySelector(`[data-testid="compare-table"] tr[data-code="${c}"] a`).click();
+        return t;
+      }, code);
+      steps.push((await renderedAt(page, name)) - started);
+    }
+  }
+  await context.close();
+  return steps;
 }
 
 if (require.main === module) {

@@ -11,12 +11,12 @@
 // counters (the gateway's process.cpuUsage over IPC; the benchmark's process,
 // which runs the subgraphs and the load generator, its own). Writes
 // bench/results/overload.json.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { GATEWAY_MAX_IN_FLIGHT_DEFAULT, SUBGRAPH_MAX_IN_FLIGHT_DEFAULT } from '../platform/server/admission';
 import type { StartOptions } from '../platform/server/subgraph';
 import type { GatewayKind, GatewaySettings } from './gateway-process';
-import type { GatewayProcess, SubgraphSet, Workload } from './run';
+import type { GatewayProcess, SubgraphSet } from './services';
+import type { Workload } from './workloads';
+import { writeBenchResult } from './results-file';
 import { percentile } from './stats';
 
 export interface OverloadHelpers {
@@ -60,11 +60,29 @@ interface Figures {
 
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
+/** What became of the answers: complete, partial (data with errors), shed (503), anything else. */
+interface Tally {
+  complete: number;
+  partial: number;
+  shed: number;
+  otherFailures: number;
+}
+
+function tallyAnswer(tally: Tally, status: number, text: string): void {
+  if (status === 503) return void tally.shed++;
+  if (status !== 200) return void tally.otherFailures++;
+  try {
+    const answer = JSON.parse(text) as { data?: unknown; errors?: unknown[] };
+    if (!answer.errors?.length) tally.complete++;
+    else if (answer.data) tally.partial++;
+    else tally.otherFailures++;
+  } catch {
+    tally.otherFailures++;
+  }
+}
+
 async function run(gateway: GatewayProcess, workload: Workload, authorization: string, connections: number): Promise<Figures> {
-  let complete = 0;
-  let partial = 0;
-  let shed = 0;
-  let otherFailures = 0;
+  const tally: Tally = { complete: 0, partial: 0, shed: 0, otherFailures: 0 };
   const latencies: number[] = [];
   const body = JSON.stringify({ query: workload.query, variables: workload.variables });
   const gatewayCpu = await gateway.cpu();
@@ -75,25 +93,7 @@ async function run(gateway: GatewayProcess, workload: Workload, authorization: s
     duration: DURATION_SECONDS,
     // Longer than the gateway's request deadline (15 s): every answer is counted as what it was.
     timeout: 30,
-    requests: [
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization },
-        body,
-        onResponse: (status: number, text: string) => {
-          if (status === 503) return void shed++;
-          if (status !== 200) return void otherFailures++;
-          try {
-            const answer = JSON.parse(text) as { data?: unknown; errors?: unknown[] };
-            if (!answer.errors?.length) complete++;
-            else if (answer.data) partial++;
-            else otherFailures++;
-          } catch {
-            otherFailures++;
-          }
-        },
-      },
-    ],
+    requests: [{ method: 'POST', headers: { 'content-type': 'application/json', authorization }, body, onResponse: (status: number, text: string) => tallyAnswer(tally, status, text) }],
   });
   instance.on('response', (_client, status, _bytes, ms) => {
     if (status === 200) latencies.push(ms);
@@ -104,6 +104,7 @@ async function run(gateway: GatewayProcess, workload: Workload, authorization: s
   // Let requests still being answered finish before the next run.
   await new Promise((resolve) => setTimeout(resolve, 3_000));
   latencies.sort((a, b) => a - b);
+  const { complete, partial, shed, otherFailures } = tally;
   const answered = complete + partial + shed + otherFailures;
   return {
     connections,
@@ -152,10 +153,8 @@ export async function measureOverload(h: OverloadHelpers): Promise<void> {
     console.log(['run', ...columns].join('\t'));
     for (const [name, figures] of Object.entries(rows)) console.log([name, ...columns.map((c) => figures[c])].join('\t'));
     console.log(`complete answers/s under overload vs capacity: with admission ${round((withAdmission.completePerSecond / capacity.completePerSecond) * 100, 0)} %, without ${round((without.completePerSecond / capacity.completePerSecond) * 100, 0)} %`);
-    const file = path.join(__dirname, 'results', pglite ? 'overload-pglite.json' : 'overload.json');
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), durationSeconds: DURATION_SECONDS, database: pglite ? 'pglite' : 'postgres', scale: h.settings.baseScale, rows }, null, 2)}\n`);
-    console.error(`written to ${file}`);
+    const result = { at: new Date().toISOString(), durationSeconds: DURATION_SECONDS, database: pglite ? 'pglite' : 'postgres', scale: h.settings.baseScale, rows };
+    console.error(`written to ${writeBenchResult(pglite ? 'overload-pglite.json' : 'overload.json', result)}`);
   } finally {
     for (const stop of stops) await stop().catch(() => undefined);
     h.stopChildren();

@@ -23,7 +23,8 @@ import { replay, stagesOf, startRecorder } from './floor';
 import { SUPERGRAPH_PATH } from '../schema/compose';
 import { listSubgraphs } from '../schema/subgraphs';
 import type { GatewayKind, GatewaySettings } from './gateway-process';
-import { SCORECARD, SCORECARD_VARIABLES, TOWNSHIP_DETAIL, TOWNSHIP_DETAIL_VARIABLES, WIDE_LIST, wideListVariables } from './workloads';
+import { SCORECARD, SCORECARD_VARIABLES, TOWNSHIP_DETAIL, TOWNSHIP_DETAIL_VARIABLES, WIDE_LIST, wideListVariables, type Workload } from './workloads';
+import type { GatewayProcess, SubgraphSet } from './services';
 import { newEd25519KeyPair } from '../platform/access/dev-keys';
 import { newIdentitySecret, subgraphIdentityKey } from '../platform/access/identity';
 import { measureIdentityCost } from './identity-cost';
@@ -31,6 +32,7 @@ import { measureOverload } from './overload';
 import { measureUsageCost } from './usage-cost';
 import { measureLastKnownCost } from './last-known-cost';
 import { writeBenchResult } from './results-file';
+import { emptyCells, mainTable, merge, printTable, round2, type CountedRun, type GatewayKey, type MainTable, type PerRequest, type Rounds, type RunFigures } from './main-table';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as (options: Record<string, unknown>) => AutocannonInstance;
@@ -65,8 +67,6 @@ const ISSUER = 'rule-of-law-hub-bench';
 /** The viewer the bench token stands for (the floor's replayed calls carry its identity). */
 const BENCH_VIEWER = { subject: 'bench-dashboard', agency: 'judicial', scopes: [], regions: [] };
 
-/** `cellRequests`: requests per cell of the main table (about 4 s of load each on 2 cores: enough that a repeat lands within 10%). */
-export type Workload = { name: string; query: string; variables: Record<string, unknown>; cellRequests?: number };
 const WORKLOADS: Record<string, Workload> = {
   scorecard: { name: 'scorecard', query: SCORECARD, variables: SCORECARD_VARIABLES, cellRequests: 240 },
   townshipDetail: { name: 'township detail', query: TOWNSHIP_DETAIL, variables: TOWNSHIP_DETAIL_VARIABLES, cellRequests: 400 },
@@ -116,23 +116,48 @@ async function dropDatabases(): Promise<void> {
 
 // ---- subgraphs and gateways ----------------------------------------------------
 
-export interface SubgraphSet {
-  urls: Record<string, string>;
-  /** Each subgraph process's own counters (CPU, SQL statements, GraphQL requests), by subgraph. */
-  stats(): Promise<Record<string, SubgraphStats>>;
-  statements(): Promise<number>;
-  requests(): Promise<number>;
-  stop(): Promise<void>;
+const children = new Set<ChildProcess>();
+
+/** A benchmark process (bench/<file>) with its settings in the variable `envName`; its output goes to the log. */
+function forkChild(file: string, envName: string, settings: unknown): ChildProcess {
+  const child = fork(path.join(__dirname, file), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, [envName]: JSON.stringify(settings) },
+    stdio: ['ignore', logFd, 'inherit', 'ipc'],
+  });
+  children.add(child);
+  return child;
+}
+
+/** Sends `{ type }` to the child; resolves with what `pick` takes of its answer of the same type. */
+function ask<T>(child: ChildProcess, type: string, pick: (message: any) => T): Promise<T> {
+  return new Promise((resolve) => {
+    const listener = (message: any) => {
+      if (message?.type === type) {
+        child.off('message', listener);
+        resolve(pick(message));
+      }
+    };
+    child.on('message', listener);
+    child.send({ type });
+  });
+}
+
+/** Asks the child to stop; resolves once it has exited. */
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise<void>((done) => {
+    child.removeAllListeners('exit');
+    child.once('exit', () => {
+      children.delete(child);
+      done();
+    });
+    child.send({ type: 'stop' });
+  });
 }
 
 /** One subgraph in its own process (bench/subgraph-process.ts), seeded there. */
 function startSubgraphProcess(settings: SubgraphProcessSettings, progress: (message: string) => void): Promise<{ url: string; stats(): Promise<SubgraphStats>; stop(): Promise<void> }> {
-  const child = fork(path.join(__dirname, 'subgraph-process.ts'), [], {
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, BENCH_SUBGRAPH: JSON.stringify(settings) },
-    stdio: ['ignore', logFd, 'inherit', 'ipc'],
-  });
-  children.add(child);
+  const child = forkChild('subgraph-process.ts', 'BENCH_SUBGRAPH', settings);
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${settings.name} subgraph exited with ${code}`)));
     const onMessage = (message: any) => {
@@ -141,26 +166,8 @@ function startSubgraphProcess(settings: SubgraphProcessSettings, progress: (mess
       child.off('message', onMessage);
       resolve({
         url: message.url,
-        stats: () =>
-          new Promise((done) => {
-            const listener = (m: any) => {
-              if (m?.type === 'stats') {
-                child.off('message', listener);
-                done({ cpuMicros: m.cpuMicros, statements: m.statements, requests: m.requests });
-              }
-            };
-            child.on('message', listener);
-            child.send({ type: 'stats' });
-          }),
-        stop: () =>
-          new Promise<void>((done) => {
-            child.removeAllListeners('exit');
-            child.once('exit', () => {
-              children.delete(child);
-              done();
-            });
-            child.send({ type: 'stop' });
-          }),
+        stats: () => ask(child, 'stats', (m) => ({ cpuMicros: m.cpuMicros, statements: m.statements, requests: m.requests })),
+        stop: () => stopChild(child),
       });
     };
     child.on('message', onMessage);
@@ -190,69 +197,24 @@ async function startSubgraphs(scaleName: string, identitySecret: string, label =
   };
 }
 
-export interface GatewayProcess {
-  url: string;
-  resetPeak(): Promise<void>;
-  peak(): Promise<number>;
-  /** The process's CPU time so far, in microseconds. */
-  cpu(): Promise<number>;
-  stop(): Promise<void>;
-}
-
-const children = new Set<ChildProcess>();
-
 function startGatewayProcess(settings: GatewaySettings): Promise<GatewayProcess> {
-  const child = fork(path.join(__dirname, 'gateway-process.ts'), [], {
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, BENCH_GATEWAY: JSON.stringify(settings) },
-    stdio: ['ignore', logFd, 'inherit', 'ipc'],
-  });
-  children.add(child);
-  const ask = <T>(type: string, pick: (message: any) => T): Promise<T> =>
-    new Promise((resolve) => {
-      const listener = (message: any) => {
-        if (message?.type === type) {
-          child.off('message', listener);
-          resolve(pick(message));
-        }
-      };
-      child.on('message', listener);
-      child.send({ type });
-    });
+  const child = forkChild('gateway-process.ts', 'BENCH_GATEWAY', settings);
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${settings.kind} gateway exited with ${code}`)));
     child.once('message', (message: any) => {
       if (message?.type !== 'ready') return reject(new Error(`unexpected message ${JSON.stringify(message)}`));
       resolve({
         url: `http://127.0.0.1:${message.port}/graphql`,
-        resetPeak: () => ask('reset', () => undefined),
-        peak: () => ask('peak', (m) => m.rss as number),
-        cpu: () => ask('cpu', (m) => m.micros as number),
-        stop: () =>
-          new Promise<void>((done) => {
-            child.removeAllListeners('exit');
-            child.once('exit', () => {
-              children.delete(child);
-              done();
-            });
-            child.send({ type: 'stop' });
-          }),
+        resetPeak: () => ask(child, 'reset', () => undefined),
+        peak: () => ask(child, 'peak', (m) => m.rss as number),
+        cpu: () => ask(child, 'cpu', (m) => m.micros as number),
+        stop: () => stopChild(child),
       });
     });
   });
 }
 
 // ---- measuring ---------------------------------------------------------------
-
-export interface RunFigures {
-  requests: number;
-  requestsPerSecond: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  peakRssMb: number;
-  failures: number;
-}
 
 function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
@@ -304,12 +266,6 @@ async function load(gateway: GatewayProcess, workload: Workload, seconds: number
   };
 }
 
-export interface CountedRun extends RunFigures {
-  /** CPU milliseconds per request, by process (gateway, each subgraph) and in total. */
-  cpuMs: Record<string, number>;
-  wallSeconds: number;
-}
-
 /**
  * A fixed number of requests (not a fixed time), so that every request's work
  * is counted and nothing is cut off: CPU per request is each process's CPU
@@ -349,13 +305,6 @@ async function loadCounted(gateway: GatewayProcess, set: SubgraphSet, workload: 
   };
 }
 
-/** Median of the rounds, and their spread: (max - min) / median. */
-function spreadOf(values: number[]): { median: number; spread: number; rounds: number[] } {
-  const sorted = [...values].sort((a, b) => a - b);
-  const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
-  return { median: round2(median), spread: round2((sorted[sorted.length - 1] - sorted[0]) / median), rounds: values.map(round2) };
-}
-
 /** Subgraph calls per request when `burst` identical requests arrive at once (the mean of three bursts). */
 async function burstCalls(set: SubgraphSet, gateway: GatewayProcess, workload: Workload, burst: number): Promise<number> {
   const before = await set.requests();
@@ -372,23 +321,6 @@ async function perRequest(set: SubgraphSet, gateway: GatewayProcess, workload: W
   const delta = (key: 'statements' | 'requests') => Object.keys(after).reduce((sum, name) => sum + after[name][key] - before[name][key], 0) / n;
   return { sql: delta('statements'), subgraphRequests: delta('requests') };
 }
-
-function merge(runs: RunFigures[]): RunFigures {
-  const total = runs.reduce((sum, r) => sum + r.requests, 0);
-  const weighted = (key: 'p50' | 'p95' | 'p99') => runs.reduce((sum, r) => sum + r[key] * r.requests, 0) / total;
-  return {
-    requests: total,
-    requestsPerSecond: runs.reduce((sum, r) => sum + r.requestsPerSecond, 0) / runs.length,
-    // Per-run percentiles, weighted by each run's requests.
-    p50: weighted('p50'),
-    p95: weighted('p95'),
-    p99: weighted('p99'),
-    peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)),
-    failures: runs.reduce((sum, r) => sum + r.failures, 0),
-  };
-}
-
-const round2 = (value: number) => Math.round(value * 100) / 100;
 
 /** The keys of a run, the dashboard token every request carries, and each gateway's settings. */
 async function setUp(): Promise<{ identitySecret: string; gatewaySettings: (kind: GatewayKind, urls: Record<string, string>) => GatewaySettings }> {
@@ -407,182 +339,34 @@ async function setUp(): Promise<{ identitySecret: string; gatewaySettings: (kind
   };
 }
 
+type Gateways = Record<GatewayKey, GatewayProcess>;
+type Stops = (() => Promise<void>)[];
+type GatewaySettingsOf = Awaited<ReturnType<typeof setUp>>['gatewaySettings'];
+
 async function main(): Promise<void> {
   const started = Date.now();
   const { identitySecret, gatewaySettings } = await setUp();
   console.error(`bench: ${JSON.stringify(SETTINGS)}`);
 
-  const stops: (() => Promise<void>)[] = [];
+  const stops: Stops = [];
   try {
-    // -- the default scale first: the scorecard's latency there, through the hub.
-    console.error(`seeding PostgreSQL at the base scale (${SETTINGS.baseScale})`);
-    const small = await startSubgraphs(SETTINGS.baseScale, identitySecret);
-    stops.unshift(small.stop);
-    const smallHub = await startGatewayProcess(gatewaySettings('hub', small.urls));
-    await post(smallHub.url, WORKLOADS.scorecard);
-    await load(smallHub, WORKLOADS.scorecard, SETTINGS.warmupSeconds);
-    const scorecardAtDefault = await loadCounted(smallHub, small, WORKLOADS.scorecard, Math.round((WORKLOADS.scorecard.cellRequests ?? 200) * SETTINGS.requestsFactor));
-    await smallHub.stop();
-    await small.stop();
-    stops.shift();
-
+    const scorecardAtDefault = await scorecardAtBaseScale(identitySecret, gatewaySettings, stops);
     // -- the benchmark scale.
-    console.error(`seeding PostgreSQL at the benchmark scale (${SETTINGS.scale})`);
-    const set = await startSubgraphs(SETTINGS.scale, identitySecret, `${SETTINGS.scale}_main`);
-    stops.unshift(set.stop);
-    const gateways = {
-      bare: await startGatewayProcess(gatewaySettings('bare', set.urls)),
-      hub: await startGatewayProcess(gatewaySettings('hub', set.urls)),
-      cached: await startGatewayProcess(gatewaySettings('hub-cached', set.urls)),
-    };
-    for (const g of Object.values(gateways)) stops.unshift(g.stop);
-
-    // Each workload answers without errors on every gateway, and alike.
-    for (const workload of Object.values(WORKLOADS)) {
-      const [a, b, c] = await Promise.all([post(gateways.bare.url, workload), post(gateways.hub.url, workload), post(gateways.cached.url, workload)]);
-      if (JSON.stringify(a) !== JSON.stringify(b) || JSON.stringify(a) !== JSON.stringify(c)) throw new Error(`${workload.name}: the gateways answer differently`);
-    }
-
-    const counts: Record<string, { hub: { sql: number; subgraphRequests: number }; bare: { sql: number; subgraphRequests: number } }> = {};
+    const { set, gateways } = await startBenchScale(identitySecret, gatewaySettings, stops);
+    await expectSameAnswers(gateways);
+    const counts: Record<string, Record<'hub' | 'bare', PerRequest>> = {};
     for (const [key, workload] of Object.entries(WORKLOADS)) {
       counts[key] = { hub: await perRequest(set, gateways.hub, workload), bare: await perRequest(set, gateways.bare, workload) };
     }
-
-    const cells = (workload: Workload) => Math.max(1, Math.round((workload.cellRequests ?? 200) * SETTINGS.requestsFactor));
-    // Each workload through each gateway at SETTINGS.connections, and at SETTINGS.burst connections (`hub32`, `bare32`).
-    type Cell = 'hub' | 'bare' | 'cached' | 'hub32' | 'bare32';
-    const emptyCells = (): Record<Cell, CountedRun[]> => ({ hub: [], bare: [], cached: [], hub32: [], bare32: [] });
-    const runs: Record<string, Record<Cell, CountedRun[]>> = {};
-    for (const key of Object.keys(WORKLOADS)) runs[key] = emptyCells();
-    for (const workload of Object.values(WORKLOADS)) {
-      for (const g of [gateways.bare, gateways.hub]) await load(g, workload, SETTINGS.warmupSeconds);
-    }
-    await load(gateways.cached, WORKLOADS.scorecard, SETTINGS.warmupSeconds);
-    const loadAverages: number[][] = [os.loadavg().map(round2)];
-    for (let counted = -SETTINGS.warmupRounds; counted < SETTINGS.rounds; counted++) {
-      const round = Math.max(counted, 0);
-      // A warm-up round's figures are dropped before the counted rounds begin.
-      if (counted === 0) {
-        for (const key of Object.keys(runs)) runs[key] = emptyCells();
-        loadAverages.splice(0, loadAverages.length, os.loadavg().map(round2));
-      }
-      for (const [key, workload] of Object.entries(WORKLOADS)) {
-        // Interleaved, the order alternating from round to round.
-        const order = round % 2 === 0 ? (['bare', 'hub'] as const) : (['hub', 'bare'] as const);
-        for (const which of order) {
-          console.error(`  ${counted < 0 ? 'warm-up round' : `round ${round + 1}/${SETTINGS.rounds}`}: ${workload.name} via ${which}`);
-          runs[key][which].push(await loadCounted(gateways[which], set, workload, cells(workload)));
-        }
-        if (key === 'scorecard') {
-          console.error(`  ${counted < 0 ? 'warm-up round' : `round ${round + 1}/${SETTINGS.rounds}`}: ${workload.name} via hub with response caching`);
-          runs[key].cached.push(await loadCounted(gateways.cached, set, workload, Math.round(CACHED_CELL_REQUESTS * SETTINGS.requestsFactor)));
-        }
-        for (const which of order) {
-          console.error(`  ${counted < 0 ? 'warm-up round' : `round ${round + 1}/${SETTINGS.rounds}`}: ${workload.name} via ${which} at ${SETTINGS.burst} connections`);
-          runs[key][`${which}32`].push(await loadCounted(gateways[which], set, workload, cells(workload), SETTINGS.burst));
-        }
-      }
-      loadAverages.push(os.loadavg().map(round2));
-    }
-    const scorecardAtBench = merge(runs.scorecard.hub);
-
+    const { rounds, loadAverages } = await countedRounds(set, gateways);
     // -- subgraph calls on a burst of identical scorecards, and the floor
     const burstCallsPerRequest = round2(await burstCalls(set, gateways.hub, WORKLOADS.scorecard, SETTINGS.burst));
-    const recorder = await startRecorder(set.urls);
-    stops.unshift(recorder.stop);
-    const recording = await startGatewayProcess(gatewaySettings('hub', recorder.urls));
-    stops.unshift(recording.stop);
-    await post(recording.url, WORKLOADS.scorecard);
-    recorder.calls.length = 0;
-    await post(recording.url, WORKLOADS.scorecard);
-    const stages = stagesOf(recorder.calls);
-    const floorRequests = cells(WORKLOADS.scorecard);
-    console.error(`  floor: the scorecard's ${recorder.calls.length} subgraph calls in ${stages.length} stages, replayed directly ${floorRequests} times; the hub at 1 connection`);
-    await replay(stages, set.urls, identitySecret, BENCH_VIEWER, 10);
-    const floorLatencies = await replay(stages, set.urls, identitySecret, BENCH_VIEWER, floorRequests);
-    const hubAtOne = await loadCounted(gateways.hub, set, WORKLOADS.scorecard, floorRequests, 1);
-    const floorP50 = percentile(floorLatencies, 50);
-
+    const floor = await measureFloor(set, gateways.hub, identitySecret, gatewaySettings, stops);
     // -- figures
-    const figures: Record<string, any> = {};
-    const rows: string[][] = [];
-    const cpuMsPerRequest: Record<string, { hub: number; bare: number }> = {};
-    const spreads: Record<string, Record<string, { requestsPerSecond: ReturnType<typeof spreadOf>; cpuMsPerRequest: ReturnType<typeof spreadOf> }>> = {};
-    const cpuByProcess = (list: CountedRun[]) => Object.fromEntries(Object.keys(list[0].cpuMs).map((name) => [name, spreadOf(list.map((r) => r.cpuMs[name])).median]));
-    for (const [key, workload] of Object.entries(WORKLOADS)) {
-      figures[key] = {};
-      spreads[key] = {};
-      for (const which of ['bare', 'hub', 'cached', 'bare32', 'hub32'] as const) {
-        if (!runs[key][which].length) continue;
-        const merged = merge(runs[key][which]);
-        const count = which.startsWith('bare') ? counts[key].bare : counts[key].hub;
-        const rps = spreadOf(runs[key][which].map((r) => r.requestsPerSecond));
-        const cpu = spreadOf(runs[key][which].map((r) => r.cpuMs.total));
-        spreads[key][which] = { requestsPerSecond: rps, cpuMsPerRequest: cpu };
-        const entry = {
-          // The median of the rounds (each a fixed number of requests).
-          requestsPerSecond: rps.median,
-          latencyMs: { p50: round2(merged.p50), p95: round2(merged.p95), p99: round2(merged.p99) },
-          peakRssMb: round2(merged.peakRssMb),
-          sqlPerRequest: which === 'cached' || which.endsWith('32') ? null : count.sql,
-          subgraphRequestsPerRequest: which === 'cached' || which.endsWith('32') ? null : count.subgraphRequests,
-          requests: merged.requests,
-          failures: merged.failures,
-          cpuMsPerRequest: cpuByProcess(runs[key][which]),
-        };
-        figures[key][which] = entry;
-        const label = which === 'cached' ? 'hub, response cache' : which.endsWith('32') ? `${which.slice(0, -2)}, ${SETTINGS.burst} connections` : which;
-        rows.push([workload.name, label, entry.requestsPerSecond.toFixed(1), `±${(rps.spread * 50).toFixed(0)}%`, cpu.median.toFixed(2), `±${(cpu.spread * 50).toFixed(0)}%`, entry.latencyMs.p50.toFixed(1), entry.latencyMs.p95.toFixed(1), entry.peakRssMb.toFixed(0), String(entry.sqlPerRequest ?? '-'), String(entry.subgraphRequestsPerRequest ?? '-'), String(entry.failures)]);
-      }
-      cpuMsPerRequest[key] = { hub: figures[key].hub.cpuMsPerRequest.total, bare: figures[key].bare.cpuMsPerRequest.total };
-    }
-    const ratio = (key: string, which: 'hub' | 'cached' | 'hub32') => round2(figures[key][which].requestsPerSecond / figures[key][which === 'hub32' ? 'bare32' : 'bare'].requestsPerSecond);
-    const result = {
-      generatedAt: new Date().toISOString(),
-      command: 'npm run bench',
-      settings: SETTINGS,
-      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, loadAverage: os.loadavg().map(round2) },
-      throughputVsBare: { scorecard: ratio('scorecard', 'hub'), townshipDetail: ratio('townshipDetail', 'hub'), wideList: ratio('wideList', 'hub'), wideList10: ratio('wideList10', 'hub') },
-      sqlPerRequestAt10: counts.wideList10.hub.sql,
-      sqlPerRequestAt100: counts.wideList.hub.sql,
-      scaleGrowth: round2(scorecardAtBench.p50 / scorecardAtDefault.p50),
-      cachedVsBare: ratio('scorecard', 'cached'),
-      scorecardLatencyMs: {
-        defaultScale: { p50: round2(scorecardAtDefault.p50), p95: round2(scorecardAtDefault.p95), requestsPerSecond: round2(scorecardAtDefault.requestsPerSecond) },
-        benchScale: { p50: round2(scorecardAtBench.p50), p95: round2(scorecardAtBench.p95), requestsPerSecond: round2(scorecardAtBench.requestsPerSecond) },
-      },
-      workloads: figures,
-      seconds: Math.round((Date.now() - started) / 1000),
-      // Issue 19: CPU ms per request over the gateway and the four subgraphs (each process's own counters; the median of the rounds).
-      cpuMsPerRequest,
-      cpuVsBare: Object.fromEntries(Object.entries(cpuMsPerRequest).map(([key, v]) => [key, round2(v.hub / v.bare)])),
-      subgraphCallsPerRequest: Object.fromEntries(Object.entries(counts).map(([key, c]) => [key, c.hub.subgraphRequests])),
-      subgraphCallsPerRequestBurst32: burstCallsPerRequest,
-      throughputVsBareAt32: Object.fromEntries(Object.keys(WORKLOADS).map((key) => [key, ratio(key, 'hub32')])),
-      floorRatio: round2(hubAtOne.p50 / floorP50),
-      floor: { stages: stages.map((stage) => stage.map((c) => c.subgraph)), replayP50Ms: round2(floorP50), hubP50AtOneConnectionMs: round2(hubAtOne.p50) },
-      // Each cell's rounds: the median, the spread ((max - min) / median) and every round's figure.
-      spreadOfRounds: spreads,
-      loadAverages,
-    };
-
-    const header = ['workload', 'gateway', 'req/s', '±', 'CPU ms/req', '±', 'p50 ms', 'p95 ms', 'peak MB', 'SQL/req', 'subgraph req/req', 'failures'];
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-    const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-    console.log(line(header));
-    console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-    for (const row of rows) console.log(line(row));
-    console.log('');
-    console.log(`throughput hub / bare: ${JSON.stringify(result.throughputVsBare)}`);
-    console.log(`SQL statements per request, wide list: ${result.sqlPerRequestAt10} at 10 offices, ${result.sqlPerRequestAt100} at 100`);
-    console.log(`scorecard p50 at ${SETTINGS.scale} scale / ${SETTINGS.baseScale} scale: ${result.scaleGrowth} (${result.scorecardLatencyMs.benchScale.p50} ms / ${result.scorecardLatencyMs.defaultScale.p50} ms)`);
-    console.log(`repeated scorecard, hub with response cache / bare: ${result.cachedVsBare}`);
-    console.log(`CPU per request (gateway + subgraphs), hub / bare: ${JSON.stringify(result.cpuVsBare)}`);
-    console.log(`subgraph calls per request, hub: ${JSON.stringify(result.subgraphCallsPerRequest)}; scorecard, ${SETTINGS.burst} identical at once: ${result.subgraphCallsPerRequestBurst32}`);
-    console.log(`throughput at ${SETTINGS.burst} connections, hub / bare: ${JSON.stringify(result.throughputVsBareAt32)}`);
-    console.log(`floor: hub p50 at 1 connection / the plan's calls replayed directly: ${result.floorRatio} (${result.floor.hubP50AtOneConnectionMs} ms / ${result.floor.replayP50Ms} ms; stages ${JSON.stringify(result.floor.stages)})`);
-    console.log(`load average during the rounds: ${loadAverages.map((l) => l[0]).join(', ')}; ± is half the spread of the rounds`);
-
+    const table = mainTable(WORKLOADS, rounds, counts, SETTINGS.burst);
+    const result = benchResult({ started, table, counts, scorecardAtDefault, scorecardAtBench: merge(rounds.scorecard.hub), burstCallsPerRequest, floor, loadAverages });
+    printTable(table.rows);
+    printSummary(result);
     console.log(`written to ${writeBenchResult('latest.json', result)} (${result.seconds} s); the services' logs are in ${LOG_PATH}`);
   } finally {
     for (const stop of stops) await stop().catch((error) => console.error('stop:', error));
@@ -591,6 +375,173 @@ async function main(): Promise<void> {
     logDestination.flushSync();
     closeSync(logFd);
   }
+}
+
+const cells = (workload: Workload) => Math.max(1, Math.round((workload.cellRequests ?? 200) * SETTINGS.requestsFactor));
+
+/** The default scale first: the scorecard's latency there, through the hub (its subgraphs and gateway stopped after). */
+async function scorecardAtBaseScale(identitySecret: string, gatewaySettings: GatewaySettingsOf, stops: Stops): Promise<CountedRun> {
+  console.error(`seeding PostgreSQL at the base scale (${SETTINGS.baseScale})`);
+  const small = await startSubgraphs(SETTINGS.baseScale, identitySecret);
+  stops.unshift(small.stop);
+  const smallHub = await startGatewayProcess(gatewaySettings('hub', small.urls));
+  await post(smallHub.url, WORKLOADS.scorecard);
+  await load(smallHub, WORKLOADS.scorecard, SETTINGS.warmupSeconds);
+  const scorecardAtDefault = await loadCounted(smallHub, small, WORKLOADS.scorecard, Math.round((WORKLOADS.scorecard.cellRequests ?? 200) * SETTINGS.requestsFactor));
+  await smallHub.stop();
+  await small.stop();
+  stops.shift();
+  return scorecardAtDefault;
+}
+
+/** The subgraphs at the benchmark scale, and the three gateways over them. */
+async function startBenchScale(identitySecret: string, gatewaySettings: GatewaySettingsOf, stops: Stops): Promise<{ set: SubgraphSet; gateways: Gateways }> {
+  console.error(`seeding PostgreSQL at the benchmark scale (${SETTINGS.scale})`);
+  const set = await startSubgraphs(SETTINGS.scale, identitySecret, `${SETTINGS.scale}_main`);
+  stops.unshift(set.stop);
+  const gateways = {
+    bare: await startGatewayProcess(gatewaySettings('bare', set.urls)),
+    hub: await startGatewayProcess(gatewaySettings('hub', set.urls)),
+    cached: await startGatewayProcess(gatewaySettings('hub-cached', set.urls)),
+  };
+  for (const g of Object.values(gateways)) stops.unshift(g.stop);
+  return { set, gateways };
+}
+
+/** Each workload answers without errors on every gateway, and alike. */
+async function expectSameAnswers(gateways: Gateways): Promise<void> {
+  for (const workload of Object.values(WORKLOADS)) {
+    const [a, b, c] = await Promise.all([post(gateways.bare.url, workload), post(gateways.hub.url, workload), post(gateways.cached.url, workload)]);
+    if (JSON.stringify(a) !== JSON.stringify(b) || JSON.stringify(a) !== JSON.stringify(c)) throw new Error(`${workload.name}: the gateways answer differently`);
+  }
+}
+
+/** The warm-up rounds, then the counted ones; the load average before and after each counted round. */
+async function countedRounds(set: SubgraphSet, gateways: Gateways): Promise<{ rounds: Rounds; loadAverages: number[][] }> {
+  let rounds: Rounds = {};
+  for (const key of Object.keys(WORKLOADS)) rounds[key] = emptyCells();
+  for (const workload of Object.values(WORKLOADS)) {
+    for (const g of [gateways.bare, gateways.hub]) await load(g, workload, SETTINGS.warmupSeconds);
+  }
+  await load(gateways.cached, WORKLOADS.scorecard, SETTINGS.warmupSeconds);
+  const loadAverages: number[][] = [os.loadavg().map(round2)];
+  for (let counted = -SETTINGS.warmupRounds; counted < SETTINGS.rounds; counted++) {
+    // A warm-up round's figures are dropped before the counted rounds begin.
+    if (counted === 0) {
+      rounds = Object.fromEntries(Object.keys(rounds).map((key) => [key, emptyCells()]));
+      loadAverages.splice(0, loadAverages.length, os.loadavg().map(round2));
+    }
+    await oneRound(set, gateways, counted, rounds);
+    loadAverages.push(os.loadavg().map(round2));
+  }
+  return { rounds, loadAverages };
+}
+
+/**
+ * Each workload through the bare gateway and the hub, interleaved, the order
+ * alternating from round to round, at SETTINGS.connections and then at
+ * SETTINGS.burst connections (`hub32`, `bare32`); the scorecard also cached.
+ */
+async function oneRound(set: SubgraphSet, gateways: Gateways, counted: number, rounds: Rounds): Promise<void> {
+  const round = Math.max(counted, 0);
+  const label = counted < 0 ? 'warm-up round' : `round ${round + 1}/${SETTINGS.rounds}`;
+  const order = round % 2 === 0 ? (['bare', 'hub'] as const) : (['hub', 'bare'] as const);
+  for (const [key, workload] of Object.entries(WORKLOADS)) {
+    for (const which of order) {
+      console.error(`  ${label}: ${workload.name} via ${which}`);
+      rounds[key][which].push(await loadCounted(gateways[which], set, workload, cells(workload)));
+    }
+    if (key === 'scorecard') {
+      console.error(`  ${label}: ${workload.name} via hub with response caching`);
+      rounds[key].cached.push(await loadCounted(gateways.cached, set, workload, Math.round(CACHED_CELL_REQUESTS * SETTINGS.requestsFactor)));
+    }
+    for (const which of order) {
+      console.error(`  ${label}: ${workload.name} via ${which} at ${SETTINGS.burst} connections`);
+      rounds[key][`${which}32`].push(await loadCounted(gateways[which], set, workload, cells(workload), SETTINGS.burst));
+    }
+  }
+}
+
+interface Floor {
+  stages: ReturnType<typeof stagesOf>;
+  p50: number;
+  hubAtOne: CountedRun;
+}
+
+/** The floor: the scorecard's subgraph calls, recorded through a hub, replayed directly in their stages; and the hub at one connection. */
+async function measureFloor(set: SubgraphSet, hub: GatewayProcess, identitySecret: string, gatewaySettings: GatewaySettingsOf, stops: Stops): Promise<Floor> {
+  const recorder = await startRecorder(set.urls);
+  stops.unshift(recorder.stop);
+  const recording = await startGatewayProcess(gatewaySettings('hub', recorder.urls));
+  stops.unshift(recording.stop);
+  await post(recording.url, WORKLOADS.scorecard);
+  recorder.calls.length = 0;
+  await post(recording.url, WORKLOADS.scorecard);
+  const stages = stagesOf(recorder.calls);
+  const floorRequests = cells(WORKLOADS.scorecard);
+  console.error(`  floor: the scorecard's ${recorder.calls.length} subgraph calls in ${stages.length} stages, replayed directly ${floorRequests} times; the hub at 1 connection`);
+  await replay(stages, set.urls, identitySecret, BENCH_VIEWER, 10);
+  const floorLatencies = await replay(stages, set.urls, identitySecret, BENCH_VIEWER, floorRequests);
+  const hubAtOne = await loadCounted(hub, set, WORKLOADS.scorecard, floorRequests, 1);
+  return { stages, p50: percentile(floorLatencies, 50), hubAtOne };
+}
+
+interface Measured {
+  started: number;
+  table: MainTable;
+  counts: Record<string, Record<'hub' | 'bare', PerRequest>>;
+  scorecardAtDefault: RunFigures;
+  scorecardAtBench: RunFigures;
+  burstCallsPerRequest: number;
+  floor: Floor;
+  loadAverages: number[][];
+}
+
+/** What bench/results/latest.json holds. */
+function benchResult({ started, table, counts, scorecardAtDefault, scorecardAtBench, burstCallsPerRequest, floor, loadAverages }: Measured) {
+  const { figures, cpuMsPerRequest } = table;
+  const ratio = (key: string, which: 'hub' | 'cached' | 'hub32') => round2(figures[key][which].requestsPerSecond / figures[key][which === 'hub32' ? 'bare32' : 'bare'].requestsPerSecond);
+  return {
+    generatedAt: new Date().toISOString(),
+    command: 'npm run bench',
+    settings: SETTINGS,
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, loadAverage: os.loadavg().map(round2) },
+    throughputVsBare: { scorecard: ratio('scorecard', 'hub'), townshipDetail: ratio('townshipDetail', 'hub'), wideList: ratio('wideList', 'hub'), wideList10: ratio('wideList10', 'hub') },
+    sqlPerRequestAt10: counts.wideList10.hub.sql,
+    sqlPerRequestAt100: counts.wideList.hub.sql,
+    scaleGrowth: round2(scorecardAtBench.p50 / scorecardAtDefault.p50),
+    cachedVsBare: ratio('scorecard', 'cached'),
+    scorecardLatencyMs: {
+      defaultScale: { p50: round2(scorecardAtDefault.p50), p95: round2(scorecardAtDefault.p95), requestsPerSecond: round2(scorecardAtDefault.requestsPerSecond) },
+      benchScale: { p50: round2(scorecardAtBench.p50), p95: round2(scorecardAtBench.p95), requestsPerSecond: round2(scorecardAtBench.requestsPerSecond) },
+    },
+    workloads: figures,
+    seconds: Math.round((Date.now() - started) / 1000),
+    // Issue 19: CPU ms per request over the gateway and the four subgraphs (each process's own counters; the median of the rounds).
+    cpuMsPerRequest,
+    cpuVsBare: Object.fromEntries(Object.entries(cpuMsPerRequest).map(([key, v]) => [key, round2(v.hub / v.bare)])),
+    subgraphCallsPerRequest: Object.fromEntries(Object.entries(counts).map(([key, c]) => [key, c.hub.subgraphRequests])),
+    subgraphCallsPerRequestBurst32: burstCallsPerRequest,
+    throughputVsBareAt32: Object.fromEntries(Object.keys(WORKLOADS).map((key) => [key, ratio(key, 'hub32')])),
+    floorRatio: round2(floor.hubAtOne.p50 / floor.p50),
+    floor: { stages: floor.stages.map((stage) => stage.map((c) => c.subgraph)), replayP50Ms: round2(floor.p50), hubP50AtOneConnectionMs: round2(floor.hubAtOne.p50) },
+    // Each cell's rounds: the median, the spread ((max - min) / median) and every round's figure.
+    spreadOfRounds: table.spreads,
+    loadAverages,
+  };
+}
+
+function printSummary(result: ReturnType<typeof benchResult>): void {
+  console.log('');
+  console.log(`throughput hub / bare: ${JSON.stringify(result.throughputVsBare)}`);
+  console.log(`SQL statements per request, wide list: ${result.sqlPerRequestAt10} at 10 offices, ${result.sqlPerRequestAt100} at 100`);
+  console.log(`scorecard p50 at ${SETTINGS.scale} scale / ${SETTINGS.baseScale} scale: ${result.scaleGrowth} (${result.scorecardLatencyMs.benchScale.p50} ms / ${result.scorecardLatencyMs.defaultScale.p50} ms)`);
+  console.log(`repeated scorecard, hub with response cache / bare: ${result.cachedVsBare}`);
+  console.log(`CPU per request (gateway + subgraphs), hub / bare: ${JSON.stringify(result.cpuVsBare)}`);
+  console.log(`subgraph calls per request, hub: ${JSON.stringify(result.subgraphCallsPerRequest)}; scorecard, ${SETTINGS.burst} identical at once: ${result.subgraphCallsPerRequestBurst32}`);
+  console.log(`throughput at ${SETTINGS.burst} connections, hub / bare: ${JSON.stringify(result.throughputVsBareAt32)}`);
+  console.log(`floor: hub p50 at 1 connection / the plan's calls replayed directly: ${result.floorRatio} (${result.floor.hubP50AtOneConnectionMs} ms / ${result.floor.replayP50Ms} ms; stages ${JSON.stringify(result.floor.stages)})`);
+  console.log(`load average during the rounds: ${result.loadAverages.map((l) => l[0]).join(', ')}; ± is half the spread of the rounds`);
 }
 
 process.on('SIGINT', () => {

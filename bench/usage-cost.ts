@@ -23,24 +23,9 @@ import { apiSchemaOf, SUPERGRAPH_PATH } from '../schema/compose';
 import { sha256 } from '../schema/manifest';
 import { createUsageRecorder } from '../gateway/usage';
 import { openUsageStore } from '../gateway/usage-store';
-import type { GatewayKind, GatewaySettings } from './gateway-process';
-import type { GatewayProcess, RunFigures, SubgraphSet, Workload } from './run';
-import { machineNow, writeBenchResult } from './results-file';
+import { cpuPerRequest, cpuRounds, meanRps, round2, startBaseScale, stopAll, writeCostResult, type CostHelpers, type CpuFigures } from './cost-rounds';
+import type { Workload } from './workloads';
 
-export interface UsageCostHelpers {
-  settings: { baseScale: string; durationSeconds: number; rounds: number; warmupSeconds: number; connections: number };
-  workloads: Record<string, Workload>;
-  setUp(): Promise<{ identitySecret: string; gatewaySettings: (kind: GatewayKind, urls: Record<string, string>) => GatewaySettings }>;
-  startSubgraphs(scaleName: string, identitySecret: string, label?: string): Promise<SubgraphSet>;
-  startGatewayProcess(settings: GatewaySettings): Promise<GatewayProcess>;
-  load(gateway: GatewayProcess, workload: Workload, seconds: number): Promise<RunFigures>;
-  post(url: string, workload: Workload): Promise<unknown>;
-  dropDatabases(): Promise<void>;
-  stopChildren(): void;
-  closeLog(): void;
-}
-
-const round2 = (value: number) => Math.round(value * 100) / 100;
 const cpuMicros = () => {
   const { user, system } = process.cpuUsage();
   return user + system;
@@ -52,7 +37,7 @@ const cpuMicros = () => {
  * workload's document, schema, variables and a client header), and the CPU
  * time of one flush of the counts to the file store.
  */
-export async function recorderCost(workload: Workload, iterations: number): Promise<{ hookMicros: number; flushMs: number }> {
+async function recorderCost(workload: Workload, iterations: number): Promise<{ hookMicros: number; flushMs: number }> {
   const directory = mkdtempSync(path.join(os.tmpdir(), 'hub-bench-recorder-'));
   const recorder = createUsageRecorder({ store: await openUsageStore({ directory }), flushMs: 3_600_000, logger: createLogger('bench', { level: 'silent' }) });
   try {
@@ -89,88 +74,53 @@ export async function recorderCost(workload: Workload, iterations: number): Prom
   }
 }
 
-export async function measureUsageCost(h: UsageCostHelpers): Promise<void> {
+export async function measureUsageCost(h: CostHelpers): Promise<void> {
   const started = Date.now();
   const keys = ['scorecard', 'townshipDetail', 'wideList10'];
   const usageDir = mkdtempSync(path.join(os.tmpdir(), 'hub-bench-usage-'));
   const stops: (() => Promise<void>)[] = [];
   try {
-    const { identitySecret, gatewaySettings } = await h.setUp();
-    console.error(`usage cost: seeding PostgreSQL at the ${h.settings.baseScale} scale`);
-    const set = await h.startSubgraphs(h.settings.baseScale, identitySecret, `${h.settings.baseScale}_usage`);
-    stops.unshift(set.stop);
+    const { gatewaySettings } = await startBaseScale(h, 'usage cost', 'usage', stops);
     const gateways = {
-      hub: await h.startGatewayProcess(gatewaySettings('hub', set.urls)),
-      usage: await h.startGatewayProcess({ ...gatewaySettings('hub-usage', set.urls), usageDir }),
+      hub: await h.startGatewayProcess(gatewaySettings('hub')),
+      usage: await h.startGatewayProcess({ ...gatewaySettings('hub-usage'), usageDir }),
     };
     for (const g of Object.values(gateways)) stops.unshift(g.stop);
-
-    const figures: Record<string, Record<'hub' | 'usage', { requests: number; cpuMicros: number; rps: number[] }>> = {};
-    for (const key of keys) {
-      const workload = h.workloads[key];
-      for (const g of Object.values(gateways)) {
-        await h.post(g.url, workload);
-        await h.load(g, workload, h.settings.warmupSeconds);
-      }
-      figures[key] = { hub: { requests: 0, cpuMicros: 0, rps: [] }, usage: { requests: 0, cpuMicros: 0, rps: [] } };
-    }
-    for (let round = 0; round < h.settings.rounds; round++) {
-      for (const key of keys) {
-        const order = round % 2 === 0 ? (['hub', 'usage'] as const) : (['usage', 'hub'] as const);
-        for (const which of order) {
-          console.error(`  round ${round + 1}/${h.settings.rounds}: ${h.workloads[key].name} via ${which === 'hub' ? 'hub' : 'hub with usage'}`);
-          const before = await gateways[which].cpu();
-          const run = await h.load(gateways[which], h.workloads[key], h.settings.durationSeconds);
-          const after = await gateways[which].cpu();
-          const entry = figures[key][which];
-          entry.requests += run.requests;
-          entry.cpuMicros += after - before;
-          entry.rps.push(run.requestsPerSecond);
-        }
-      }
-    }
-
-    const direct: Record<string, { hookMicros: number; flushMs: number }> = {};
+    const figures = await cpuRounds(h, gateways, keys, (which) => (which === 'hub' ? 'hub' : 'hub with usage'));
+    const direct: Record<string, RecorderCost> = {};
     for (const key of keys) direct[key] = await recorderCost(h.workloads[key], 50_000);
-
-    const rows = keys.map((key) => {
-      const { hub, usage } = figures[key];
-      const cpu = (f: { requests: number; cpuMicros: number }) => f.cpuMicros / f.requests;
-      const rps = (f: { rps: number[] }) => f.rps.reduce((a, b) => a + b, 0) / f.rps.length;
-      return {
-        workload: h.workloads[key].name,
-        hub: { cpuMicrosPerRequest: round2(cpu(hub)), requestsPerSecond: round2(rps(hub)), requests: hub.requests },
-        hubWithUsage: { cpuMicrosPerRequest: round2(cpu(usage)), requestsPerSecond: round2(rps(usage)), requests: usage.requests },
-        cpuPerRequestIncrease: round2((cpu(usage) / cpu(hub) - 1) * 100),
-        throughputChange: round2((rps(usage) / rps(hub) - 1) * 100),
-        // The recorder's own work: its hook per request, and a flush (every 5 s) shared by the requests of 5 s.
-        recorder: {
-          hookMicrosPerRequest: round2(direct[key].hookMicros),
-          flushMs: round2(direct[key].flushMs),
-          shareOfGatewayCpu: round2(((direct[key].hookMicros + (direct[key].flushMs * 1000) / (5 * rps(hub))) / cpu(hub)) * 100),
-        },
-      };
-    });
-    console.log('workload                 CPU µs/req hub  CPU µs/req hub+usage  CPU change  req/s hub  req/s hub+usage  req/s change  recorder µs/req  flush ms  recorder share');
-    for (const r of rows) {
-      console.log(
-        `${r.workload.padEnd(24)} ${r.hub.cpuMicrosPerRequest.toFixed(0).padStart(14)}  ${r.hubWithUsage.cpuMicrosPerRequest.toFixed(0).padStart(20)}  ${`${r.cpuPerRequestIncrease.toFixed(1)}%`.padStart(10)}  ${r.hub.requestsPerSecond.toFixed(1).padStart(9)}  ${r.hubWithUsage.requestsPerSecond.toFixed(1).padStart(15)}  ${`${r.throughputChange.toFixed(1)}%`.padStart(12)}  ${r.recorder.hookMicrosPerRequest.toFixed(1).padStart(15)}  ${r.recorder.flushMs.toFixed(1).padStart(8)}  ${`${r.recorder.shareOfGatewayCpu.toFixed(2)}%`.padStart(14)}`,
-      );
-    }
-    const result = {
-      generatedAt: new Date().toISOString(),
-      command: 'npm run bench -- --usage-cost',
-      settings: h.settings,
-      machine: machineNow(),
-      workloads: rows,
-      seconds: Math.round((Date.now() - started) / 1000),
-    };
-    console.log(`written to ${writeBenchResult('usage-cost.json', result)} (${result.seconds} s)`);
+    const rows = keys.map((key) => usageRow(h.workloads[key].name, figures[key], direct[key]));
+    printUsageRows(rows);
+    writeCostResult(h, 'npm run bench -- --usage-cost', 'usage-cost.json', rows, started);
   } finally {
-    for (const stop of stops) await stop().catch((error) => console.error('stop:', error));
-    h.stopChildren();
-    await h.dropDatabases();
-    h.closeLog();
+    await stopAll(h, stops);
     rmSync(usageDir, { recursive: true, force: true });
+  }
+}
+
+type RecorderCost = Awaited<ReturnType<typeof recorderCost>>;
+
+function usageRow(workload: string, { hub, usage }: Record<'hub' | 'usage', CpuFigures>, direct: RecorderCost) {
+  return {
+    workload,
+    hub: { cpuMicrosPerRequest: round2(cpuPerRequest(hub)), requestsPerSecond: round2(meanRps(hub)), requests: hub.requests },
+    hubWithUsage: { cpuMicrosPerRequest: round2(cpuPerRequest(usage)), requestsPerSecond: round2(meanRps(usage)), requests: usage.requests },
+    cpuPerRequestIncrease: round2((cpuPerRequest(usage) / cpuPerRequest(hub) - 1) * 100),
+    throughputChange: round2((meanRps(usage) / meanRps(hub) - 1) * 100),
+    // The recorder's own work: its hook per request, and a flush (every 5 s) shared by the requests of 5 s.
+    recorder: {
+      hookMicrosPerRequest: round2(direct.hookMicros),
+      flushMs: round2(direct.flushMs),
+      shareOfGatewayCpu: round2(((direct.hookMicros + (direct.flushMs * 1000) / (5 * meanRps(hub))) / cpuPerRequest(hub)) * 100),
+    },
+  };
+}
+
+function printUsageRows(rows: ReturnType<typeof usageRow>[]): void {
+  console.log('workload                 CPU µs/req hub  CPU µs/req hub+usage  CPU change  req/s hub  req/s hub+usage  req/s change  recorder µs/req  flush ms  recorder share');
+  for (const r of rows) {
+    console.log(
+      `${r.workload.padEnd(24)} ${r.hub.cpuMicrosPerRequest.toFixed(0).padStart(14)}  ${r.hubWithUsage.cpuMicrosPerRequest.toFixed(0).padStart(20)}  ${`${r.cpuPerRequestIncrease.toFixed(1)}%`.padStart(10)}  ${r.hub.requestsPerSecond.toFixed(1).padStart(9)}  ${r.hubWithUsage.requestsPerSecond.toFixed(1).padStart(15)}  ${`${r.throughputChange.toFixed(1)}%`.padStart(12)}  ${r.recorder.hookMicrosPerRequest.toFixed(1).padStart(15)}  ${r.recorder.flushMs.toFixed(1).padStart(8)}  ${`${r.recorder.shareOfGatewayCpu.toFixed(2)}%`.padStart(14)}`,
+    );
   }
 }

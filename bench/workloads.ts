@@ -3,6 +3,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { OPERATIONS_DIR } from '../schema/compose';
 
+/** One GraphQL request, sent again and again; `cellRequests`: requests per cell of the main table (about 4 s of load each on 2 cores: enough that a repeat lands within 10%). */
+export type Workload = { name: string; query: string; variables: Record<string, unknown>; cellRequests?: number };
+
 /** 1. The registered region scorecard: a prefecture and its counties, for one year. */
 export const SCORECARD = readFileSync(path.join(OPERATIONS_DIR, 'region-scorecard.graphql'), 'utf8');
 export const SCORECARD_VARIABLES = { code: '652900', period: { from: '2022-01-01', to: '2022-12-31' } };

@@ -87,75 +87,16 @@ function screenDuplicates(chunk: CsvChunk, seen: Map<string, number>, problems: 
 }
 
 export async function runImport(run: ImportRun): Promise<ImportOutcome> {
-  const limits: ChunkLimits = { ...DEFAULT_CHUNK, ...run.chunk };
-  const runId = run.runId ?? `import-${Date.now().toString(36)}`;
-  const outcome: ImportOutcome = { rows: 0, written: 0, alreadyPresent: 0, problems: [], runId };
-  const mutation = MUTATION(run.field);
-  const requests = { check: 0, write: 0 };
-
-  /** Sends rows in one request, or in halves when the hub finds the request too large; a single row too large is a problem. */
-  const send = async (mode: ImportMode, header: string[], rows: CsvRow[]): Promise<ImportReport> => {
-    try {
-      const { report } = await callHub<{ report: ImportReport }>(run.hub, mutation, { header, rows, mode }, { requestId: `${runId}-${phaseOf(mode)}-${++requests[phaseOf(mode)]}` });
-      return report;
-    } catch (error) {
-      if (!(error instanceof HubRequestError) || error.code !== 'PAYLOAD_TOO_LARGE') throw error;
-      if (rows.length <= 1) {
-        const line = rows[0]?.line ?? 1;
-        return { rows: rows.length, written: 0, alreadyPresent: 0, problems: [{ line, field: null, code: 'BAD_USER_INPUT', message: 'is larger than the hub takes in one request (GATEWAY_BODY_LIMIT)' }] };
-      }
-      // Each half is its own request (and transaction); in WRITE, a half with a problem stops the rest.
-      const half = Math.ceil(rows.length / 2);
-      const a = await send(mode, header, rows.slice(0, half));
-      if (mode === 'WRITE' && a.problems.length) return a;
-      const b = await send(mode, header, rows.slice(half));
-      return { rows: a.rows + b.rows, written: a.written + b.written, alreadyPresent: a.alreadyPresent + b.alreadyPresent, problems: [...a.problems, ...b.problems] };
-    }
-  };
-  /** One pass over the file; `each` gets every chunk's report and says whether to go on. */
-  const pass = async (mode: ImportMode, each: (report: ImportReport, chunk: CsvChunk) => boolean): Promise<void> => {
-    const seen = new Map<string, number>();
-    const duplicates: RowProblem[] = [];
-    let rows = 0;
-    let chunks = 0;
-    let first = true;
-    let chunk: CsvChunk | undefined;
-    try {
-      for await (chunk of csvChunks(run.file, limits)) {
-        if (run.signal?.aborted) throw new HubRequestError('interrupted', 'ABORTED', false);
-        rows += chunk.rows.length;
-        const toSend = screenDuplicates(chunk, seen, duplicates);
-        // The first request goes even without rows: it checks the header.
-        const report = toSend.length || first ? await send(mode, chunk.header, toSend) : { rows: 0, written: 0, alreadyPresent: 0, problems: [] };
-        first = false;
-        await run.onProgress?.({ phase: phaseOf(mode), chunks: ++chunks, bytesRead: chunk.bytesRead, rows });
-        if (!each(report, chunk)) break;
-      }
-      outcome.rows = Math.max(outcome.rows, rows);
-    } catch (error) {
-      if (error instanceof CsvFileError) {
-        outcome.problems.push({ line: error.line, field: null, code: 'BAD_USER_INPUT', message: error.message });
-      } else if (error instanceof HubRequestError) {
-        outcome.stopped = { reason: error.message, code: error.code, atLine: chunk?.rows[0]?.line ?? null };
-      } else {
-        throw error;
-      }
-      outcome.rows = Math.max(outcome.rows, rows);
-    } finally {
-      outcome.problems.push(...duplicates);
-    }
-  };
-
-  const headerRefused = (report: ImportReport) => report.problems.some((p) => p.line === 1);
-
+  const runner = new ImportRunner(run);
+  const { outcome } = runner;
   if (!run.goodRowsOnly) {
-    await pass('CHECK', (report) => {
+    await runner.pass('CHECK', (report) => {
       outcome.problems.push(...report.problems);
       return !headerRefused(report);
     });
     if (outcome.problems.length || outcome.stopped) return sorted(outcome);
   }
-  await pass(run.goodRowsOnly ? 'WRITE_GOOD_ROWS' : 'WRITE', (report, chunk) => {
+  await runner.pass(run.goodRowsOnly ? 'WRITE_GOOD_ROWS' : 'WRITE', (report, chunk) => {
     outcome.written += report.written;
     outcome.alreadyPresent += report.alreadyPresent;
     if (run.goodRowsOnly) {
@@ -169,6 +110,80 @@ export async function runImport(run: ImportRun): Promise<ImportOutcome> {
     return false;
   });
   return sorted(outcome);
+}
+
+const headerRefused = (report: ImportReport) => report.problems.some((p) => p.line === 1);
+
+/** One import run: its outcome so far, and the requests it sends (numbered per phase in their request ids). */
+class ImportRunner {
+  readonly outcome: ImportOutcome;
+  private readonly limits: ChunkLimits;
+  private readonly mutation: string;
+  private readonly requests = { check: 0, write: 0 };
+
+  constructor(private readonly run: ImportRun) {
+    this.limits = { ...DEFAULT_CHUNK, ...run.chunk };
+    this.outcome = { rows: 0, written: 0, alreadyPresent: 0, problems: [], runId: run.runId ?? `import-${Date.now().toString(36)}` };
+    this.mutation = MUTATION(run.field);
+  }
+
+  /** One pass over the file; `each` gets every chunk's report and says whether to go on. */
+  async pass(mode: ImportMode, each: (report: ImportReport, chunk: CsvChunk) => boolean): Promise<void> {
+    const seen = new Map<string, number>();
+    const duplicates: RowProblem[] = [];
+    let rows = 0;
+    let chunks = 0;
+    let chunk: CsvChunk | undefined;
+    try {
+      for await (chunk of csvChunks(this.run.file, this.limits)) {
+        if (this.run.signal?.aborted) throw new HubRequestError('interrupted', 'ABORTED', false);
+        rows += chunk.rows.length;
+        const toSend = screenDuplicates(chunk, seen, duplicates);
+        // The first request goes even without rows: it checks the header.
+        const report = toSend.length || chunks === 0 ? await this.send(mode, chunk.header, toSend) : { rows: 0, written: 0, alreadyPresent: 0, problems: [] };
+        await this.run.onProgress?.({ phase: phaseOf(mode), chunks: ++chunks, bytesRead: chunk.bytesRead, rows });
+        if (!each(report, chunk)) break;
+      }
+    } catch (error) {
+      this.stoppedBy(error, chunk);
+    } finally {
+      this.outcome.rows = Math.max(this.outcome.rows, rows);
+      this.outcome.problems.push(...duplicates);
+    }
+  }
+
+  /** A file that cannot be read further is a problem; a request the hub refused or failed (or an interruption) stops the run. */
+  private stoppedBy(error: unknown, chunk: CsvChunk | undefined): void {
+    if (error instanceof CsvFileError) {
+      this.outcome.problems.push({ line: error.line, field: null, code: 'BAD_USER_INPUT', message: error.message });
+    } else if (error instanceof HubRequestError) {
+      this.outcome.stopped = { reason: error.message, code: error.code, atLine: chunk?.rows[0]?.line ?? null };
+    } else {
+      throw error;
+    }
+  }
+
+  /** Sends rows in one request, or in halves when the hub finds the request too large; a single row too large is a problem. */
+  private async send(mode: ImportMode, header: string[], rows: CsvRow[]): Promise<ImportReport> {
+    const phase = phaseOf(mode);
+    try {
+      const variables = { header, rows, mode };
+      const { report } = await callHub<{ report: ImportReport }>(this.run.hub, this.mutation, variables, { requestId: `${this.outcome.runId}-${phase}-${++this.requests[phase]}` });
+      return report;
+    } catch (error) {
+      if (!(error instanceof HubRequestError) || error.code !== 'PAYLOAD_TOO_LARGE') throw error;
+      if (rows.length <= 1) {
+        const line = rows[0]?.line ?? 1;
+        return { rows: rows.length, written: 0, alreadyPresent: 0, problems: [{ line, field: null, code: 'BAD_USER_INPUT', message: 'is larger than the hub takes in one request (GATEWAY_BODY_LIMIT)' }] };
+      }
+      // Each half is its own request (and transaction); in WRITE, a half with a problem stops the rest.
+      const half = Math.ceil(rows.length / 2);
+      const a = await this.send(mode, header, rows.slice(0, half));
+      if (mode === 'WRITE' && a.problems.length) return a;
+      const b = await this.send(mode, header, rows.slice(half));
+      return { rows: a.rows + b.rows, written: a.written + b.written, alreadyPresent: a.alreadyPresent + b.alreadyPresent, problems: [...a.problems, ...b.problems] };
+    }
+  }
 }
 
 function sorted(outcome: ImportOutcome): ImportOutcome {

@@ -52,7 +52,7 @@ interface PartResult {
 }
 
 /** YYYY-MM-DD of the first and last day of the month holding `day`. */
-export function monthOf(day: string): { from: string; to: string } {
+function monthOf(day: string): { from: string; to: string } {
   const [year, month] = day.split('-').map(Number);
   const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
   const mm = String(month).padStart(2, '0');
@@ -60,7 +60,7 @@ export function monthOf(day: string): { from: string; to: string } {
 }
 
 /** The months from the one holding `first` to the one holding `last`, oldest first. */
-export function monthsBetween(first: string, last: string): { from: string; to: string }[] {
+function monthsBetween(first: string, last: string): { from: string; to: string }[] {
   const months = [];
   let [year, month] = first.split('-').map(Number);
   const [lastYear, lastMonth] = last.split('-').map(Number);

@@ -15,7 +15,7 @@ import { ANONYMOUS, type Viewer } from '../platform/core/viewer';
 export const DEV_ISSUER = 'rule-of-law-hub-dev';
 export const DEFAULT_AUDIENCE = 'rule-of-law-hub';
 /** The longest a caller's token may live, `iat` to `exp` (AUTH_MAX_TOKEN_AGE_SECONDS). */
-export const MAX_TOKEN_AGE_DEFAULT_SECONDS = 86_400;
+const MAX_TOKEN_AGE_DEFAULT_SECONDS = 86_400;
 /** Asymmetric algorithms only: a token signed with a shared secret (HS*) or `none` is refused. */
 const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 

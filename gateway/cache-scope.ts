@@ -31,7 +31,7 @@ interface PlanNode {
 }
 
 /** The services of every Fetch in a plan. */
-export function servicesOfPlan(plan: unknown, into = new Set<string>()): Set<string> {
+function servicesOfPlan(plan: unknown, into = new Set<string>()): Set<string> {
   const node = plan as PlanNode | undefined;
   if (!node || typeof node !== 'object') return into;
   if (node.kind === 'Fetch' && node.serviceName) into.add(node.serviceName);

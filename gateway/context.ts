@@ -2,7 +2,7 @@
 // request's deadline, and the signed identity forwarded with each subgraph
 // call (one per call: platform/access/identity.ts).
 import type { Request } from 'express';
-import { requestIdFrom, requestRecordOf } from '../platform/server/http';
+import { requestIdFrom, requestRecordOf } from '../platform/server/request-record';
 import type { Identity, IdentityCall } from '../platform/access/identity';
 import type { Viewer } from '../platform/core/viewer';
 

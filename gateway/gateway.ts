@@ -6,10 +6,11 @@ import { hkdfSync } from 'node:crypto';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { Counter } from 'prom-client';
+import type { Express } from 'express';
+import { Counter, type Registry } from 'prom-client';
 import { intFromEnv, SHUTDOWN_GRACE_DEFAULT_MS, shutdownGraceFromEnv, stringFromEnv } from '../platform/core/config';
 import { GATEWAY_MAX_IN_FLIGHT_DEFAULT } from '../platform/server/admission';
-import { hubTlsFromEnv, tlsUrl, type HubTls } from '../platform/server/tls';
+import { hubTlsFromEnv, type HubTls } from '../platform/server/tls';
 import { createErrorFormatter } from '../platform/core/errors';
 import { defaultAdminPort, requestRecordPlugin, serveGraphQL, type RunningServer } from '../platform/server/http';
 import { createIdentitySigner, identitySecretFromEnv } from '../platform/access/identity';
@@ -19,19 +20,19 @@ import { SUPERGRAPH_PATH } from '../schema/registry';
 import { authConfigFromEnv, createAuthenticator, type AuthConfig } from './auth';
 import { createContextFactory, type GatewayContext } from './context';
 import { corsOriginsFromEnv, crossOriginRoutes } from './cors';
-import { createSubgraphCallMetrics, HubDataSource, SUBGRAPH_CALL_DEFAULTS, type SubgraphCallSettings } from './data-source';
+import { SUBGRAPH_CALL_DEFAULTS, type SubgraphCallSettings } from './data-source';
 import { explorerRoutes, type ExplorerOptions } from './explorer';
-import { createLastKnownFigures, lastKnownMaxEntriesFromEnv, lastKnownPlugin, lastKnownRefreshFromEnv, STALE_IF_ERROR_MAX_AGE_DEFAULT, staleIfErrorMaxAgeFromEnv } from './last-known';
+import { createLastKnownFigures, type LastKnownFigures, lastKnownMaxEntriesFromEnv, lastKnownPlugin, lastKnownRefreshFromEnv, STALE_IF_ERROR_MAX_AGE_DEFAULT, staleIfErrorMaxAgeFromEnv } from './last-known';
 import { PROBE_DEFAULTS, probeSettingsFromEnv, type ProbeSettings } from './subgraph-health';
 import { operationSubgraphs } from './cache-scope';
-import { createResponseCaching } from './response-cache';
+import { createResponseCaching, type ResponseCaching } from './response-cache';
 import { warmQueryPlans } from './warm-plans';
 import { defaultIntrospection, limitSettingsFromEnv, requestLimits, type LimitSettings } from './limits';
-import { subgraphUrlFromEnv } from './subgraph-urls';
-import { inlineSupergraph, supergraphFile } from './supergraph';
+import { createSubgraphSources } from './subgraph-sources';
+import { inlineSupergraph, supergraphFile, type SupergraphSource } from './supergraph';
 import { createSupergraphGuard } from './supergraph-guard';
-import { createPersistedOperations, safelistFromEnv, withSafelist } from './persisted-operations';
-import { createUsageRecorder } from './usage';
+import { createPersistedOperations, safelistFromEnv, withSafelist, type PersistedOperations } from './persisted-operations';
+import { createUsageRecorder, type UsageRecorder } from './usage';
 import { openUsageStore, usageStoreOptionsFromEnv } from './usage-store';
 import { buildManifest } from '../schema/manifest';
 import { registeredFiles } from '../schema/registry';
@@ -39,10 +40,9 @@ import { createStartupGate, startupReadiness, startupWaitForFromEnv, type Startu
 import { disableApolloTelemetry } from './apollo-telemetry';
 
 /** The whole request's time at the gateway; every subgraph call ends within it. */
-export const REQUEST_TIMEOUT_DEFAULT_MS = 15_000;
+const REQUEST_TIMEOUT_DEFAULT_MS = 15_000;
 /** The key that signs last-known figures (gateway/last-known.ts): derived from the gateway's identity secret, which no subgraph holds. */
 const lastKnownSecretOf = (identitySecret: string): Buffer => Buffer.from(hkdfSync('sha256', identitySecret, '', 'rule-of-law-hub last-known figures', 32));
-/** How long stopping waits for requests in flight (docker stops a container after 10 s). */
 
 export interface GatewayOptions {
   port?: number;
@@ -117,9 +117,9 @@ const onOff = (name: string, fallback: 'on' | 'off'): boolean => {
   return value === 'on';
 };
 
-export const USAGE_FLUSH_DEFAULT_MS = 5_000;
+const USAGE_FLUSH_DEFAULT_MS = 5_000;
 
-export function subgraphCallSettingsFromEnv(): SubgraphCallSettings {
+function subgraphCallSettingsFromEnv(): SubgraphCallSettings {
   const d = SUBGRAPH_CALL_DEFAULTS;
   return {
     timeoutMs: intFromEnv('GATEWAY_SUBGRAPH_TIMEOUT_MS', d.timeoutMs, 1),
@@ -179,18 +179,89 @@ export interface RunningGateway {
 export async function startGateway(options: GatewayOptions = {}): Promise<RunningGateway> {
   const logger = options.logger ?? createLogger('gateway');
   const metrics = createServiceMetrics('gateway');
+  const { settings, requestTimeoutMs } = callTimeouts(options);
+  const supergraph = openSupergraph(options, logger, metrics.registry);
+  const identitySecret = options.identitySecret ?? identitySecretFromEnv();
+  const lastKnown = await openLastKnown(options, identitySecret, logger);
+  const probe: ProbeSettings = { ...PROBE_DEFAULTS, ...options.subgraphProbe };
+  const sources = createSubgraphSources({ urls: options.subgraphUrls, tls: options.subgraphTls, batching: options.subgraphBatching, settings, probe, lastKnown, logger, registry: metrics.registry });
+  disableApolloTelemetry();
+  const gateway = new ApolloGateway({ supergraphSdl: supergraph.hook, buildService: sources.buildService });
+  const registered = registeredFiles();
+  const persisted = createPersistedOperations(buildManifest(registered), registered, options.safelist ?? []);
+  const context = await gatewayContext(options, identitySecret, requestTimeoutMs, persisted);
+  const caching = await createResponseCaching({
+    enabled: options.responseCache ?? true,
+    redisUrl: options.redisUrl,
+    redisPrefix: options.redisPrefix,
+    logger,
+    operationSubgraphs: operationSubgraphs(gateway),
+  });
+  const usage = await openUsage(options, logger);
+  const apollo = gatewayApollo(gateway, { limits: requestLimits(options.limits), persisted, caching, usage, logger });
+  await apollo.start();
+  const closeAll = () => closeInOrder([() => apollo.stop(), () => sources.shutdown(), () => caching.close(), () => usage?.close(), () => lastKnown?.close()]);
+  const warmedPlans = await warmQueryPlans(gateway, logger, persisted.bodies);
+  const startupGate = createStartupGate(() => sources.values(), options.startupWaitFor);
+  // Ready once the supergraph is loaded (it is, by now) and every subgraph
+  // has started (gateway/startup-gate.ts). After that, a subgraph that is
+  // down does not make the gateway unready: it still answers the rest.
+  const readiness = async () => ({
+    ...startupReadiness(await startupGate.check()),
+    supergraph: supergraph.state(),
+    warmedPlans,
+    persistedOperations: { count: persisted.size, safelist: options.safelist ?? [] },
+    subgraphs: sources.states(),
+  });
+  let server: RunningServer;
+  try {
+    server = await serveGraphQL(apollo, { ...serveOptions(options, logger), context, logger, metrics, readiness });
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+  const running = server;
+  return {
+    url: running.url,
+    port: running.port,
+    adminUrl: running.adminUrl,
+    async stop(graceMs) {
+      await running.close(graceMs);
+      await closeAll();
+    },
+  };
+}
+
+/** The call settings, with the whole request's deadline, which every subgraph call must end within. */
+function callTimeouts(options: GatewayOptions): { settings: SubgraphCallSettings; requestTimeoutMs: number } {
   const settings: SubgraphCallSettings = { ...SUBGRAPH_CALL_DEFAULTS, ...options.subgraphCalls };
   const requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_DEFAULT_MS;
   if (settings.timeoutMs >= requestTimeoutMs) {
     throw new Error(`GATEWAY_SUBGRAPH_TIMEOUT_MS (${settings.timeoutMs}) must be shorter than GATEWAY_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
   }
+  return { settings, requestTimeoutMs };
+}
+
+/** Each caller's context: authenticated, with the identity sent to subgraphs and the request's deadline; held to the safelist when there is one. */
+async function gatewayContext(options: GatewayOptions, identitySecret: string, requestTimeoutMs: number, persisted: PersistedOperations) {
+  const contexts = createContextFactory(await createAuthenticator(options.auth ?? authConfigFromEnv()), createIdentitySigner(identitySecret), requestTimeoutMs);
+  return withSafelist(contexts, options.safelist?.length ? persisted : undefined);
+}
+
+/** Closes one part after the other (the server's users before what they use). */
+async function closeInOrder(parts: (() => unknown)[]): Promise<void> {
+  for (const close of parts) await close();
+}
+
+/** The supergraph given, or the file (watched when asked, its reloads counted and guarded). */
+function openSupergraph(options: GatewayOptions, logger: Logger, registry: Registry): SupergraphSource {
   const reloads = new Counter({
     name: 'hub_supergraph_reloads_total',
     help: 'Changes of the supergraph file, by result: updated (now served) or failed (the previous one kept)',
     labelNames: ['result'] as const,
-    registers: [metrics.registry],
+    registers: [registry],
   });
-  const supergraph = options.supergraphSdl
+  return options.supergraphSdl
     ? inlineSupergraph(options.supergraphSdl)
     : supergraphFile(options.supergraphPath ?? SUPERGRAPH_PATH, {
         watch: options.watchSupergraph ?? false,
@@ -198,9 +269,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
         onReload: (result) => reloads.inc({ result }),
         guard: options.guardSupergraph === false ? undefined : createSupergraphGuard(),
       });
+}
 
-  const identitySecret = options.identitySecret ?? identitySecretFromEnv();
-  const lastKnown = await createLastKnownFigures({
+function openLastKnown(options: GatewayOptions, identitySecret: string, logger: Logger): Promise<LastKnownFigures | undefined> {
+  return createLastKnownFigures({
     maxAgeSeconds: options.staleIfErrorMaxAge ?? STALE_IF_ERROR_MAX_AGE_DEFAULT,
     secret: options.lastKnownSecret ?? lastKnownSecretOf(identitySecret),
     redisUrl: options.redisUrl,
@@ -209,50 +281,27 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     refreshSeconds: options.lastKnownRefreshSeconds,
     logger,
   });
-  const probe: ProbeSettings = { ...PROBE_DEFAULTS, ...options.subgraphProbe };
-  const dataSources = new Map<string, HubDataSource>();
-  const callMetrics = createSubgraphCallMetrics(metrics.registry, () => dataSources.values());
-  disableApolloTelemetry();
-  const gateway = new ApolloGateway({
-    supergraphSdl: supergraph.hook,
-    // Called once per subgraph, and again on a reload only for a subgraph whose URL changed.
-    buildService: ({ name, url }) => {
-      const configured = options.subgraphUrls?.[name] ?? subgraphUrlFromEnv(name, url ?? '');
-      const target = options.subgraphTls ? tlsUrl(configured) : configured;
-      const existing = dataSources.get(name);
-      if (existing && existing.url === target) return existing;
-      existing?.shutdown();
-      const source = new HubDataSource({ name, url: target, settings, metrics: callMetrics, logger, probe, lastKnown, tls: options.subgraphTls, batching: options.subgraphBatching });
-      dataSources.set(name, source);
-      return source;
-    },
-  });
-  const registered = registeredFiles();
-  const persisted = createPersistedOperations(buildManifest(registered), registered, options.safelist ?? []);
-  const context = withSafelist(
-    createContextFactory(
-      await createAuthenticator(options.auth ?? authConfigFromEnv()),
-      createIdentitySigner(identitySecret),
-      requestTimeoutMs,
-    ),
-    options.safelist?.length ? persisted : undefined,
-  );
-  const caching = await createResponseCaching({
-    enabled: options.responseCache ?? true,
-    redisUrl: options.redisUrl,
-    redisPrefix: options.redisPrefix,
+}
+
+async function openUsage(options: GatewayOptions, logger: Logger): Promise<UsageRecorder | undefined> {
+  if (!options.usage) return undefined;
+  return createUsageRecorder({
+    store: await openUsageStore({ redisUrl: options.redisUrl, redisPrefix: options.redisPrefix, directory: options.usageDir, retentionDays: options.usageRetentionDays }),
+    flushMs: options.usageFlushMs ?? USAGE_FLUSH_DEFAULT_MS,
     logger,
-    operationSubgraphs: operationSubgraphs(gateway),
   });
-  const usage = options.usage
-    ? createUsageRecorder({
-        store: await openUsageStore({ redisUrl: options.redisUrl, redisPrefix: options.redisPrefix, directory: options.usageDir, retentionDays: options.usageRetentionDays }),
-        flushMs: options.usageFlushMs ?? USAGE_FLUSH_DEFAULT_MS,
-        logger,
-      })
-    : undefined;
-  const limits = requestLimits(options.limits);
-  const apollo = new ApolloServer<GatewayContext>({
+}
+
+interface ApolloParts {
+  limits: ReturnType<typeof requestLimits>;
+  persisted: PersistedOperations;
+  caching: ResponseCaching;
+  usage?: UsageRecorder;
+  logger: Logger;
+}
+
+function gatewayApollo(gateway: ApolloGateway, { limits, persisted, caching, usage, logger }: ApolloParts): ApolloServer<GatewayContext> {
+  return new ApolloServer<GatewayContext>({
     gateway,
     ...limits,
     // The explorer is the hub's own (gateway/explorer.ts); Apollo's landing page would load one from a CDN.
@@ -272,68 +321,19 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     // Signals are handled by the service process (platform/server/service-process.ts), which drains HTTP first.
     stopOnTerminationSignals: false,
   });
-  await apollo.start();
-  const stopSources = (): void => {
-    for (const source of dataSources.values()) source.shutdown();
-  };
-  const warmedPlans = await warmQueryPlans(gateway, logger, persisted.bodies);
-  const startupGate = createStartupGate(() => dataSources.values(), options.startupWaitFor);
-  let server: RunningServer;
-  try {
-    server = await serveGraphQL(apollo, {
-      port: options.port ?? 4000,
-      adminPort: options.adminPort,
-      maxInFlight: options.maxInFlight,
-      bodyLimit: options.bodyLimit,
-      context,
-      logger,
-      metrics,
-      shutdownGraceMs: options.shutdownGraceMs ?? SHUTDOWN_GRACE_DEFAULT_MS,
-      // Cross-origin rules first: they answer preflights before anything else sees them.
-      routes: (app) => {
-        crossOriginRoutes(options.corsOrigins ?? [])(app);
-        explorerRoutes({ introspection: options.limits?.introspection ?? defaultIntrospection(), auth: options.auth ?? authConfigFromEnv(), logger, ...options.explorer })(app);
-      },
-      // Ready once the supergraph is loaded (it is, by now) and every subgraph
-      // has started (gateway/startup-gate.ts). After that, a subgraph that is
-      // down does not make the gateway unready: it still answers the rest.
-      readiness: async () => ({
-        ...startupReadiness(await startupGate.check()),
-        supergraph: supergraph.state(),
-        warmedPlans,
-        persistedOperations: { count: persisted.size, safelist: options.safelist ?? [] },
-        subgraphs: Object.fromEntries(
-          [...dataSources.values()].map((source) => [
-            source.name,
-            {
-              breaker: source.breakerState(),
-              ...(source.health ? { health: source.health.state() } : {}),
-              lastCall: source.lastCall ? { ...source.lastCall, at: new Date(source.lastCall.at).toISOString() } : null,
-            },
-          ]),
-        ),
-      }),
-    });
-  } catch (error) {
-    await apollo.stop();
-    stopSources();
-    await caching.close();
-    await usage?.close();
-    await lastKnown?.close();
-    throw error;
-  }
-  const running = server;
+}
+
+/** How the gateway is served: ports, bounds, and its own routes (cross-origin rules first: they answer preflights before anything else sees them). */
+function serveOptions(options: GatewayOptions, logger: Logger) {
   return {
-    url: running.url,
-    port: running.port,
-    adminUrl: running.adminUrl,
-    async stop(graceMs) {
-      await running.close(graceMs);
-      await apollo.stop();
-      stopSources();
-      await caching.close();
-      await usage?.close();
-      await lastKnown?.close();
+    port: options.port ?? 4000,
+    adminPort: options.adminPort,
+    maxInFlight: options.maxInFlight,
+    bodyLimit: options.bodyLimit,
+    shutdownGraceMs: options.shutdownGraceMs ?? SHUTDOWN_GRACE_DEFAULT_MS,
+    routes: (app: Express) => {
+      crossOriginRoutes(options.corsOrigins ?? [])(app);
+      explorerRoutes({ introspection: options.limits?.introspection ?? defaultIntrospection(), auth: options.auth ?? authConfigFromEnv(), logger, ...options.explorer })(app);
     },
   };
 }

@@ -40,8 +40,8 @@ import { DEFAULT_REDIS_PREFIX } from './response-cache';
 
 /** STALE_IF_ERROR_MAX_AGE default: a day, in seconds. */
 export const STALE_IF_ERROR_MAX_AGE_DEFAULT = 86_400;
-export const LAST_KNOWN_MAX_ENTRIES_DEFAULT = 5_000;
-export const LAST_KNOWN_REFRESH_SECONDS_DEFAULT = 10;
+const LAST_KNOWN_MAX_ENTRIES_DEFAULT = 5_000;
+const LAST_KNOWN_REFRESH_SECONDS_DEFAULT = 10;
 const MEMORY_MAX_BYTES = 64 * 1024 * 1024;
 
 export function staleIfErrorMaxAgeFromEnv(): number {

@@ -9,7 +9,7 @@
 //   depth, aliases, directives, cost  400 GRAPHQL_VALIDATION_FAILED, "Query depth limit of 12 exceeded, found 50."
 //   tokens                            400 GRAPHQL_PARSE_FAILED, "Document contains more that 5000 tokens..."
 //   introspection not allowed         403 FORBIDDEN
-// Body size (platform/server/http.ts, 413 PAYLOAD_TOO_LARGE), batching (off) and CSRF
+// Body size (platform/server/graphql-route.ts, 413 PAYLOAD_TOO_LARGE), batching (off) and CSRF
 // prevention (on) are Apollo's and Express's, refused with 400 BAD_REQUEST.
 import type { ApolloServerOptions, ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
@@ -38,7 +38,7 @@ import { MAX_PAGE_SIZE } from '../platform/data/pagination';
  * (`off`), or only callers whose token has the scope `analyst`.
  */
 export type IntrospectionPolicy = 'on' | 'off' | 'analyst';
-export const INTROSPECTION_POLICIES: readonly IntrospectionPolicy[] = ['on', 'off', 'analyst'];
+const INTROSPECTION_POLICIES: readonly IntrospectionPolicy[] = ['on', 'off', 'analyst'];
 
 export interface LimitSettings {
   /** Deepest nesting of fields; a fragment spread counts as a level. */
@@ -194,7 +194,7 @@ export function selectsIntrospection(document: DocumentNode, operation: Operatio
 }
 
 /** Refuses introspection the policy does not allow, before execution. `__typename` is always allowed. */
-export function introspectionPolicy(policy: IntrospectionPolicy): ApolloServerPlugin<BaseContext> {
+function introspectionPolicy(policy: IntrospectionPolicy): ApolloServerPlugin<BaseContext> {
   return {
     async requestDidStart() {
       return {
@@ -220,7 +220,7 @@ export function introspectionPolicy(policy: IntrospectionPolicy): ApolloServerPl
  * at MAX_PAGE_SIZE: a larger `first` is refused by the subgraph as bad input
  * (naming `first`), a clearer answer than a cost refusal.
  */
-export function withPageSizes(
+function withPageSizes(
   schema: GraphQLSchema,
   document: DocumentNode,
   operation: OperationDefinitionNode,
@@ -259,7 +259,7 @@ export function withPageSizes(
  * (20 by default) would count once. Run here, after validation and before
  * execution, on the document with every page size written out.
  */
-export function pageSizeCost(maxCost: number): ApolloServerPlugin<BaseContext> {
+function pageSizeCost(maxCost: number): ApolloServerPlugin<BaseContext> {
   const costRules = new ApolloArmor({
     costLimit: { maxCost, ...REPORTING },
     maxDepth: { enabled: false },
@@ -290,7 +290,7 @@ export function pageSizeCost(maxCost: number): ApolloServerPlugin<BaseContext> {
  * map the schema for a caller who may not introspect it. Every form is removed,
  * from every error of the request.
  */
-export function maskSuggestions(): ApolloServerPlugin<BaseContext> {
+function maskSuggestions(): ApolloServerPlugin<BaseContext> {
   return {
     async requestDidStart() {
       return {

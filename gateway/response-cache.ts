@@ -28,9 +28,9 @@
 // not cached. Regions are not part of the scope: which regions a cached
 // response covers cannot be told from an operation in general (fields by id,
 // entity references, lists without a region argument).
-// bumpSharedDataVersion moves the common version from outside a gateway
-// (through Redis); without Redis a gateway's in-memory cache learns only of
-// writes through itself, and others show once cached entries expire (CACHE_MAX_AGE).
+// Nothing in the hub moves the common version (`<prefix>:data-version` in
+// Redis); without Redis a gateway's in-memory cache learns only of writes
+// through itself, and others show once cached entries expire (CACHE_MAX_AGE).
 //
 // The cache is the gateway's ApolloServer cache, which also holds automatic
 // persisted queries: in memory by default, Redis when REDIS_URL is set.
@@ -75,83 +75,100 @@ export interface ResponseCachingOptions {
 
 export async function createResponseCaching(options: ResponseCachingOptions): Promise<ResponseCaching> {
   const prefix = options.redisPrefix ?? DEFAULT_REDIS_PREFIX;
-  let cache: KeyValueCache<string> | undefined;
-  /** The versions of the common counter and of each subgraph named, by name. */
-  let dataVersions: (subgraphs: string[]) => Promise<Record<string, string>>;
-  let bump: (subgraphs: string[]) => Promise<void>;
-  let close = async (): Promise<void> => undefined;
-  if (options.redisUrl) {
-    const client = createClient({ url: options.redisUrl });
-    client.on('error', (error: Error) => options.logger.error({ reason: error.message }, 'redis error'));
-    await client.connect();
-    cache = new KeyvAdapter(new Keyv<string>({ store: new KeyvRedis(client), namespace: prefix }));
-    dataVersions = async (subgraphs) => {
-      const values = await client.mGet([versionKey(prefix), ...subgraphs.map((name) => agencyVersionKey(prefix, name))]);
-      return Object.fromEntries([ALL, ...subgraphs].map((name, i) => [name, values[i] ?? '0']));
-    };
-    bump = async (subgraphs) => {
-      const multi = client.multi();
-      for (const name of subgraphs) multi.incr(agencyVersionKey(prefix, name));
-      await multi.exec();
-    };
-    close = async () => {
-      await client.close();
-    };
-  } else {
-    const versions = new Map<string, number>();
-    dataVersions = async (subgraphs) => Object.fromEntries([ALL, ...subgraphs].map((name) => [name, String(versions.get(name) ?? 0)]));
-    bump = async (subgraphs) => {
-      for (const name of subgraphs) versions.set(name, (versions.get(name) ?? 0) + 1);
-    };
-  }
-
+  const store = options.redisUrl ? await openRedisStore(options.redisUrl, prefix, options.logger) : memoryStore();
   const plugins: ApolloServerPlugin<GatewayContext>[] = [
     // The policy is computed for the response cache only: clients get no
     // Cache-Control header, so no HTTP cache outside the hub keeps a figure
     // that a write has since changed.
     ApolloServerPluginCacheControl({ calculateHttpHeaders: false }),
-    {
-      async requestDidStart() {
-        return {
-          async willSendResponse({ operation, contextValue }) {
-            // Committed writes only, and only the subgraphs that made them.
-            if (operation?.operation === 'mutation' && contextValue.committedWrites?.size) await bump([...contextValue.committedWrites]);
-          },
-        };
-      },
-    },
+    bumpOnCommittedWrites(store.versions),
   ];
-  if (options.enabled) {
-    const scopes = new WeakMap<object, Promise<string[] | null>>();
-    const scopeOf = (requestContext: GraphQLRequestContext<GatewayContext>): Promise<string[] | null> => {
-      let scope = scopes.get(requestContext.contextValue);
-      if (!scope) scopes.set(requestContext.contextValue, (scope = options.operationSubgraphs ? options.operationSubgraphs(requestContext) : Promise.resolve([])));
-      return scope;
-    };
-    plugins.push(
-      responseCachePlugin<GatewayContext>({
-        cache,
-        sessionId: async ({ contextValue }: GraphQLRequestContext<GatewayContext>) => viewerKey(contextValue),
-        // The scope of a response: the subgraphs its plan reads (computed once per request, before it runs).
-        extraCacheKeyData: async (requestContext) => {
-          const subgraphs = await scopeOf(requestContext);
-          return { dataVersions: await dataVersions(subgraphs ?? []) };
-        },
-        shouldReadFromCache: async (requestContext) => (await scopeOf(requestContext)) !== null,
-        shouldWriteToCache: async (requestContext) => (await scopeOf(requestContext)) !== null,
-      }),
-    );
-  }
-  return { cache, plugins, close };
+  if (options.enabled) plugins.push(cachedResponses(store, options.operationSubgraphs));
+  return { cache: store.cache, plugins, close: store.close };
 }
 
-/** Invalidates every gateway's cached responses from outside a gateway (the CSV import), through Redis. */
-export async function bumpSharedDataVersion(redisUrl: string, prefix = DEFAULT_REDIS_PREFIX): Promise<void> {
-  const client = createClient({ url: redisUrl });
+/** The data versions: the common counter's and each subgraph's. */
+interface DataVersions {
+  /** The versions of the common counter (ALL) and of each subgraph named, by name. */
+  read(subgraphs: string[]): Promise<Record<string, string>>;
+  bump(subgraphs: string[]): Promise<void>;
+}
+
+/** Where cached responses and the data versions are kept. */
+interface CacheStore {
+  /** Undefined: Apollo's own in-memory cache. */
+  cache?: KeyValueCache<string>;
+  versions: DataVersions;
+  close(): Promise<void>;
+}
+
+async function openRedisStore(url: string, prefix: string, logger: Logger): Promise<CacheStore> {
+  const client = createClient({ url });
+  client.on('error', (error: Error) => logger.error({ reason: error.message }, 'redis error'));
   await client.connect();
-  try {
-    await client.incr(versionKey(prefix));
-  } finally {
-    await client.close();
-  }
+  return {
+    cache: new KeyvAdapter(new Keyv<string>({ store: new KeyvRedis(client), namespace: prefix })),
+    versions: {
+      read: async (subgraphs) => {
+        const values = await client.mGet([versionKey(prefix), ...subgraphs.map((name) => agencyVersionKey(prefix, name))]);
+        return Object.fromEntries([ALL, ...subgraphs].map((name, i) => [name, values[i] ?? '0']));
+      },
+      bump: async (subgraphs) => {
+        const multi = client.multi();
+        for (const name of subgraphs) multi.incr(agencyVersionKey(prefix, name));
+        await multi.exec();
+      },
+    },
+    close: async () => {
+      await client.close();
+    },
+  };
+}
+
+function memoryStore(): CacheStore {
+  const versions = new Map<string, number>();
+  return {
+    versions: {
+      read: async (subgraphs) => Object.fromEntries([ALL, ...subgraphs].map((name) => [name, String(versions.get(name) ?? 0)])),
+      bump: async (subgraphs) => {
+        for (const name of subgraphs) versions.set(name, (versions.get(name) ?? 0) + 1);
+      },
+    },
+    close: async () => undefined,
+  };
+}
+
+/** Moves the versions of the subgraphs a mutation committed a write in, before its response is sent. */
+function bumpOnCommittedWrites(versions: DataVersions): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ operation, contextValue }) {
+          // Committed writes only, and only the subgraphs that made them.
+          if (operation?.operation === 'mutation' && contextValue.committedWrites?.size) await versions.bump([...contextValue.committedWrites]);
+        },
+      };
+    },
+  };
+}
+
+/** Whole responses cached under the data versions of the subgraphs their plan reads; a request whose plan is unknown is not cached. */
+function cachedResponses(store: CacheStore, operationSubgraphs: ResponseCachingOptions['operationSubgraphs']): ApolloServerPlugin<GatewayContext> {
+  const scopes = new WeakMap<object, Promise<string[] | null>>();
+  const scopeOf = (requestContext: GraphQLRequestContext<GatewayContext>): Promise<string[] | null> => {
+    let scope = scopes.get(requestContext.contextValue);
+    if (!scope) scopes.set(requestContext.contextValue, (scope = operationSubgraphs ? operationSubgraphs(requestContext) : Promise.resolve([])));
+    return scope;
+  };
+  return responseCachePlugin<GatewayContext>({
+    cache: store.cache,
+    sessionId: async ({ contextValue }: GraphQLRequestContext<GatewayContext>) => viewerKey(contextValue),
+    // The scope of a response: the subgraphs its plan reads (computed once per request, before it runs).
+    extraCacheKeyData: async (requestContext) => {
+      const subgraphs = await scopeOf(requestContext);
+      return { dataVersions: await store.versions.read(subgraphs ?? []) };
+    },
+    shouldReadFromCache: async (requestContext) => (await scopeOf(requestContext)) !== null,
+    shouldWriteToCache: async (requestContext) => (await scopeOf(requestContext)) !== null,
+  });
 }

@@ -25,14 +25,14 @@ export interface SubgraphClientOptions {
   connections?: number;
 }
 
-export const SUBGRAPH_CONNECTIONS_DEFAULT = 32;
+const SUBGRAPH_CONNECTIONS_DEFAULT = 32;
 /**
  * How long an idle connection is kept when the other side gives no hint: shorter than
  * every idle timeout on the way (Node's server closes after 5 s and says so, which
  * undici follows; HAProxy's `timeout http-keep-alive` in the cluster is 10 s and says
  * nothing), so the gateway never sends a call on a connection the other side is closing.
  */
-export const SUBGRAPH_KEEP_ALIVE_DEFAULT_MS = 4_000;
+const SUBGRAPH_KEEP_ALIVE_DEFAULT_MS = 4_000;
 
 export function createSubgraphClient(options: SubgraphClientOptions = {}): SubgraphClient {
   const { tls } = options;

@@ -59,77 +59,98 @@ export function inlineSupergraph(sdl: string): SupergraphSource {
 }
 
 export function supergraphFile(file: string, options: SupergraphFileOptions = {}): SupergraphSource {
-  const absolute = path.resolve(file);
-  const state: SupergraphState = { source: 'file', path: file, reloads: 0 };
-  let update: ((sdl: string) => void) | undefined;
-  let current: string | undefined;
-  let watcher: FSWatcher | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let running = Promise.resolve<'updated' | 'unchanged' | 'failed'>('unchanged');
+  const source = new SupergraphFile(file, options);
+  return { hook: source.hook, state: () => ({ ...source.state }) };
+}
 
-  const failed = (message: string, problems?: SupergraphProblem[]): 'failed' => {
-    state.lastError = { at: new Date().toISOString(), message, ...(problems ? { problems } : {}) };
-    options.logger?.error({ path: file, reason: message, ...(problems ? { problems } : {}) }, 'supergraph change not loaded: still serving the previous one');
-    options.onReload?.('failed');
-    return 'failed';
-  };
+type ReloadResult = 'updated' | 'unchanged' | 'failed';
 
-  const reloadNow = (): 'updated' | 'unchanged' | 'failed' => {
-    if (!update) return 'unchanged';
-    let sdl: string;
-    try {
-      sdl = readFileSync(absolute, 'utf8');
-    } catch (error) {
-      return failed(`cannot read the file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-    }
-    if (sdl === current) return 'unchanged';
-    try {
-      const problems = options.guard && current !== undefined ? options.guard(sdl, current) : [];
-      if (problems.length) return failed(describeRefusal(problems), problems);
-    } catch (error) {
-      return failed(error instanceof Error ? error.message : String(error));
-    }
-    try {
-      // Parses, validates and plans with the new supergraph; throws and keeps the old one if it is not valid.
-      update(sdl);
-    } catch (error) {
-      return failed(error instanceof Error ? error.message : String(error));
-    }
-    current = sdl;
-    Object.assign(state, { version: version(sdl), loadedAt: new Date().toISOString(), reloads: state.reloads + 1, lastError: undefined });
-    options.logger?.info({ path: file, version: state.version }, 'supergraph reloaded');
-    options.onReload?.('updated');
-    return 'updated';
-  };
+/** The supergraph file: what was last loaded from it, the gateway's update callback once started, and the watch of its folder. */
+class SupergraphFile {
+  readonly state: SupergraphState;
+  private readonly absolute: string;
+  private update: ((sdl: string) => void) | undefined;
+  private current: string | undefined;
+  private watcher: FSWatcher | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private running = Promise.resolve<ReloadResult>('unchanged');
 
-  const reload = (): Promise<'updated' | 'unchanged' | 'failed'> => (running = running.then(reloadNow, reloadNow));
+  constructor(
+    private readonly file: string,
+    private readonly options: SupergraphFileOptions,
+  ) {
+    this.absolute = path.resolve(file);
+    this.state = { source: 'file', path: file, reloads: 0 };
+  }
 
-  const hook: SupergraphSdlHook = async ({ update: gatewayUpdate }) => {
+  readonly hook: SupergraphSdlHook = async ({ update: gatewayUpdate }) => {
     // The first load: a file that does not load stops the start (there is nothing to keep).
-    const sdl = readFileSync(absolute, 'utf8');
-    current = sdl;
-    update = gatewayUpdate;
-    Object.assign(state, { version: version(sdl), loadedAt: new Date().toISOString() });
-    if (options.watch !== false) {
-      // The folder is watched, not the file: editors and `npm run compose` replace the file
-      // (a new file renamed over it); Kubernetes, updating a mounted ConfigMap, leaves the file
-      // (a symlink into ..data) alone and swaps the symlink `..data` (its atomic writer).
-      watcher = watch(path.dirname(absolute), (_event, name) => {
-        if (name !== null && name !== path.basename(absolute) && name !== KUBERNETES_DATA_LINK) return;
-        clearTimeout(timer);
-        timer = setTimeout(() => void reload(), options.debounceMs ?? 100);
-      });
-      watcher.on('error', (error) => options.logger?.error({ err: error, path: file }, 'watching the supergraph file failed'));
-    }
+    const sdl = readFileSync(this.absolute, 'utf8');
+    this.current = sdl;
+    this.update = gatewayUpdate;
+    Object.assign(this.state, { version: version(sdl), loadedAt: new Date().toISOString() });
+    if (this.options.watch !== false) this.watchFolder();
     return {
       supergraphSdl: sdl,
       cleanup: async () => {
-        clearTimeout(timer);
-        watcher?.close();
-        update = undefined;
+        clearTimeout(this.timer);
+        this.watcher?.close();
+        this.update = undefined;
       },
     };
   };
 
-  return { hook, state: () => ({ ...state }) };
+  private watchFolder(): void {
+    const { absolute, file, options } = this;
+    // The folder is watched, not the file: editors and `npm run compose` replace the file
+    // (a new file renamed over it); Kubernetes, updating a mounted ConfigMap, leaves the file
+    // (a symlink into ..data) alone and swaps the symlink `..data` (its atomic writer).
+    this.watcher = watch(path.dirname(absolute), (_event, name) => {
+      if (name !== null && name !== path.basename(absolute) && name !== KUBERNETES_DATA_LINK) return;
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => void this.reload(), options.debounceMs ?? 100);
+    });
+    this.watcher.on('error', (error) => options.logger?.error({ err: error, path: file }, 'watching the supergraph file failed'));
+  }
+
+  /** One reload at a time, in the order the changes came. */
+  private reload(): Promise<ReloadResult> {
+    const reloadNow = () => this.reloadNow();
+    return (this.running = this.running.then(reloadNow, reloadNow));
+  }
+
+  private reloadNow(): ReloadResult {
+    if (!this.update) return 'unchanged';
+    let sdl: string;
+    try {
+      sdl = readFileSync(this.absolute, 'utf8');
+    } catch (error) {
+      return this.failed(`cannot read the file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+    if (sdl === this.current) return 'unchanged';
+    try {
+      const problems = this.options.guard && this.current !== undefined ? this.options.guard(sdl, this.current) : [];
+      if (problems.length) return this.failed(describeRefusal(problems), problems);
+      // Parses, validates and plans with the new supergraph; throws and keeps the old one if it is not valid.
+      this.update(sdl);
+    } catch (error) {
+      return this.failed(error instanceof Error ? error.message : String(error));
+    }
+    this.loaded(sdl);
+    return 'updated';
+  }
+
+  private loaded(sdl: string): void {
+    this.current = sdl;
+    Object.assign(this.state, { version: version(sdl), loadedAt: new Date().toISOString(), reloads: this.state.reloads + 1, lastError: undefined });
+    this.options.logger?.info({ path: this.file, version: this.state.version }, 'supergraph reloaded');
+    this.options.onReload?.('updated');
+  }
+
+  private failed(message: string, problems?: SupergraphProblem[]): 'failed' {
+    this.state.lastError = { at: new Date().toISOString(), message, ...(problems ? { problems } : {}) };
+    this.options.logger?.error({ path: this.file, reason: message, ...(problems ? { problems } : {}) }, 'supergraph change not loaded: still serving the previous one');
+    this.options.onReload?.('failed');
+    return 'failed';
+  }
 }

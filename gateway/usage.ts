@@ -46,7 +46,7 @@ const MAX_OPERATIONS = 2000;
 const CLIENT_NAME = /^[\w.:@/-]{1,64}$/;
 
 /** Who sent a request: the client header when it is a plain name, else the token's agency, else `anonymous`. */
-export function clientOf(header: string | undefined | null, agency: string | null | undefined): string {
+function clientOf(header: string | undefined | null, agency: string | null | undefined): string {
   if (header && CLIENT_NAME.test(header)) return header;
   if (agency && CLIENT_NAME.test(agency)) return agency;
   return header || agency ? 'invalid' : 'anonymous';
@@ -62,7 +62,7 @@ interface OperationUsage {
 }
 
 /** The coordinates an operation touches whatever its variables' values. */
-export function staticCoordinates(schema: GraphQLSchema, document: DocumentNode): string[] {
+function staticCoordinates(schema: GraphQLSchema, document: DocumentNode): string[] {
   const found = new Set<string>();
   const typeInfo = new TypeInfo(schema);
   visit(
@@ -93,7 +93,7 @@ export function staticCoordinates(schema: GraphQLSchema, document: DocumentNode)
 }
 
 /** Coordinates in a variable's value: input fields given and enum values sent. */
-export function valueCoordinates(type: GraphQLInputType, value: unknown, into: Set<string>, depth = 0): void {
+function valueCoordinates(type: GraphQLInputType, value: unknown, into: Set<string>, depth = 0): void {
   if (value === null || value === undefined || depth > 20) return;
   const inner = isNonNullType(type) ? type.ofType : type;
   if (isListType(inner)) {
@@ -154,31 +154,9 @@ export interface UsageRecorder {
 }
 
 export function createUsageRecorder(options: { store: UsageStore; flushMs: number; logger: Logger }): UsageRecorder {
-  const described = new Map<string, OperationUsage>();
-  const operationIds = new Set<string>();
-  const clients = new Set<string>();
+  const operationFor = operationDescriber();
+  const boundedClient = boundedClients();
   let pending = new Map<string, Pending>();
-
-  const operationFor = (schema: GraphQLSchema, queryHash: string, document: DocumentNode, operationName: string | null): OperationUsage => {
-    const key = `${queryHash}\n${operationName ?? ''}`;
-    let usage = described.get(key);
-    if (usage?.schema !== schema) {
-      if (described.size >= MAX_OPERATIONS * 2) described.clear();
-      const description = describeOperation(schema, document, operationName);
-      if (!operationIds.has(description.id) && operationIds.size >= MAX_OPERATIONS) Object.assign(description, { id: 'other', name: 'other' });
-      operationIds.add(description.id);
-      usage = { schema, ...description };
-      described.set(key, usage);
-    }
-    return usage;
-  };
-
-  const boundedClient = (client: string): string => {
-    if (clients.has(client)) return client;
-    if (clients.size >= MAX_CLIENTS) return 'other';
-    clients.add(client);
-    return client;
-  };
 
   const plugin: ApolloServerPlugin<GatewayContext> = {
     async requestDidStart() {
@@ -188,18 +166,7 @@ export function createUsageRecorder(options: { store: UsageStore; flushMs: numbe
           if (!document || !operation || !queryHash || response.body.kind !== 'single' || response.body.singleResult.data === undefined) return;
           const usage = operationFor(schema, queryHash, document, operationName ?? null);
           const client = boundedClient(clientOf(request.http?.headers.get(CLIENT_NAME_HEADER), contextValue.viewer.agency));
-          const key = `${client}\t${usage.id}`;
-          let entry = pending.get(key);
-          if (!entry) pending.set(key, (entry = { client, operation: usage, count: 0, lastSeen: 0, fromVariables: new Map() }));
-          // After a supergraph reload, the same operation's coordinates as the new schema has them.
-          entry.operation = usage;
-          entry.count++;
-          entry.lastSeen = Date.now();
-          if (usage.variables.length && request.variables) {
-            const seen = new Set<string>();
-            for (const variable of usage.variables) valueCoordinates(variable.type, request.variables[variable.name], seen);
-            for (const coordinate of seen) entry.fromVariables.set(coordinate, (entry.fromVariables.get(coordinate) ?? 0) + 1);
-          }
+          countUse(pending, client, usage, request.variables);
         },
       };
     },
@@ -207,16 +174,8 @@ export function createUsageRecorder(options: { store: UsageStore; flushMs: numbe
 
   const flush = async (): Promise<void> => {
     if (!pending.size) return;
-    const taken = pending;
+    const batch = batchOf(pending.values());
     pending = new Map();
-    const batch: UsageBatch = { counts: [], operations: {} };
-    for (const entry of taken.values()) {
-      const { client, operation, count, lastSeen } = entry;
-      const day = dayOf(lastSeen);
-      batch.operations[operation.id] = operation.name;
-      for (const coordinate of operation.coordinates) batch.counts.push({ day, client, operation: operation.id, coordinate, count, lastSeen });
-      for (const [coordinate, times] of entry.fromVariables) batch.counts.push({ day, client, operation: operation.id, coordinate, count: times, lastSeen });
-    }
     try {
       await options.store.add(batch);
     } catch (error) {
@@ -239,4 +198,63 @@ export function createUsageRecorder(options: { store: UsageStore; flushMs: numbe
       await options.store.close();
     },
   };
+}
+
+/** Each operation's description against the schema it ran on, kept by query hash and name; beyond MAX_OPERATIONS operations, new ones are `other`. */
+function operationDescriber(): (schema: GraphQLSchema, queryHash: string, document: DocumentNode, operationName: string | null) => OperationUsage {
+  const described = new Map<string, OperationUsage>();
+  const operationIds = new Set<string>();
+  return (schema, queryHash, document, operationName) => {
+    const key = `${queryHash}\n${operationName ?? ''}`;
+    let usage = described.get(key);
+    if (usage?.schema !== schema) {
+      if (described.size >= MAX_OPERATIONS * 2) described.clear();
+      const description = describeOperation(schema, document, operationName);
+      if (!operationIds.has(description.id) && operationIds.size >= MAX_OPERATIONS) Object.assign(description, { id: 'other', name: 'other' });
+      operationIds.add(description.id);
+      usage = { schema, ...description };
+      described.set(key, usage);
+    }
+    return usage;
+  };
+}
+
+/** Clients by name, at most MAX_CLIENTS of them; the rest are `other`. */
+function boundedClients(): (client: string) => string {
+  const clients = new Set<string>();
+  return (client) => {
+    if (clients.has(client)) return client;
+    if (clients.size >= MAX_CLIENTS) return 'other';
+    clients.add(client);
+    return client;
+  };
+}
+
+/** Counts one use of the operation by the client, with the coordinates its variables' values reach. */
+function countUse(pending: Map<string, Pending>, client: string, usage: OperationUsage, variables: Record<string, unknown> | undefined): void {
+  const key = `${client}\t${usage.id}`;
+  let entry = pending.get(key);
+  if (!entry) pending.set(key, (entry = { client, operation: usage, count: 0, lastSeen: 0, fromVariables: new Map() }));
+  // After a supergraph reload, the same operation's coordinates as the new schema has them.
+  entry.operation = usage;
+  entry.count++;
+  entry.lastSeen = Date.now();
+  if (usage.variables.length && variables) {
+    const seen = new Set<string>();
+    for (const variable of usage.variables) valueCoordinates(variable.type, variables[variable.name], seen);
+    for (const coordinate of seen) entry.fromVariables.set(coordinate, (entry.fromVariables.get(coordinate) ?? 0) + 1);
+  }
+}
+
+/** What the store is handed: a count per day, client, operation and coordinate. */
+function batchOf(entries: Iterable<Pending>): UsageBatch {
+  const batch: UsageBatch = { counts: [], operations: {} };
+  for (const entry of entries) {
+    const { client, operation, count, lastSeen } = entry;
+    const day = dayOf(lastSeen);
+    batch.operations[operation.id] = operation.name;
+    for (const coordinate of operation.coordinates) batch.counts.push({ day, client, operation: operation.id, coordinate, count, lastSeen });
+    for (const [coordinate, times] of entry.fromVariables) batch.counts.push({ day, client, operation: operation.id, coordinate, count: times, lastSeen });
+  }
+  return batch;
 }

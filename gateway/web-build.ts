@@ -57,7 +57,7 @@ export function webSourcesHash(webDir = WEB_DIR, lockFile = path.join(PROJECT_RO
   return hash.digest('hex');
 }
 
-export function readStamp(buildDir = WEB_BUILD_DIR): BuildStamp | null {
+function readStamp(buildDir = WEB_BUILD_DIR): BuildStamp | null {
   try {
     const stamp = JSON.parse(readFileSync(path.join(buildDir, STAMP_FILE), 'utf8')) as BuildStamp;
     return typeof stamp.sources === 'string' ? stamp : null;

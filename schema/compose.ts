@@ -141,7 +141,7 @@ const LEVELS: Record<CriticalityLevel, ChangeLevel> = {
 };
 
 /** Every change from one API schema to another, breaking first. */
-export async function schemaChanges(before: GraphQLSchema, after: GraphQLSchema): Promise<SchemaChange[]> {
+async function schemaChanges(before: GraphQLSchema, after: GraphQLSchema): Promise<SchemaChange[]> {
   const order: ChangeLevel[] = ['breaking', 'dangerous', 'safe'];
   return (await diff(before, after))
     .map((change: Change) => ({

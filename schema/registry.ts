@@ -101,7 +101,7 @@ function definitionAt(document: DocumentNode, offset: number): string | null {
 }
 
 /** Every registered operation that does not validate against `api`: one entry per error, with its place. */
-export function operationBreaks(api: GraphQLSchema, files: RegisteredFile[] = registeredFiles()): OperationBreak[] {
+function operationBreaks(api: GraphQLSchema, files: RegisteredFile[] = registeredFiles()): OperationBreak[] {
   return files.flatMap((registered): OperationBreak[] => {
     if (!registered.document) {
       const [place] = placesOf(registered.parseError!);

@@ -42,25 +42,10 @@ function changeLines(changes: SchemaChange[], days: number | undefined): string[
 
 /** The human report. `mode` check: every section; compose: what compose refuses on, and a one-line change summary. */
 export function formatReport(report: GraphReport, mode: 'check' | 'compose'): string {
-  const out: string[] = [];
   const breaking = report.changes.filter((c) => c.level === 'breaking');
   const dangerous = report.changes.filter((c) => c.level === 'dangerous');
   const composes = report.composition.length === 0;
-  const problems = [
-    ...(composes ? [] : [`the graph does not compose (${plural(report.composition.length, 'error')})`]),
-    ...(mode === 'check' && breaking.length ? [plural(breaking.length, 'breaking change')] : []),
-    ...(report.contract.length ? [`${plural(report.contract.length, 'break')} of the public contract`] : []),
-    ...(report.operations.length ? [`${plural(new Set(report.operations.map((o) => o.file)).size, 'registered operation file')} would stop validating`] : []),
-    ...(report.crossAgency.length ? [`${plural(report.crossAgency.length, 'cross-agency field')} not nullable`] : []),
-  ];
-  if (mode === 'check') {
-    out.push(`Checking ${report.subgraph}${report.schemaFile ? ` (${report.schemaFile})` : ''} against ${report.comparedWith}`);
-    out.push('');
-    out.push(problems.length ? `BREAKING: ${problems.join('; ')}.` : dangerous.length ? `SAFE, with ${plural(dangerous.length, 'dangerous change')} to read below.` : 'SAFE: nothing breaks.');
-  } else if (problems.length) {
-    out.push(`Not written: ${problems.join('; ')}.`);
-  }
-
+  const out = verdictLines(report, mode, breaking.length, dangerous.length);
   out.push('');
   out.push(composes ? 'Composition: ok' : `Composition: ${plural(report.composition.length, 'error')}`);
   out.push(...compositionLines(report.composition));
@@ -69,44 +54,67 @@ export function formatReport(report: GraphReport, mode: 'check' | 'compose'): st
     out.push('Not checked (the graph must compose first): changes, the public contract, registered operations.');
     return out.join('\n');
   }
-
-  if (mode === 'check') {
-    out.push('');
-    const counts = `${breaking.length} breaking, ${dangerous.length} dangerous, ${report.changes.length - breaking.length - dangerous.length} safe`;
-    out.push(report.changes.length ? `Changes to the API (${counts}):` : 'Changes to the API: none');
-    out.push(...changeLines(report.changes, report.usage?.days));
-    if (report.usage) {
-      out.push(
-        report.usage.error
-          ? `  Usage could not be read from ${report.usage.source}: ${report.usage.error}`
-          : `  Usage: ${report.usage.from} to ${report.usage.to} (${plural(report.usage.days, 'day')}), from ${report.usage.source}`,
-      );
-    }
-  }
-
-  out.push('');
-  out.push(report.contract.length ? `Public contract (schema/contract): ${plural(report.contract.length, 'break')}` : 'Public contract (schema/contract): kept');
-  for (const item of report.contract) out.push(`  ${(item.coordinate ?? '').padEnd(28)} ${item.message}`);
-
-  out.push('');
-  out.push(report.operations.length ? `Registered operations (schema/operations): ${plural(report.operations.length, 'error')}` : 'Registered operations (schema/operations): all validate');
-  for (const item of report.operations) {
-    out.push(`  ${item.file}:${item.line}:${item.column}  ${item.definition ?? ''}`.trimEnd());
-    out.push(`      ${item.message}`);
-  }
-  out.push('');
-  out.push(
-    report.crossAgency.length
-      ? `Cross-agency fields (one agency down is not the graph down): ${plural(report.crossAgency.length, 'field')} must be nullable`
-      : 'Cross-agency fields (one agency down is not the graph down): all nullable',
-  );
-  for (const field of report.crossAgency) {
-    const why = field.kind === 'field' ? `resolved by ${field.resolvedBy.join(', ')}, not by ${field.owners.join(', ')} which owns the type` : `a reference to ${field.owners.join(', ')}'s entity, held by ${field.resolvedBy.join(', ')}`;
-    out.push(`  ${`${field.coordinate}: ${field.type}`.padEnd(40)} ${why}`);
-  }
+  if (mode === 'check') out.push('', ...changesSection(report, breaking.length, dangerous.length));
+  out.push('', ...contractSection(report), '', ...operationsSection(report), '', ...crossAgencySection(report));
   if (mode === 'compose' && report.changes.length) {
     out.push('');
     out.push(`Against ${report.comparedWith}: ${plural(report.changes.length, 'change')} (${breaking.length} breaking, ${dangerous.length} dangerous); \`npm run check -- <subgraph>\` lists them.`);
   }
   return out.join('\n');
+}
+
+/** check: what is checked against what, and the verdict; compose: why nothing was written, when it was not. */
+function verdictLines(report: GraphReport, mode: 'check' | 'compose', breaking: number, dangerous: number): string[] {
+  const problems = [
+    ...(report.composition.length === 0 ? [] : [`the graph does not compose (${plural(report.composition.length, 'error')})`]),
+    ...(mode === 'check' && breaking ? [plural(breaking, 'breaking change')] : []),
+    ...(report.contract.length ? [`${plural(report.contract.length, 'break')} of the public contract`] : []),
+    ...(report.operations.length ? [`${plural(new Set(report.operations.map((o) => o.file)).size, 'registered operation file')} would stop validating`] : []),
+    ...(report.crossAgency.length ? [`${plural(report.crossAgency.length, 'cross-agency field')} not nullable`] : []),
+  ];
+  if (mode === 'compose') return problems.length ? [`Not written: ${problems.join('; ')}.`] : [];
+  return [
+    `Checking ${report.subgraph}${report.schemaFile ? ` (${report.schemaFile})` : ''} against ${report.comparedWith}`,
+    '',
+    problems.length ? `BREAKING: ${problems.join('; ')}.` : dangerous ? `SAFE, with ${plural(dangerous, 'dangerous change')} to read below.` : 'SAFE: nothing breaks.',
+  ];
+}
+
+function changesSection(report: GraphReport, breaking: number, dangerous: number): string[] {
+  const counts = `${breaking} breaking, ${dangerous} dangerous, ${report.changes.length - breaking - dangerous} safe`;
+  const out = [report.changes.length ? `Changes to the API (${counts}):` : 'Changes to the API: none', ...changeLines(report.changes, report.usage?.days)];
+  if (report.usage) {
+    out.push(
+      report.usage.error
+        ? `  Usage could not be read from ${report.usage.source}: ${report.usage.error}`
+        : `  Usage: ${report.usage.from} to ${report.usage.to} (${plural(report.usage.days, 'day')}), from ${report.usage.source}`,
+    );
+  }
+  return out;
+}
+
+function contractSection(report: GraphReport): string[] {
+  return [
+    report.contract.length ? `Public contract (schema/contract): ${plural(report.contract.length, 'break')}` : 'Public contract (schema/contract): kept',
+    ...report.contract.map((item) => `  ${(item.coordinate ?? '').padEnd(28)} ${item.message}`),
+  ];
+}
+
+function operationsSection(report: GraphReport): string[] {
+  return [
+    report.operations.length ? `Registered operations (schema/operations): ${plural(report.operations.length, 'error')}` : 'Registered operations (schema/operations): all validate',
+    ...report.operations.flatMap((item) => [`  ${item.file}:${item.line}:${item.column}  ${item.definition ?? ''}`.trimEnd(), `      ${item.message}`]),
+  ];
+}
+
+function crossAgencySection(report: GraphReport): string[] {
+  return [
+    report.crossAgency.length
+      ? `Cross-agency fields (one agency down is not the graph down): ${plural(report.crossAgency.length, 'field')} must be nullable`
+      : 'Cross-agency fields (one agency down is not the graph down): all nullable',
+    ...report.crossAgency.map((field) => {
+      const why = field.kind === 'field' ? `resolved by ${field.resolvedBy.join(', ')}, not by ${field.owners.join(', ')} which owns the type` : `a reference to ${field.owners.join(', ')}'s entity, held by ${field.resolvedBy.join(', ')}`;
+      return `  ${`${field.coordinate}: ${field.type}`.padEnd(40)} ${why}`;
+    }),
+  ];
 }

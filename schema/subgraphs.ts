@@ -5,7 +5,7 @@ import path from 'node:path';
 import { subgraphSdl } from '../platform/server/operator';
 import type { SubgraphDefinition } from '../platform/server/subgraph';
 
-export const SUBGRAPHS_DIR = path.join(__dirname, '..', 'subgraphs');
+const SUBGRAPHS_DIR = path.join(__dirname, '..', 'subgraphs');
 
 export interface SubgraphInfo {
   name: string;

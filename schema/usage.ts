@@ -13,7 +13,6 @@
 // - a type removed or changed in kind: every coordinate of the type.
 import { getNamedType, isInputObjectType, isObjectType, isInterfaceType, type GraphQLSchema } from 'graphql';
 import { dayOf, type UsageStore, type UsageTotals } from '../gateway/usage-store';
-import type { SchemaChange } from './compose';
 
 export interface UsageWindow {
   days: number;
@@ -47,8 +46,15 @@ export interface ChangeUsage {
   clients: ClientUse[];
 }
 
+/** What usage is looked up by of a schema change (schema/compose.ts's SchemaChange): its kind and the coordinate it changes. */
+export interface ChangedCoordinate {
+  /** @graphql-inspector/core's change type, e.g. FIELD_REMOVED. */
+  type: string;
+  coordinate: string | null;
+}
+
 /** Which recorded coordinates a change touches, worked out on the schema being served. */
-export function touchedCoordinates(schema: GraphQLSchema, change: Pick<SchemaChange, 'type' | 'coordinate'>): string[] {
+function touchedCoordinates(schema: GraphQLSchema, change: ChangedCoordinate): string[] {
   const coordinate = change.coordinate;
   if (!coordinate) return [];
   const [typeName, fieldName] = coordinate.split('.');
@@ -85,7 +91,7 @@ const matches = (wanted: string[]) => {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The usage of each change's coordinates, from totals already read. */
-export function usageOf(wanted: string[], totals: UsageTotals): ChangeUsage {
+function usageOf(wanted: string[], totals: UsageTotals): ChangeUsage {
   const touches = matches(wanted);
   // client -> operation -> the largest count among its touched coordinates (one request touching two counts once).
   const byClient = new Map<string, Map<string, { count: number; lastSeen: number }>>();
@@ -112,7 +118,7 @@ export function usageOf(wanted: string[], totals: UsageTotals): ChangeUsage {
 }
 
 /** Reads the window's usage once and looks up each change in it. */
-export async function changeUsage(schema: GraphQLSchema, changes: SchemaChange[], store: UsageStore, days: number, now = Date.now()): Promise<{ window: UsageWindow; usages: ChangeUsage[] }> {
+export async function changeUsage(schema: GraphQLSchema, changes: ChangedCoordinate[], store: UsageStore, days: number, now = Date.now()): Promise<{ window: UsageWindow; usages: ChangeUsage[] }> {
   const window = { days, from: dayOf(now - (days - 1) * 86_400_000), to: dayOf(now) };
   const totals = await store.read(window.from);
   return { window, usages: changes.map((change) => usageOf(touchedCoordinates(schema, change), totals)) };

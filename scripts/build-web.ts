@@ -129,7 +129,7 @@ function sizesOf(dir: string, files: Iterable<string>): Sizes {
 }
 
 /** Per page: what it loads first (entry, static imports, their CSS), what it may load later, and the whole build. */
-export function buildReport(dir: string): string[] {
+function buildReport(dir: string): string[] {
   const manifest = JSON.parse(readFileSync(path.join(dir, '.vite', 'manifest.json'), 'utf8')) as Record<string, ManifestChunk>;
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
   const line = (label: string, s: Sizes) => `  ${label.padEnd(34)} ${String(s.files).padStart(3)} files  ${kb(s.raw).padStart(8)}  ${kb(s.br).padStart(8)} brotli`;
@@ -159,7 +159,7 @@ export function buildReport(dir: string): string[] {
 }
 
 /** Builds the front end into buildDir (default web/dist) and stamps it. */
-export async function buildWeb(options: BuildOptions = {}): Promise<void> {
+async function buildWeb(options: BuildOptions = {}): Promise<void> {
   const buildDir = options.buildDir ?? WEB_BUILD_DIR;
   const log = options.log ?? ((line: string) => console.log(line));
   const sources = webSourcesHash();

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
-export const CHROMIUM_PATH = process.env.TEST_CHROMIUM?.trim() || '/usr/bin/chromium';
+const CHROMIUM_PATH = process.env.TEST_CHROMIUM?.trim() || '/usr/bin/chromium';
 export const SCREENSHOT_DIR = path.join(__dirname, '..', 'test-output', 'browser');
 
 /** Flags that work as root in a container with no display, GPU or network beyond loopback. */
@@ -30,7 +30,7 @@ const CHROMIUM_ARGS = [
 ];
 
 /** Whether the browser tests can run; throws when they must (TEST_CHROMIUM set) and cannot. */
-export function chromiumAvailable(): boolean {
+function chromiumAvailable(): boolean {
   if (existsSync(CHROMIUM_PATH)) return true;
   if (process.env.TEST_CHROMIUM) throw new Error(`TEST_CHROMIUM is set but there is no Chromium at ${CHROMIUM_PATH} (apt-get install chromium)`);
   console.warn(`No Chromium at ${CHROMIUM_PATH}: the browser tests are skipped (apt-get install chromium, or set TEST_CHROMIUM)`);

@@ -4,14 +4,12 @@
 // with its code and field and nothing written, the write scope and regions,
 // requestId idempotency (also two identical requests at once), a failure in
 // the middle of the write, and the CSV import through the hub (`npm run import`).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { findBreakingChanges } from 'graphql';
 import { contractSchema } from '../schema/registry';
 import { Supergraph } from '@apollo/federation-internals';
-import { sql, type Insertable, type Kysely } from 'kysely';
-import { today } from '../platform/core/validation';
+import type { Insertable, Kysely } from 'kysely';
 import { migrateToLatest, openDatabase } from '../platform/data/database';
 import { platformMigrations } from '../platform/server/subgraph';
 import { SUPERGRAPH_PATH } from '../schema/compose';
@@ -20,6 +18,7 @@ import { EVENTS_AT_SCALE_1 } from '../subgraphs/education/seed';
 import education from '../subgraphs/education/subgraph';
 import { checkEventInput, insertEvent } from '../subgraphs/education/writes';
 import { importThroughHub, npmRun, operatorEnv, signToken, startHub, type DatabaseKind, type GraphQLResponse, type Hub, type TokenClaims } from './harness';
+import { csvFolder, expectInternalError, failingAuditInsert, rowSnapshot, tomorrow, writeChecks } from './write-helpers';
 
 const SCALE = 0.05;
 const FIXTURES = path.join(__dirname, 'fixtures', 'education');
@@ -54,17 +53,6 @@ function eventInput(requestId: string, changes: Record<string, unknown> = {}): R
   };
 }
 
-/** The day after the hub's today (Beijing time): the first day "in the future". */
-function tomorrow(): string {
-  return new Date(Date.parse(`${today()}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-}
-
-interface Counts {
-  events: number;
-  audits: number;
-  requests: number;
-}
-
 describe.each<DatabaseKind>(['pglite', 'postgres'])('recordEducationEvent on %s', (database) => {
   let hub: Hub;
   let db: Kysely<EducationDatabase>;
@@ -75,27 +63,17 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('recordEducationEvent on %s'
   afterAll(() => hub?.stop());
 
   /** Rows in the education database: events, WRITE audit records, claimed requestIds. */
-  async function counts(): Promise<Counts> {
-    const { rows } = await sql<Counts>`select
-      (select count(*) from education_event) as events,
-      (select count(*) from hub_audit where action = 'WRITE') as audits,
-      (select count(*) from hub_request) as requests`.execute(db);
-    return rows[0];
-  }
+  const counts = rowSnapshot(() => db, { events: { count: 'education_event' }, audits: { count: 'hub_audit', where: "action = 'WRITE'" }, requests: { count: 'hub_request' } });
+  const checks = writeChecks(counts);
 
   async function record(input: Record<string, unknown>, claims: TokenClaims | null = WRITER, headers: Record<string, string> = {}): Promise<GraphQLResponse> {
     return hub.query(RECORD, { input }, { ...(claims ? { authorization: `Bearer ${await signToken(claims)}` } : {}), ...headers });
   }
 
   /** Asserts one error with exactly these extensions, no data, and that nothing was written. */
-  async function expectRefused(input: Record<string, unknown>, extensions: Record<string, unknown>, claims: TokenClaims | null = WRITER): Promise<string> {
-    const before = await counts();
-    const response = await record(input, claims);
-    expect(response.data ?? null).toBeNull();
-    expect(response.errors).toHaveLength(1);
-    expect(response.errors![0].extensions).toEqual(extensions);
+  async function expectRefused(input: Record<string, unknown>, extensions: { code: string; field?: string }, claims: TokenClaims | null = WRITER): Promise<string> {
+    const response = await checks.expectRefused(() => record(input, claims), extensions.code, extensions.field);
     expect(response.errors![0].path).toEqual(['recordEducationEvent']);
-    expect(await counts()).toEqual(before);
     return response.errors![0].message;
   }
 
@@ -306,19 +284,16 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('recordEducationEvent on %s'
     // A trigger makes the write's last statement fail. (A connection lost there, pg_terminate_backend in the
     // trigger, is left out: platform/data/database.ts does not yet listen for errors of a client checked out of
     // the pg pool, so the lost connection's 'error' event would be unhandled and stop the process.)
-    await sql`create function test_fail_write() returns trigger language plpgsql as $$ begin raise exception 'the disk is full (test)'; end $$`.execute(db);
-    await sql`create trigger test_fail_write before insert on hub_audit for each row when (new.action = 'WRITE') execute function test_fail_write()`.execute(db);
+    const removeTrigger = await failingAuditInsert(db, 'the disk is full (test)');
     const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     const before = await counts();
     try {
       const response = await record(eventInput('lost-1'));
-      expect(response.data ?? null).toBeNull();
-      expect(response.errors).toEqual([expect.objectContaining({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } })]);
+      expectInternalError(response);
       expect(JSON.stringify(response)).not.toMatch(/hub_audit|insert|terminat|disk|postgres/i);
     } finally {
       logged.mockRestore();
-      await sql`drop trigger test_fail_write on hub_audit`.execute(db);
-      await sql`drop function test_fail_write()`.execute(db);
+      await removeTrigger();
     }
     expect(await counts()).toEqual(before);
     // The requestId was not used up: the retry records the event.
@@ -329,18 +304,9 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('recordEducationEvent on %s'
 
   describe('CSV import through the hub (npm run import): the same checks and write as the mutation', () => {
     const IMPORTER: TokenClaims = { sub: 'csv-importer', agency: 'education', scope: 'education:write' };
-    let dir: string;
-    beforeAll(() => {
-      dir = mkdtempSync(path.join(tmpdir(), 'education-import-'));
-    });
-    afterAll(() => rmSync(dir, { recursive: true, force: true }));
     const run = (file: string, options: { goodRowsOnly?: boolean; runId?: string } = {}, claims = IMPORTER) => importThroughHub(hub, claims, 'education', file, options);
     /** A file of these lines in the suite's folder. */
-    const csv = (name: string, text: string) => {
-      const file = path.join(dir, name);
-      writeFileSync(file, text);
-      return file;
-    };
+    const csv = csvFolder('education-import-');
 
     test('a good file imports every row, audited under the caller; importing it again writes nothing more', async () => {
       const before = await counts();

@@ -7,12 +7,13 @@
 // each write, the CSV import through the hub (`npm run import`), and a database
 // connection lost in the middle of a write.
 import path from 'node:path';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { runImport } from '../cli/import';
 import { identityCheckCharacter } from '../platform/core/people';
 import { today } from '../platform/core/validation';
 import { importThroughHub, npmRun, operatorEnv, startHub, TEST_POSTGRES_URL, type DatabaseKind, type GraphQLResponse, type Hub, type TokenClaims } from './harness';
+import { currentDatabase, rowSnapshot, tomorrow, waitForBackends, writeChecks } from './write-helpers';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'judicial');
 
@@ -37,12 +38,6 @@ const withCheck = (first17: string) => first17 + identityCheckCharacter(first17)
 const GOOD_ID = withCheck('65292219900307001');
 const BAD_ID = GOOD_ID.slice(0, 17) + (GOOD_ID[17] === '0' ? '1' : '0');
 
-function tomorrow(): string {
-  const date = new Date(`${today()}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + 1);
-  return date.toISOString().slice(0, 10);
-}
-
 const OFFICE_FIELDS = 'id standardization demonstration brand staffCount';
 const UPDATE = `mutation($id: ID!, $input: UpdateJudicialOfficeInput!) {
   updateJudicialOffice(id: $id, input: $input) { ${OFFICE_FIELDS} township { code judicialStats { branded standardized demonstration } } } }`;
@@ -66,15 +61,6 @@ const FIGURES = `query($county: ID!, $village: ID!, $office: ID!) {
   office: judicialOffice(id: $office) { mediationCases(first: 0) { totalCount } }
 }`;
 
-interface Snapshot {
-  cases: number;
-  audit: number;
-  requests: number;
-  /** Digests of every row, so that a changed row shows too. */
-  offices: string;
-  caseRows: string;
-}
-
 describe.each<DatabaseKind>(['pglite', 'postgres'])('judicial writes on %s', (database) => {
   let hub: Hub;
   let db: Kysely<any>;
@@ -89,26 +75,15 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('judicial writes on %s', (da
 
   const as: Hub['queryAs'] = (...args) => hub.queryAs(...args);
 
-  async function snapshot(): Promise<Snapshot> {
-    const { rows } = await sql<Snapshot>`select
-      (select count(*) from mediation_case)::int as cases,
-      (select count(*) from hub_audit)::int as audit,
-      (select count(*) from hub_request)::int as requests,
-      (select md5(string_agg(o::text, '|' order by o.id)) from judicial_office o) as offices,
-      (select md5(string_agg(c::text, '|' order by c.id)) from mediation_case c) as "caseRows"`.execute(db);
-    return rows[0];
-  }
-
-  /** Sends the request, asserts its one error (code, and field when given) and that the database is as before. */
-  async function expectRefused(send: () => Promise<GraphQLResponse>, code: string, field?: string): Promise<GraphQLResponse> {
-    const before = await snapshot();
-    const response = await send();
-    expect(response.errors).toHaveLength(1);
-    expect(response.errors![0].extensions).toEqual(field === undefined ? { code } : { code, field });
-    expect(response.data ?? null).toBeNull();
-    expect(await snapshot()).toEqual(before);
-    return response;
-  }
+  /** Row counts, and digests of every row so that a changed row shows too. */
+  const snapshot = rowSnapshot(() => db, {
+    cases: { count: 'mediation_case' },
+    audit: { count: 'hub_audit' },
+    requests: { count: 'hub_request' },
+    offices: { digest: 'judicial_office' },
+    caseRows: { digest: 'mediation_case' },
+  });
+  const { expectRefused } = writeChecks(snapshot);
 
   const figures = async (village = VILLAGE, office = OFFICE) => {
     const { data, errors } = await as(READER, FIGURES, { county: COUNTY, village, office });
@@ -617,32 +592,21 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('judicial writes on %s', (da
 
   if (database === 'postgres') {
     test('a database connection lost in the middle of a write leaves no half-written record and no audit record for it', async () => {
-      const { rows } = await sql<{ name: string }>`select current_database() as name`.execute(db);
-      const name = rows[0].name;
+      const name = await currentDatabase(db);
       const url = new URL(TEST_POSTGRES_URL);
       url.pathname = `/${name}`;
       const locker = new pg.Client({ connectionString: url.toString() });
       await locker.connect();
       const input = caseInput({ receivedOn: '2024-08-08' });
       let response: GraphQLResponse;
-      let before: Snapshot;
+      let before: Awaited<ReturnType<typeof snapshot>>;
       try {
         before = await snapshot();
         // The write's transaction inserts its hub_request claim and the case, then waits for the audit table.
         await locker.query('begin');
         await locker.query('lock table hub_audit in access exclusive mode');
         const pending = as(WRITER, RECORD, { input });
-        let blocked: number | undefined;
-        for (let attempt = 0; attempt < 200 && blocked === undefined; attempt++) {
-          // Within the locker's transaction pg_stat_activity is a cached snapshot: take a fresh one each time.
-          await locker.query('select pg_stat_clear_snapshot()');
-          const waiting = await locker.query<{ pid: number }>(
-            `select pid from pg_stat_activity where datname = $1 and wait_event_type = 'Lock' and pid <> pg_backend_pid()`,
-            [name],
-          );
-          blocked = waiting.rows[0]?.pid;
-          if (blocked === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
-        }
+        const [blocked] = await waitForBackends(locker, name, "wait_event_type = 'Lock'");
         expect(blocked).toBeDefined();
         // The case is inserted (uncommitted) when the connection goes.
         await locker.query('select pg_stat_clear_snapshot()');

@@ -7,14 +7,14 @@
 // that follow a write at once, the audit trail, a write failing in the middle,
 // and the CSV import through the hub (`npm run import`).
 import { today } from '../platform/core/validation';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { identityCheckCharacter } from '../platform/core/people';
 import { regionDirectory } from '../platform/core/region-directory';
 import type { LegalAidDatabase } from '../subgraphs/legal-aid/database';
 import { importThroughHub, npmRun, operatorEnv, startHub, type DatabaseKind, type GraphQLResponse, type Hub, type TokenClaims } from './harness';
+import { addDays, csvFolder, expectInternalError, expectOk, failingAuditInsert, rowSnapshot, writeChecks } from './write-helpers';
 
 const WENSU = '652922';
 const directory = regionDirectory();
@@ -54,9 +54,6 @@ function identityNumberWithX(): string {
   }
 }
 
-function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
 /** The hub's today (Beijing time), which "not in the future" compares with. */
 const TODAY = today();
 const TOMORROW = addDays(TODAY, 1);
@@ -89,17 +86,8 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('legal aid writes on %s', (d
   /** A request with the token of `claims` (none: anonymous). */
   const as: Hub['queryAs'] = (...args) => hub.queryAs(...args);
 
-  function ok<T = Record<string, any>>(response: GraphQLResponse<T>): T {
-    expect(response.errors).toBeUndefined();
-    return response.data!;
-  }
-
-  async function counts(): Promise<{ cases: number; requests: number; audit: number }> {
-    const { rows } = await sql<{ cases: number; requests: number; audit: number }>`
-      select (select count(*) from legal_aid_case) as cases, (select count(*) from hub_request) as requests,
-             (select count(*) from hub_audit) as audit`.execute(db());
-    return rows[0];
-  }
+  const counts = rowSnapshot(anyDb, { cases: { count: 'legal_aid_case' }, requests: { count: 'hub_request' }, audit: { count: 'hub_audit' } });
+  const checks = writeChecks(counts);
 
   async function caseRow(id: string | number) {
     return db().selectFrom('legal_aid_case').selectAll().where('id', '=', Number(id)).executeTakeFirstOrThrow();
@@ -120,13 +108,8 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('legal aid writes on %s', (d
 
   /** Runs a request that must be refused with `code` (and `field`), and checks that nothing was written. */
   async function expectRefused(send: () => Promise<GraphQLResponse>, code: string, field?: string, unchanged?: number): Promise<GraphQLResponse> {
-    const before = await counts();
     const row = unchanged === undefined ? undefined : await caseRow(unchanged);
-    const response = await send();
-    expect(response.data ?? null).toBeNull();
-    expect(response.errors).toHaveLength(1);
-    expect(response.errors![0].extensions).toEqual(field === undefined ? { code } : { code, field });
-    expect(await counts()).toEqual(before);
+    const response = await checks.expectRefused(send, code, field);
     if (row) expect(await caseRow(unchanged!)).toEqual(row);
     return response;
   }
@@ -136,15 +119,15 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('legal aid writes on %s', (d
   }
 
   async function applied(input: Record<string, unknown> = application(), fields = CASE) {
-    return ok(await apply(input, fields)).applyForLegalAid;
+    return expectOk(await apply(input, fields)).applyForLegalAid;
   }
 
   /** A new case of Wensu county brought to `status` through the API; its row. */
   async function caseIn(status: string) {
     const { id } = await applied(application(), BRIEF);
-    if (status !== 'APPLIED') ok(await as(WRITER, DECIDE(BRIEF), { id, accept: status !== 'REJECTED' }));
-    if (status === 'ASSIGNED' || status === 'CLOSED') ok(await as(WRITER, ASSIGN(BRIEF), { id, providerId: `LAP-${WENSU}-001` }));
-    if (status === 'CLOSED') ok(await as(WRITER, CLOSE(BRIEF), { id, closedOn: TODAY }));
+    if (status !== 'APPLIED') expectOk(await as(WRITER, DECIDE(BRIEF), { id, accept: status !== 'REJECTED' }));
+    if (status === 'ASSIGNED' || status === 'CLOSED') expectOk(await as(WRITER, ASSIGN(BRIEF), { id, providerId: `LAP-${WENSU}-001` }));
+    if (status === 'CLOSED') expectOk(await as(WRITER, CLOSE(BRIEF), { id, closedOn: TODAY }));
     const row = await caseRow(id);
     expect(row.status).toBe(status);
     return row;
@@ -159,12 +142,12 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('legal aid writes on %s', (d
     judicialOffice(id: $office) { legalAidReferrals }
   }`;
   async function figures(code: string, office = `JO-${OTHER_TOWNSHIP}`) {
-    const data = ok(await as(WRITER, FIGURES, { code, office }));
+    const data = expectOk(await as(WRITER, FIGURES, { code, office }));
     return { ...data.region.legalAidStats, cases: data.region.legalAidCases.totalCount, open: data.region.open.totalCount, referrals: data.judicialOffice.legalAidReferrals };
   }
 
   async function writeAudit(recordId: string) {
-    const data = ok(
+    const data = expectOk(
       await as(AUDITOR, `query($id: ID) { legalAidAuditRecords(first: 50, filter: { recordType: "LegalAidCase", recordId: $id }) {
         nodes { subject agency action recordType recordId fields requestId at } } }`, { id: recordId }),
     );
@@ -179,7 +162,7 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('legal aid writes on %s', (d
       const input = application({ referredByOfficeId: `JO-${OTHER_TOWNSHIP}`, applicant: { name: '  Synthetic Applicant Ayxem  ', idNumber: identityNumberWithX().toLowerCase(), phone: '139 0000 2222' } });
       const requestId = `gateway-request-${Date.now()}`;
 
-      const created = ok(await apply(input, CASE, { ...WRITER, sub: 'writer-apply' }, { 'x-request-id': requestId })).applyForLegalAid;
+      const created = expectOk(await apply(input, CASE, { ...WRITER, sub: 'writer-apply' }, { 'x-request-id': requestId })).applyForLegalAid;
       expect(created).toEqual({
         id: expect.stringMatching(/^\d+$/),
         caseNumber: `(2023) Xin 2922 Legal Aid No. ${lastSerial + 1}`,
@@ -196,7 +179,7 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('legal aid writes on %s', (d
         applicant: { name: 'Synthetic Applicant Ayxem', idNumber: identityNumberWithX(), phone: '139 0000 2222' },
       });
       // The stored row is what was returned.
-      const again = ok(await as(WRITER, `query($id: ID!) { legalAidCase(id: $id) { ${CASE} } }`, { id: created.id })).legalAidCase;
+      const again = expectOk(await as(WRITER, `query($id: ID!) { legalAidCase(id: $id) { ${CASE} } }`, { id: created.id })).legalAidCase;
       expect(again).toEqual(created);
 
       const after = { village: await figures(VILLAGE), township: await figures(TOWNSHIP), county: await figures(WENSU), elsewhere: await figures(ELSEWHERE) };
@@ -211,7 +194,7 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('legal aid writes on %s', (d
       }
       expect(after.elsewhere).toEqual({ ...before.elsewhere, referrals: before.elsewhere.referrals + 1 });
       // Found by the list's filters as well.
-      const listed = ok(await as(WRITER, `{ region(code: "${VILLAGE}") { legalAidCases(first: 100, filter: { status: APPLIED, category: WAGE_ARREARS, appliedIn: { from: "2023-06-15", to: "2023-06-15" } }) { nodes { id } } } }`));
+      const listed = expectOk(await as(WRITER, `{ region(code: "${VILLAGE}") { legalAidCases(first: 100, filter: { status: APPLIED, category: WAGE_ARREARS, appliedIn: { from: "2023-06-15", to: "2023-06-15" } }) { nodes { id } } } }`));
       expect(listed.region.legalAidCases.nodes.map((n: { id: string }) => n.id)).toContain(created.id);
 
       // The audit record of the write: who, which record, through which request.
@@ -291,7 +274,7 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('legal aid writes on %s', (d
       const input = application();
       const before = await counts();
       const results = await Promise.all([apply(input, BRIEF), apply(input, BRIEF), apply(input, BRIEF)]);
-      const cases = results.map((r) => ok(r).applyForLegalAid);
+      const cases = results.map((r) => expectOk(r).applyForLegalAid);
       expect(new Set(cases.map((c) => c.id)).size).toBe(1);
       expect(cases[1]).toEqual(cases[0]);
       expect(await counts()).toEqual({ cases: before.cases + 1, requests: before.requests + 1, audit: before.audit + 1 });
@@ -312,17 +295,17 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('legal aid writes on %s', (d
       const created = await applied(application({ regionCode: TOWNSHIP, category: 'PERSONAL_INJURY', appliedOn: addDays(TODAY, -30) }));
       const start = await figures(TOWNSHIP);
 
-      const accepted = ok(await as(WRITER, DECIDE(CASE), { id: created.id, accept: true })).decideLegalAidCase;
+      const accepted = expectOk(await as(WRITER, DECIDE(CASE), { id: created.id, accept: true })).decideLegalAidCase;
       expect(accepted).toEqual({ ...created, status: 'ACCEPTED', decidedOn: TODAY });
       const afterAccept = await figures(TOWNSHIP);
       expect(afterAccept).toEqual({ ...start, accepted: start.accepted + 1, open: start.open - 1 });
 
       const lawyer = await provider();
-      const assigned = ok(await as(WRITER, ASSIGN(CASE), { id: created.id, providerId: lawyer.id })).assignLegalAidProvider;
+      const assigned = expectOk(await as(WRITER, ASSIGN(CASE), { id: created.id, providerId: lawyer.id })).assignLegalAidProvider;
       expect(assigned).toEqual({ ...accepted, status: 'ASSIGNED', assignedOn: TODAY, provider: lawyer });
       expect(await figures(TOWNSHIP)).toEqual(afterAccept);
 
-      const closed = ok(await as(WRITER, CLOSE(CASE), { id: created.id, closedOn: TODAY })).closeLegalAidCase;
+      const closed = expectOk(await as(WRITER, CLOSE(CASE), { id: created.id, closedOn: TODAY })).closeLegalAidCase;
       expect(closed).toEqual({ ...assigned, status: 'CLOSED', closedOn: TODAY });
       const end = await figures(TOWNSHIP);
       expect(end.closed).toBe(start.closed + 1);
@@ -343,7 +326,7 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('legal aid writes on %s', (d
     test('APPLIED -> REJECTED counts as rejected', async () => {
       const created = await applied(application({ regionCode: VILLAGE }), BRIEF);
       const before = await figures(VILLAGE);
-      const rejected = ok(await as(WRITER, DECIDE(BRIEF), { id: created.id, accept: false })).decideLegalAidCase;
+      const rejected = expectOk(await as(WRITER, DECIDE(BRIEF), { id: created.id, accept: false })).decideLegalAidCase;
       expect(rejected).toEqual({ ...created, status: 'REJECTED', decidedOn: TODAY });
       expect(await figures(VILLAGE)).toEqual({ ...before, rejected: before.rejected + 1, open: before.open - 1 });
     });
@@ -352,7 +335,7 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('legal aid writes on %s', (d
       const row = await seededCase('ASSIGNED');
       const closedOn = addDays(row.assigned_on!, 2);
       const before = await figures(row.region_code);
-      const closed = ok(await as(WRITER, CLOSE(BRIEF), { id: String(row.id), closedOn })).closeLegalAidCase;
+      const closed = expectOk(await as(WRITER, CLOSE(BRIEF), { id: String(row.id), closedOn })).closeLegalAidCase;
       expect(closed).toMatchObject({ status: 'CLOSED', closedOn, assignedOn: row.assigned_on, provider: { id: row.provider_id } });
       const after = await figures(row.region_code);
       expect(after.closed).toBe(before.closed + 1);
@@ -441,8 +424,8 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('legal aid writes on %s', (d
 
     test("a writer limited to the county writes within it, and only within it", async () => {
       const county: TokenClaims = { sub: 'county-writer', agency: 'legal-aid', scope: 'legal-aid:write', regions: [WENSU] };
-      const created = ok(await apply(application(), BRIEF, county)).applyForLegalAid;
-      expect(ok(await as(county, DECIDE(BRIEF), { id: created.id, accept: true })).decideLegalAidCase.status).toBe('ACCEPTED');
+      const created = expectOk(await apply(application(), BRIEF, county)).applyForLegalAid;
+      expect(expectOk(await as(county, DECIDE(BRIEF), { id: created.id, accept: true })).decideLegalAidCase.status).toBe('ACCEPTED');
       await expectRefused(() => apply(application({ regionCode: ELSEWHERE }), BRIEF, county), 'FORBIDDEN');
       // Without legal-aid:pii the writer gets the case but not the applicant's personal data.
       const response = await apply(application(), 'id applicant { name }', county);
@@ -460,46 +443,29 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('legal aid writes on %s', (d
     const target = await applied(application(), BRIEF);
     const before = await counts();
     const targetRow = await caseRow(target.id);
-    await sql
-      .raw(`create function test_lose_connection() returns trigger language plpgsql as $$
-        begin if new.action = 'WRITE' then raise exception 'the audit record cannot be written'; end if; return new; end $$`)
-      .execute(db());
-    await sql`create trigger test_lose_connection before insert on hub_audit for each row execute function test_lose_connection()`.execute(db());
+    const removeTrigger = await failingAuditInsert(anyDb(), 'the audit record cannot be written');
     let failedApply: GraphQLResponse;
     let failedDecide: GraphQLResponse;
     try {
       failedApply = await apply(input, BRIEF);
       failedDecide = await as(WRITER, DECIDE(BRIEF), { id: target.id, accept: true });
     } finally {
-      await sql`drop trigger test_lose_connection on hub_audit`.execute(db());
-      await sql`drop function test_lose_connection()`.execute(db());
+      await removeTrigger();
     }
-    for (const failed of [failedApply, failedDecide]) {
-      expect(failed.data ?? null).toBeNull();
-      expect(failed.errors).toEqual([expect.objectContaining({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } })]);
-    }
+    for (const failed of [failedApply, failedDecide]) expectInternalError(failed);
     expect(await counts()).toEqual(before);
     expect(await caseRow(target.id)).toEqual(targetRow);
     // Nothing of the failed request was kept: sent again, it is written now.
     const retried = await applied(input, BRIEF);
     expect(retried.status).toBe('APPLIED');
-    expect(ok(await as(WRITER, DECIDE(BRIEF), { id: target.id, accept: true })).decideLegalAidCase.status).toBe('ACCEPTED');
+    expect(expectOk(await as(WRITER, DECIDE(BRIEF), { id: target.id, accept: true })).decideLegalAidCase.status).toBe('ACCEPTED');
     expect(await counts()).toEqual({ cases: before.cases + 1, requests: before.requests + 1, audit: before.audit + 2 });
   });
 
   describe('CSV import through the hub (npm run import)', () => {
     const IMPORTER: TokenClaims = { sub: 'csv-importer', agency: 'legal-aid', scope: 'legal-aid:write' };
-    let dir: string;
-    beforeAll(() => {
-      dir = mkdtempSync(path.join(tmpdir(), 'legal-aid-import-'));
-    });
-    afterAll(() => rmSync(dir, { recursive: true, force: true }));
     const load = (file: string, options: { goodRowsOnly?: boolean; runId?: string } = {}, claims = IMPORTER) => importThroughHub(hub, claims, 'legal-aid', file, options);
-    const csv = (name: string, text: string) => {
-      const file = path.join(dir, name);
-      writeFileSync(file, text);
-      return file;
-    };
+    const csv = csvFolder('legal-aid-import-');
 
     test('a good file imports every row, audited under the caller; importing it again writes nothing more', async () => {
       const before = await counts();
@@ -510,7 +476,7 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('legal aid writes on %s', (d
       const imported = await counts();
       expect(imported).toEqual({ cases: before.cases + 3, requests: before.requests + 3, audit: before.audit + 3 });
       // Through the read API: the cases, and the figures.
-      const data = ok(await as(WRITER, `{ region(code: "${WENSU}") { legalAidCases(first: 100, filter: { appliedIn: { from: "2022-11-30", to: "2023-03-02" }, category: LAND_CONTRACT }) {
+      const data = expectOk(await as(WRITER, `{ region(code: "${WENSU}") { legalAidCases(first: 100, filter: { appliedIn: { from: "2022-11-30", to: "2023-03-02" }, category: LAND_CONTRACT }) {
         nodes { caseNumber status appliedOn region { code } referredBy { id } applicant { name idNumber phone } } } } }`));
       expect(data.region.legalAidCases.nodes).toContainEqual({
         caseNumber: expect.stringMatching(/^\(2022\) Xin 2922 Legal Aid No\. \d+$/),
@@ -584,7 +550,7 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('legal aid writes on %s', (d
       const second = await load(reused, { goodRowsOnly: true });
       expect(second).toMatchObject({ rows: 2, written: 0, alreadyPresent: 1, problems: [{ line: 3, field: 'requestId', code: 'CONFLICT', message: 'requestId: csv-mixed-4 was used before with other input' }] });
       const sameAsRow = await apply({ requestId: 'csv-mixed-1', regionCode: '652922100202', category: 'PERSONAL_INJURY', appliedOn: '2023-04-01', applicant: { name: 'Synthetic Mixed One', idNumber: '652922199001014561' } }, BRIEF, { ...IMPORTER, scope: 'legal-aid:write legal-aid:cases' });
-      expect(ok(sameAsRow).applyForLegalAid.status).toBe('APPLIED');
+      expect(expectOk(sameAsRow).applyForLegalAid.status).toBe('APPLIED');
       expect(await counts()).toEqual({ cases: before.cases + 2, requests: before.requests + 2, audit: before.audit + 2 });
     });
 

@@ -6,8 +6,6 @@
 // once), the project life cycle, write scopes and regions, the audit record,
 // figures of the read API after each write, a failure in the middle of a
 // write, and the CSV import through the hub (`npm run import`).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
@@ -15,6 +13,7 @@ import { regionDirectory } from '../platform/core/region-directory';
 import { today } from '../platform/core/validation';
 import type { PartnersDatabase } from '../subgraphs/partners/database';
 import { importThroughHub, npmRun, operatorEnv, signToken, startHub, TEST_POSTGRES_URL, type DatabaseKind, type GraphQLResponse, type Hub, type TokenClaims } from './harness';
+import { addDays, auditInsertTrigger, csvFolder, currentDatabase, expectOk, expectOneError, failingAuditInsert, refusal, rowSnapshot, waitForBackends, writeChecks } from './write-helpers';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'partners');
 
@@ -53,27 +52,13 @@ interface Fixture {
   foreignOffice: string;
 }
 
-function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
 function bearer(token: string): Record<string, string> {
   return { authorization: `Bearer ${token}` };
 }
 
-function expectOk(response: GraphQLResponse): Record<string, any> {
-  expect(response.errors).toBeUndefined();
-  return response.data!;
-}
-
 /** One error with this code (and field), and no data for the mutation. */
 function expectRefused(response: GraphQLResponse, code: string, field?: string): void {
-  expect(response.errors).toHaveLength(1);
-  expect(response.errors![0].extensions?.code).toBe(code);
-  if (field !== undefined) expect(response.errors![0].extensions?.field).toBe(field);
-  expect(response.data ?? null).toBeNull();
+  expectOneError(response, expect.objectContaining(refusal(code, field)));
 }
 
 async function findFixture(db: Kysely<PartnersDatabase>): Promise<Fixture> {
@@ -128,14 +113,6 @@ interface AuditRow {
   request_id: string;
 }
 
-interface Snapshot {
-  projects: number;
-  /** A digest of every project row: any change to any project changes it. */
-  digest: string;
-  audit: number;
-  requests: number;
-}
-
 describe.each<DatabaseKind>(['pglite', 'postgres'])('partners writes on %s', (database) => {
   let hub: Hub;
   let db: Kysely<PartnersDatabase>;
@@ -153,22 +130,9 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('partners writes on %s', (da
   });
   afterAll(() => hub?.stop());
 
-  async function snapshot(): Promise<Snapshot> {
-    const row = await sql<{ projects: number; digest: string; audit: number; requests: number }>`
-      select (select count(*) from project) as projects,
-             (select md5(string_agg(p::text, ',' order by p.id)) from project p) as digest,
-             (select count(*) from hub_audit) as audit,
-             (select count(*) from hub_request) as requests`.execute(db);
-    return row.rows[0];
-  }
-
-  /** Runs a request and checks that it changed nothing in the database. */
-  async function writesNothing(run: () => Promise<GraphQLResponse>): Promise<GraphQLResponse> {
-    const before = await snapshot();
-    const response = await run();
-    expect(await snapshot()).toEqual(before);
-    return response;
-  }
+  /** digest: of every project row, so that any change to any project changes it. */
+  const snapshot = rowSnapshot(() => db, { projects: { count: 'project' }, digest: { digest: 'project' }, audit: { count: 'hub_audit' }, requests: { count: 'hub_request' } });
+  const { writesNothing } = writeChecks(snapshot);
 
   function input(overrides: Partial<Input> = {}): Input {
     return { requestId: requestId('req'), partnerId: f.partnerId, villageCode: f.village, title: 'Drip Irrigation Upgrade', budgetYuan: 1_250_000, ...overrides };
@@ -525,19 +489,20 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('partners writes on %s', (da
 
   describe('a failure in the middle of a write', () => {
     let silence: jest.SpyInstance;
+    let removeTrigger: (() => Promise<void>) | undefined;
     beforeEach(() => {
       // The subgraph logs the unexpected error; the client sees only INTERNAL_SERVER_ERROR.
       silence = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     });
     afterEach(async () => {
       silence.mockRestore();
-      await sql`drop trigger if exists hub_test_audit_trigger on hub_audit`.execute(db);
+      await removeTrigger?.();
+      removeTrigger = undefined;
     });
 
     test('when the audit record cannot be written, nothing is written', async () => {
       const { id } = await register();
-      await sql`create or replace function hub_test_fail() returns trigger language plpgsql as $$ begin raise exception 'audit store unavailable'; end $$`.execute(db);
-      await sql`create trigger hub_test_audit_trigger before insert on hub_audit for each row execute function hub_test_fail()`.execute(db);
+      removeTrigger = await failingAuditInsert(db, 'audit store unavailable', { allActions: true });
       for (const run of [
         () => hub.query(REGISTER, { input: input() }, writer),
         () => hub.query(UPDATE, { id, status: 'IN_PROGRESS' }, writer),
@@ -550,9 +515,8 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('partners writes on %s', (da
     });
 
     (database === 'postgres' ? test : test.skip)('a database connection lost in the middle of a write leaves no project, no audit record and no claimed requestId', async () => {
-      await sql`create or replace function hub_test_slow() returns trigger language plpgsql as $$ begin perform pg_sleep(30); return new; end $$`.execute(db);
-      await sql`create trigger hub_test_audit_trigger before insert on hub_audit for each row execute function hub_test_slow()`.execute(db);
-      const name = (await sql<{ name: string }>`select current_database() as name`.execute(db)).rows[0].name;
+      removeTrigger = await auditInsertTrigger(db, 'begin perform pg_sleep(30); return new; end');
+      const name = await currentDatabase(db);
       const before = await snapshot();
       const given = input({ title: 'Lost Connection Test' });
       const pending = hub.query(REGISTER, { input: given }, writer);
@@ -560,21 +524,15 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('partners writes on %s', (da
       await admin.connect();
       try {
         // Wait until the write is inside its transaction (in the audit insert, sleeping), then cut its connection.
-        let killed = 0;
-        for (let i = 0; i < 200 && killed === 0; i++) {
-          const { rows } = await admin.query(
-            `select pg_terminate_backend(pid) as done from pg_stat_activity where datname = $1 and wait_event = 'PgSleep'`,
-            [name],
-          );
-          killed = rows.length;
-          if (!killed) await new Promise((resolve) => setTimeout(resolve, 50));
-        }
-        expect(killed).toBe(1);
+        const sleeping = await waitForBackends(admin, name, "wait_event = 'PgSleep'");
+        expect(sleeping).toHaveLength(1);
+        await admin.query('select pg_terminate_backend($1)', [sleeping[0]]);
       } finally {
         await admin.end();
       }
       expectRefused(await pending, 'INTERNAL_SERVER_ERROR');
-      await sql`drop trigger hub_test_audit_trigger on hub_audit`.execute(db);
+      await removeTrigger();
+      removeTrigger = undefined;
       expect(await snapshot()).toEqual(before);
       // The request was not claimed: sent again, it is written once.
       const project = expectOk(await hub.query(REGISTER, { input: given }, writer)).registerProject;
@@ -586,16 +544,11 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('partners writes on %s', (da
   describe('CSV import (registerProject rows)', () => {
     const HEADER = 'requestId,partnerId,villageCode,title,budgetYuan,startedOn';
     const IMPORTER: TokenClaims = { sub: 'csv-importer', agency: 'partners', scope: 'partners:write' };
-    let dir: string;
+    const csv = csvFolder('partners-import-');
     let files = 0;
-    beforeAll(() => {
-      dir = mkdtempSync(path.join(tmpdir(), 'partners-import-'));
-    });
-    afterAll(() => rmSync(dir, { recursive: true, force: true }));
     /** The text as a file, through the hub (`npm run import`'s runner) as `claims`; what it reports, less its request ids. */
     const run = async (text: string, options: { goodRowsOnly?: boolean } = {}, claims = IMPORTER) => {
-      const file = path.join(dir, `rows-${++files}.csv`);
-      writeFileSync(file, text);
+      const file = csv(`rows-${++files}.csv`, text);
       const { runId: _runId, ...outcome } = await importThroughHub(hub, claims, 'partners', file, options);
       return outcome;
     };

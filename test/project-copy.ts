@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-export const ROOT = path.join(__dirname, '..');
+const ROOT = path.join(__dirname, '..');
 const SKIPPED = new Set(['node_modules', '.git', '.data', 'coverage']);
 
 export interface ProjectCopy {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { stringFromEnv } from '../core/config';
 import { PROJECT_ROOT } from '../core/paths';
 
-export const DEV_KEYS_DIR = path.resolve(stringFromEnv('DEV_KEYS_DIR') ?? path.join(PROJECT_ROOT, '.data', 'dev-keys'));
+const DEV_KEYS_DIR = path.resolve(stringFromEnv('DEV_KEYS_DIR') ?? path.join(PROJECT_ROOT, '.data', 'dev-keys'));
 
 export type DevKeyPurpose = 'token';
 

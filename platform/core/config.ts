@@ -57,7 +57,7 @@ export function shutdownGraceFromEnv(): number {
 }
 
 /** Where the embedded databases keep their data unless PGLITE_DATA_DIR says otherwise: `.data/pglite` in the project (git-ignored). */
-export const DEFAULT_PGLITE_ROOT = path.join(PROJECT_ROOT, '.data', 'pglite');
+const DEFAULT_PGLITE_ROOT = path.join(PROJECT_ROOT, '.data', 'pglite');
 
 /**
  * PGLITE_DATA_DIR: the folder holding one PGlite data folder per subgraph

@@ -60,10 +60,6 @@ export function forbidden(message: string): GraphQLError {
   return hubError('FORBIDDEN', message);
 }
 
-export function notFound(message: string): GraphQLError {
-  return hubError('NOT_FOUND', message);
-}
-
 /**
  * graphql-js reports a scalar's refusal of a literal (`from: "2023-02-30"`) as
  * a validation error; it is the caller's input that is wrong, so it is

@@ -14,7 +14,7 @@ export type Progress = (message: string, options?: { heartbeat?: boolean }) => v
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-export function logLevelFromEnv(): string {
+function logLevelFromEnv(): string {
   const raw = stringFromEnv('LOG_LEVEL');
   if (raw === undefined) return process.env.JEST_WORKER_ID !== undefined ? 'silent' : 'info';
   if (!(LEVELS as readonly string[]).includes(raw)) throw new Error(`LOG_LEVEL must be one of ${LEVELS.join(', ')}, not "${raw}"`);

@@ -4,7 +4,10 @@
 
 export type RegionLevel = 'AUTONOMOUS_REGION' | 'PREFECTURE' | 'COUNTY' | 'TOWNSHIP' | 'VILLAGE';
 
-export const REGION_LEVELS: readonly RegionLevel[] = ['AUTONOMOUS_REGION', 'PREFECTURE', 'COUNTY', 'TOWNSHIP', 'VILLAGE'];
+/** A region as a subgraph that does not own it (judicial does) holds it: its key, the code. */
+export interface RegionKey {
+  code: string;
+}
 
 /** The level a well-formed code denotes, or null for a malformed one. */
 export function levelOfCode(code: string): RegionLevel | null {
@@ -17,7 +20,7 @@ export function levelOfCode(code: string): RegionLevel | null {
 }
 
 /** The significant prefix: what every code within the region starts with. */
-export function codePrefix(code: string): string {
+function codePrefix(code: string): string {
   switch (levelOfCode(code)) {
     case 'AUTONOMOUS_REGION':
       return code.slice(0, 2);
@@ -46,21 +49,6 @@ export function regionRange(code: string): CodeRange {
 
 export function isWithin(code: string, ancestorCode: string): boolean {
   return code.startsWith(codePrefix(ancestorCode));
-}
-
-export function parentCode(code: string): string | null {
-  switch (levelOfCode(code)) {
-    case 'VILLAGE':
-      return code.slice(0, 9);
-    case 'TOWNSHIP':
-      return code.slice(0, 6);
-    case 'COUNTY':
-      return `${code.slice(0, 4)}00`;
-    case 'PREFECTURE':
-      return `${code.slice(0, 2)}0000`;
-    default:
-      return null;
-  }
 }
 
 /** The township a village or township code lies in; null above township level. */

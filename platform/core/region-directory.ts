@@ -114,6 +114,7 @@ function generateVillages(townshipCode: string, isStreet: boolean): RegionRecord
   return out;
 }
 
+/** Every region of one level. Nothing in the hub calls it: the seed `npm run new-subgraph` writes does (scripts/new-subgraph/templates.ts). */
 export function regionsAtLevel(level: RegionLevel): RegionRecord[] {
   return regionDirectory().filter((region) => region.level === level);
 }

@@ -7,7 +7,7 @@ import { levelOfCode, type RegionLevel } from './region-codes';
 import { regionDirectory } from './region-directory';
 import { isValidDate } from './scalars';
 
-export const MAX_NAME_LENGTH = 100;
+const MAX_NAME_LENGTH = 100;
 
 /** Trimmed, non-empty text of at most `max` characters. */
 export function requireText(field: string, value: string, max = MAX_NAME_LENGTH): string {

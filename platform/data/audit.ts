@@ -9,7 +9,7 @@ import { hasScope } from '../access/checks';
 import { countsByParent, pagesByParent, type Filter } from './connections';
 import { forbidden } from '../core/errors';
 import { readPage, toConnection, type Connection, type PageArgs } from './pagination';
-import { allOf, checkPeriod, type Period } from './period';
+import { allOf, checkPeriod, equalTo, type Period } from './period';
 import type { Viewer } from '../core/viewer';
 
 export const auditMigration: Migration = {
@@ -105,9 +105,9 @@ export async function listAuditRecords(
   const f = args.filter ?? {};
   const period = checkPeriod(f.at, 'filter.at');
   const filter: Filter | undefined = allOf(
-    f.recordType != null ? (eb) => eb('t.record_type', '=', f.recordType) : undefined,
-    f.recordId != null ? (eb) => eb('t.record_id', '=', f.recordId) : undefined,
-    f.subject != null ? (eb) => eb('t.subject', '=', f.subject) : undefined,
+    equalTo('record_type', f.recordType),
+    equalTo('record_id', f.recordId),
+    equalTo('subject', f.subject),
     period?.from != null ? (eb) => eb('t.at', '>=', sql`${period.from}::date`) : undefined,
     period?.to != null ? (eb) => eb('t.at', '<', sql`${period.to}::date + 1`) : undefined,
   );

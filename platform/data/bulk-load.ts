@@ -20,7 +20,7 @@ type Cell = string | number | boolean | null | undefined | readonly (string | nu
  * Inserts many rows in multi-row statements of at most 30000 bound parameters:
  * `insertInChunks(rows, (chunk) => db.insertInto('t').values(chunk).execute())`.
  */
-export async function insertInChunks<Row extends object>(rows: readonly Row[], insert: (chunk: Row[]) => Promise<unknown>): Promise<void> {
+async function insertInChunks<Row extends object>(rows: readonly Row[], insert: (chunk: Row[]) => Promise<unknown>): Promise<void> {
   if (rows.length === 0) return;
   const chunk = Math.max(1, Math.floor(INSERT_MAX_PARAMETERS / Object.keys(rows[0]).length));
   for (let i = 0; i < rows.length; i += chunk) await insert(rows.slice(i, i + chunk));

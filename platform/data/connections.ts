@@ -2,7 +2,7 @@
 // statement (and their counts in one more, only when asked for), so a list of
 // 100 regions or offices, each with its first 5 cases, costs two statements.
 import DataLoader from 'dataloader';
-import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import { badUserInput } from '../core/errors';
 import type { Filter } from '../core/filter';
 import { toConnection, type Connection, type Page } from './pagination';
@@ -69,19 +69,26 @@ export async function pagesByParent<Row>(
   page: Page,
   filter?: Filter,
 ): Promise<Map<string, Row[]>> {
+  return pagesOf<Row>(parents, async () => {
+    if (page.afterKey !== null && child.keyKind === 'integer' && !/^\d{1,18}$/.test(page.afterKey)) {
+      throw badUserInput('after', 'is not a cursor this API gave out');
+    }
+    return child.join.kind === 'region' ? rankedPages(db, child, parents, page, filter) : lateralPages(db, child, parents, page, filter);
+  });
+}
+
+/** A page's rows as they come from SQL: the row, its parent (`__parent`) and, when ranked, its rank within it. */
+type PageRow = Record<string, unknown> & { __parent: string; __rank?: number };
+
+/** Each parent's rows (without `__parent` and `__rank`), in the order `read` gives them; with no parents, nothing is read. */
+export async function pagesOf<Row>(parents: readonly string[], read: () => Promise<PageRow[]>): Promise<Map<string, Row[]>> {
   const byParent = new Map<string, Row[]>(parents.map((parent) => [parent, []]));
   if (parents.length === 0) return byParent;
-  if (page.afterKey !== null && child.keyKind === 'integer' && !/^\d{1,18}$/.test(page.afterKey)) {
-    throw badUserInput('after', 'is not a cursor this API gave out');
-  }
-  const rows = child.join.kind === 'region' ? await rankedPages(db, child, parents, page, filter) : await lateralPages(db, child, parents, page, filter);
-  for (const { __parent, __rank: _rank, ...row } of rows) {
+  for (const { __parent, __rank: _rank, ...row } of await read()) {
     byParent.get(__parent)?.push(row as Row);
   }
   return byParent;
 }
-
-type PageRow = Record<string, unknown> & { __parent: string; __rank?: number };
 
 async function lateralPages(db: AnyDB, child: ChildTable, parents: readonly string[], page: Page, filter?: Filter): Promise<PageRow[]> {
   const key = sql.ref(`t.${child.key}`);
@@ -106,11 +113,23 @@ async function lateralPages(db: AnyDB, child: ChildTable, parents: readonly stri
 
 async function rankedPages(db: AnyDB, child: ChildTable, parents: readonly string[], page: Page, filter?: Filter): Promise<PageRow[]> {
   const key = sql.ref(`t.${child.key}`);
-  let inner = db
+  const ranked = db
     .selectFrom(`${child.table} as t`)
     .innerJoin(parentValues(child.join, parents), (on) => on.on(joinCondition(child.join)))
     .selectAll('t')
     .select([sql<string>`p.column1`.as('__parent'), sql<number>`row_number() over (partition by p.column1 order by ${key})`.as('__rank')]);
+  return firstRanked(db, ranked, child.key, page, filter);
+}
+
+/**
+ * Of rows `t` ranked within their parent (`__parent`, `__rank` in key order),
+ * the filter's after the page's cursor, the first `page.limit + 1` of each
+ * parent, in parent and key order.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function firstRanked(db: AnyDB, ranked: SelectQueryBuilder<any, any, any>, keyColumn: string, page: Page, filter?: Filter): Promise<PageRow[]> {
+  const key = sql.ref(`t.${keyColumn}`);
+  let inner = ranked;
   if (filter) inner = inner.where(filter);
   if (page.afterKey !== null) inner = inner.where(key, '>', page.afterKey);
   const rows = await db
@@ -118,7 +137,7 @@ async function rankedPages(db: AnyDB, child: ChildTable, parents: readonly strin
     .selectAll()
     .where('__rank', '<=', page.limit + 1)
     .orderBy('__parent')
-    .orderBy(sql.ref(child.key))
+    .orderBy(sql.ref(keyColumn))
     .execute();
   return rows as PageRow[];
 }
@@ -130,13 +149,16 @@ export async function countsByParent(
   parents: readonly string[],
   filter?: Filter,
 ): Promise<Map<string, number>> {
-  const counts = new Map<string, number>(parents.map((parent) => [parent, 0]));
-  if (parents.length === 0) return counts;
-  let query = db
-    .selectFrom(`${child.table} as t`)
-    .innerJoin(parentValues(child.join, parents), (on) => on.on(joinCondition(child.join)))
-    .select([sql<string>`p.column1`.as('parent'), sql<number>`count(*)`.as('count')])
-    .groupBy(sql`p.column1`);
+  if (parents.length === 0) return new Map();
+  const rows = db.selectFrom(`${child.table} as t`).innerJoin(parentValues(child.join, parents), (on) => on.on(joinCondition(child.join)));
+  return countPerParent(rows, sql`p.column1`, parents, filter);
+}
+
+/** How many of the rows `t` (filtered) each parent has (0 for none), in one statement; `parent` is the rows' parent key. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function countPerParent(rows: SelectQueryBuilder<any, any, any>, parent: RawBuilder<unknown>, parents: readonly string[], filter?: Filter): Promise<Map<string, number>> {
+  const counts = new Map<string, number>(parents.map((p) => [p, 0]));
+  let query = rows.select([sql<string>`${parent}`.as('parent'), sql<number>`count(*)`.as('count')]).groupBy(parent);
   if (filter) query = query.where(filter);
   for (const row of await query.execute()) counts.set(row.parent, Number(row.count));
   return counts;
@@ -193,14 +215,12 @@ export function createConnectionLoader<Row, F>(
   child: ChildTable,
   toFilter: (filter: F) => Filter | undefined,
 ): DataLoader<ConnectionRequest<F>, Connection<Row>, string> {
-  return connectionLoader<Row, F>(
-    {
-      key: child.key,
-      pages: (parents, page, filter) => pagesByParent<Row>(db, child, parents, page, filter),
-      counts: (parents, filter) => countsByParent(db, child, parents, filter),
-    },
-    toFilter,
-  );
+  const source: ConnectionSource<Row> = {
+    key: child.key,
+    pages: (parents, page, filter) => pagesByParent<Row>(db, child, parents, page, filter),
+    counts: (parents, filter) => countsByParent(db, child, parents, filter),
+  };
+  return connectionLoader<Row, F>(source, toFilter);
 }
 
 /** The distinct parents of a batch of requests, in first-seen order. */

@@ -66,7 +66,7 @@ export interface DataLock {
 /** How long a takeover guard may stand before it is deemed left by a crash (a takeover takes milliseconds). */
 const TAKEOVER_GUARD_STALE_MS = 10_000;
 
-export function describeHolder(holder: LockHolder): string {
+function describeHolder(holder: LockHolder): string {
   const host = holder.hostname === os.hostname() ? '' : ` on host ${holder.hostname}`;
   return `process ${holder.pid}${host} (${holder.command}) since ${holder.since}`;
 }
@@ -83,7 +83,7 @@ export function processStartOf(pid: number): string | undefined {
 }
 
 /** Whether the process that wrote this lock still runs: 'alive', 'dead', or 'unknown' (another host). */
-export function holderState(holder: LockHolder): 'alive' | 'dead' | 'unknown' {
+function holderState(holder: LockHolder): 'alive' | 'dead' | 'unknown' {
   if (holder.hostname !== os.hostname()) return 'unknown';
   try {
     process.kill(holder.pid, 0);

@@ -71,63 +71,68 @@ class ObservedPGliteDialect extends PGliteDialect {
 }
 
 export async function openDatabase<DB>(options: DatabaseOptions): Promise<DatabaseHandle<DB>> {
+  return options.url ? openPostgres<DB>(options.url, options) : openPGlite<DB>(options);
+}
+
+/** Counts the statements a Kysely instance sends (its `log` hook). */
+function statementCounter(): { log: () => void; count: () => number } {
   let statements = 0;
-  const log = (): void => {
-    statements++;
+  return {
+    log: () => {
+      statements++;
+    },
+    count: () => statements,
   };
-  if (options.url) {
-    const pool = new pg.Pool({
-      connectionString: options.url,
-      max: options.poolSize ?? 10,
-      types: {
-        getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-          if (oid === INT8 || oid === NUMERIC) return toNumber;
-          if (oid === DATE) return keepText;
-          return pg.types.getTypeParser(oid, format as 'text');
-        }) as typeof pg.types.getTypeParser,
-      },
-    });
-    // A lost connection must not crash the process: an idle client's error
-    // reaches the pool; a client in use (mid-transaction) emits its own, and
-    // that client's query fails (the transaction rolls back) while the pool
-    // replaces the connection.
-    const onError = options.onPoolError ?? ((error: Error) => console.error('database connection error:', error.message));
-    pool.on('error', onError);
-    pool.on('connect', (client) => client.on('error', onError));
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log });
-    return {
-      db,
-      kind: 'postgres',
-      statementCount: () => statements,
-      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
-      close: () => db.destroy(),
-    };
-  }
+}
+
+function openPostgres<DB>(url: string, options: DatabaseOptions): DatabaseHandle<DB> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+        if (oid === INT8 || oid === NUMERIC) return toNumber;
+        if (oid === DATE) return keepText;
+        return pg.types.getTypeParser(oid, format as 'text');
+      }) as typeof pg.types.getTypeParser,
+    },
+  });
+  // A lost connection must not crash the process: an idle client's error
+  // reaches the pool; a client in use (mid-transaction) emits its own, and
+  // that client's query fails (the transaction rolls back) while the pool
+  // replaces the connection.
+  const onError = options.onPoolError ?? ((error: Error) => console.error('database connection error:', error.message));
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
+  const statements = statementCounter();
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: statements.log });
+  return {
+    db,
+    kind: 'postgres',
+    statementCount: statements.count,
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    close: () => db.destroy(),
+  };
+}
+
+async function openPGlite<DB>(options: DatabaseOptions): Promise<DatabaseHandle<DB>> {
   const dataDir = options.pgliteDataDir ? path.resolve(options.pgliteDataDir) : undefined;
   // Before PGlite touches the folder: a second process on it would corrupt it.
   const lock = dataDir && options.lockDataDir !== false ? lockDataFolder(dataDir) : undefined;
   let pglite: PGlite;
   try {
-    const pgliteOptions = {
-      parsers: {
-        [pgliteTypes.INT8]: toNumber,
-        [pgliteTypes.NUMERIC]: toNumber,
-        [pgliteTypes.DATE]: keepText,
-      },
-    };
-    if (dataDir) mkdirSync(path.dirname(dataDir), { recursive: true });
-    // A new cluster is a copy of a fresh one, not initdb again (platform/data/pglite-cluster.ts).
-    pglite = dataDir ? await folderPGlite(dataDir, pgliteOptions, options.progress) : await memoryPGlite(pgliteOptions);
+    pglite = await startPGlite(dataDir, options.progress);
   } catch (error) {
     lock?.release();
     throw error;
   }
   const dialect = new ObservedPGliteDialect(pglite);
-  const db = new Kysely<DB>({ dialect, log });
+  const statements = statementCounter();
+  const db = new Kysely<DB>({ dialect, log: statements.log });
   return {
     db,
     kind: 'pglite',
-    statementCount: () => statements,
+    statementCount: statements.count,
     poolStats: () => {
       const busy = dialect.driver?.connection !== undefined;
       return { total: 1, idle: busy ? 0 : 1, waiting: dialect.driver?.queue?.length ?? 0 };
@@ -141,6 +146,19 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Databa
       }
     },
   };
+}
+
+/** PGlite on the folder, or in memory; a new cluster is a copy of a fresh one, not initdb again (platform/data/pglite-cluster.ts). */
+async function startPGlite(dataDir: string | undefined, progress?: (message: string) => void): Promise<PGlite> {
+  const pgliteOptions = {
+    parsers: {
+      [pgliteTypes.INT8]: toNumber,
+      [pgliteTypes.NUMERIC]: toNumber,
+      [pgliteTypes.DATE]: keepText,
+    },
+  };
+  if (dataDir) mkdirSync(path.dirname(dataDir), { recursive: true });
+  return dataDir ? folderPGlite(dataDir, pgliteOptions, progress) : memoryPGlite(pgliteOptions);
 }
 
 /** Runs every pending migration; throws (and so stops start-up) if one fails. */

@@ -113,15 +113,47 @@ export async function importRows<DB, Input extends { requestId: string }>(
 ): Promise<ImportReport> {
   if (rows.length > MAX_ROWS_PER_REQUEST) throw badUserInput('rows', `at most ${MAX_ROWS_PER_REQUEST} rows per request, not ${rows.length}: send the file in chunks`);
   const header = headerCells.map((cell) => cell.trim());
-  if (header.length === 0) return { rows: rows.length, written: 0, alreadyPresent: 0, problems: [{ line: 1, field: null, code: 'BAD_USER_INPUT', message: 'the file is empty: a header row is needed' }] };
+  const headerProblem = checkHeader(header, importer);
+  if (headerProblem) return { rows: rows.length, written: 0, alreadyPresent: 0, problems: [headerProblem] };
+  const { good, problems } = await checkRows(ctx, importer, header, rows);
+  const { toWrite, alreadyPresent } = await sortOutEarlierRequests(ctx, importer, good, problems);
+  problems.sort((a, b) => a.line - b.line);
+  if (mode === 'CHECK' || (problems.length && mode === 'WRITE')) return { rows: rows.length, written: 0, alreadyPresent, problems };
+  await ctx.db.transaction().execute(async (trx) => {
+    // A row that another request claimed since the check above (the same file sent twice at once) is
+    // found by its claim and not written again (createInTransaction), though it is counted here as written.
+    for (const { input } of toWrite) {
+      const request: CreateRequest = { operation: importer.operation, requestId: input.requestId, input, recordType: importer.recordType, fields: Object.keys(input) };
+      await createInTransaction(trx, ctx, request, (t) => importer.write(t, input));
+    }
+  });
+  return { rows: rows.length, written: toWrite.length, alreadyPresent, problems };
+}
+
+/** The header's problem (line 1): empty, or columns missing or unknown; undefined for a good header. */
+function checkHeader(header: string[], importer: Pick<CsvImporter<unknown, { requestId: string }>, 'columns' | 'optional'>): RowProblem | undefined {
+  if (header.length === 0) return { line: 1, field: null, code: 'BAD_USER_INPUT', message: 'the file is empty: a header row is needed' };
   const missing = importer.columns.filter((column) => !importer.optional.includes(column) && !header.includes(column));
   const unknown = header.filter((column) => !importer.columns.includes(column));
-  if (missing.length || unknown.length) {
-    const message = [missing.length ? `missing columns: ${missing.join(', ')}` : '', unknown.length ? `unknown columns: ${unknown.join(', ')}` : ''].filter(Boolean).join('; ');
-    return { rows: rows.length, written: 0, alreadyPresent: 0, problems: [{ line: 1, field: null, code: 'BAD_USER_INPUT', message: `header: ${message} (expected ${importer.columns.join(',')})` }] };
-  }
+  if (!missing.length && !unknown.length) return undefined;
+  const message = [missing.length ? `missing columns: ${missing.join(', ')}` : '', unknown.length ? `unknown columns: ${unknown.join(', ')}` : ''].filter(Boolean).join('; ');
+  return { line: 1, field: null, code: 'BAD_USER_INPUT', message: `header: ${message} (expected ${importer.columns.join(',')})` };
+}
+
+interface GoodRow<Input> {
+  line: number;
+  input: Input;
+}
+
+/** Each row parsed and checked as the mutation checks its input; a requestId a row before had is a bad row. */
+async function checkRows<DB, Input extends { requestId: string }>(
+  ctx: WriteContext<DB>,
+  importer: CsvImporter<DB, Input>,
+  header: string[],
+  rows: readonly CsvRow[],
+): Promise<{ good: GoodRow<Input>[]; problems: RowProblem[] }> {
   const problems: RowProblem[] = [];
-  const good: { line: number; input: Input }[] = [];
+  const good: GoodRow<Input>[] = [];
   const seen = new Map<string, number>();
   for (const { line, cells } of rows) {
     if (cells.length !== header.length) {
@@ -143,9 +175,18 @@ export async function importRows<DB, Input extends { requestId: string }>(
       problems.push(problemOf(line, error));
     }
   }
-  // A requestId used before: with the same input the row is already in (skipped); with other input it is a bad row.
+  return { good, problems };
+}
+
+/** A requestId used before: with the same input the row is already in (skipped); with other input it is a bad row (added to `problems`). */
+async function sortOutEarlierRequests<DB, Input extends { requestId: string }>(
+  ctx: WriteContext<DB>,
+  importer: CsvImporter<DB, Input>,
+  good: GoodRow<Input>[],
+  problems: RowProblem[],
+): Promise<{ toWrite: GoodRow<Input>[]; alreadyPresent: number }> {
   const earlier = await earlierRequests(ctx.db as unknown as Kysely<unknown>, importer.operation, requestCaller(ctx.viewer), good.map((g) => g.input.requestId));
-  const toWrite: typeof good = [];
+  const toWrite: GoodRow<Input>[] = [];
   let alreadyPresent = 0;
   for (const row of good) {
     const hash = earlier.get(row.input.requestId);
@@ -153,17 +194,7 @@ export async function importRows<DB, Input extends { requestId: string }>(
     else if (hash === inputHash(row.input)) alreadyPresent++;
     else problems.push({ line: row.line, field: 'requestId', code: 'CONFLICT', message: `requestId: ${row.input.requestId} was used before with other input` });
   }
-  problems.sort((a, b) => a.line - b.line);
-  if (mode === 'CHECK' || (problems.length && mode === 'WRITE')) return { rows: rows.length, written: 0, alreadyPresent, problems };
-  await ctx.db.transaction().execute(async (trx) => {
-    // A row that another request claimed since the check above (the same file sent twice at once) is
-    // found by its claim and not written again (createInTransaction), though it is counted here as written.
-    for (const { input } of toWrite) {
-      const request: CreateRequest = { operation: importer.operation, requestId: input.requestId, input, recordType: importer.recordType, fields: Object.keys(input) };
-      await createInTransaction(trx, ctx, request, (t) => importer.write(t, input));
-    }
-  });
-  return { rows: rows.length, written: toWrite.length, alreadyPresent, problems };
+  return { toWrite, alreadyPresent };
 }
 
 /** The caller's own earlier requests among these ids (requestIds are per caller: platform/data/writes.ts). */

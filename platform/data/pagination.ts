@@ -26,11 +26,11 @@ export function readPage(args: PageArgs, defaultSize = 20): Page {
 
 const CURSOR_PREFIX = 'k:';
 
-export function encodeCursor(key: string | number): string {
+function encodeCursor(key: string | number): string {
   return Buffer.from(CURSOR_PREFIX + String(key), 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string): string {
+function decodeCursor(cursor: string): string {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   if (!text.startsWith(CURSOR_PREFIX) || !/^[\w.-]{1,64}$/.test(text.slice(CURSOR_PREFIX.length))) {
     throw badUserInput('after', 'is not a cursor this API gave out');

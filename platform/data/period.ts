@@ -1,4 +1,5 @@
-// The `period: DateRange` argument, as a filter on one date column.
+// The `period: DateRange` argument, as a filter on one date column; the
+// other filters of a list's arguments (equalTo) and their combination (allOf).
 import { sql } from 'kysely';
 import type { Filter } from './connections';
 import { badUserInput } from '../core/errors';
@@ -26,6 +27,11 @@ export function periodFilter(column: string, period: Period | null | undefined):
       ...(period.from != null ? [eb(ref, '>=', period.from)] : []),
       ...(period.to != null ? [eb(ref, '<=', period.to)] : []),
     ]);
+}
+
+/** A filter keeping rows whose `column` (on table alias t) equals `value`, when the argument is given; none otherwise. */
+export function equalTo(column: string, value: unknown): Filter | undefined {
+  return value != null ? (eb) => eb(`t.${column}`, '=', value) : undefined;
 }
 
 /** Combines filters with AND; undefined when there is none. */

@@ -14,8 +14,8 @@ export interface MonthlyCount {
   count: number;
 }
 
-export const FIRST_SERIES_YEAR = 1949;
-export const LAST_SERIES_YEAR = 2100;
+const FIRST_SERIES_YEAR = 1949;
+const LAST_SERIES_YEAR = 2100;
 
 /** Checks the `year` argument: a whole year within FIRST_SERIES_YEAR..LAST_SERIES_YEAR, else BAD_USER_INPUT. */
 export function checkSeriesYear(year: number, field = 'year'): number {
@@ -26,7 +26,7 @@ export function checkSeriesYear(year: number, field = 'year'): number {
 }
 
 /** Each region's twelve monthly sums of `measure` in `year`, in one statement; months without rows are 0. */
-export async function monthlyTotals<M extends string>(
+async function monthlyTotals<M extends string>(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   db: Kysely<any>,
   rollup: Rollup<M>,

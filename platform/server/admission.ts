@@ -10,7 +10,7 @@ import { Counter, type Registry } from 'prom-client';
 export const GATEWAY_MAX_IN_FLIGHT_DEFAULT = 16;
 export const SUBGRAPH_MAX_IN_FLIGHT_DEFAULT = 64;
 /** What `Retry-After` says, in seconds. */
-export const RETRY_AFTER_SECONDS = 1;
+const RETRY_AFTER_SECONDS = 1;
 
 export interface Admission {
   middleware: RequestHandler;

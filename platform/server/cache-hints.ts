@@ -28,7 +28,7 @@ import { getNamedType, isCompositeType, Kind, type ConstDirectiveNode, type Grap
 import { intFromEnv } from '../core/config';
 
 /** CACHE_MAX_AGE: seconds a public response may be cached (default 60; 0 turns caching off). */
-export function cacheMaxAgeFromEnv(): number {
+function cacheMaxAgeFromEnv(): number {
   return intFromEnv('CACHE_MAX_AGE', 60, 0, 86_400);
 }
 
@@ -53,7 +53,7 @@ export function uncacheableTypes(schema: GraphQLSchema): Set<string> {
 
 const perSchema = new WeakMap<GraphQLSchema, Set<string>>();
 
-export function isUncacheableType(schema: GraphQLSchema, type: GraphQLNamedType): boolean {
+function isUncacheableType(schema: GraphQLSchema, type: GraphQLNamedType): boolean {
   let names = perSchema.get(schema);
   if (!names) perSchema.set(schema, (names = uncacheableTypes(schema)));
   return names.has(type.name);

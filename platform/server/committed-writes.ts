@@ -12,7 +12,7 @@ export interface CommittedWrite {
   field: string;
 }
 
-export const COMMITTED_WRITES_EXTENSION = 'committedWrites';
+const COMMITTED_WRITES_EXTENSION = 'committedWrites';
 const WRITES = Symbol.for('rule-of-law-hub.committed-writes');
 
 /** Notes that a mutation field of this request committed. */

@@ -41,7 +41,7 @@ export function rollupFields(name: string): { check: string; rebuild: string } {
 }
 
 /** The scope an operator's token needs to check or rebuild a subgraph's roll-ups. */
-export function rollupScope(name: string): string {
+function rollupScope(name: string): string {
   return `${name}:rollups`;
 }
 

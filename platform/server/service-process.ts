@@ -25,11 +25,11 @@ function tell(message: ServiceMessage): void {
 }
 
 /** A service whose launcher has gone exits within this time, whatever it was doing. */
-export const LAUNCHER_GONE_EXIT_MS = 4_000;
+const LAUNCHER_GONE_EXIT_MS = 4_000;
 /** ...after letting requests in flight finish for at most this long. */
 const LAUNCHER_GONE_GRACE_MS = 2_000;
 
-export function progressLogger(logger: Logger): Progress {
+function progressLogger(logger: Logger): Progress {
   return (message, options) => {
     logger.info(message);
     tell({ type: 'progress', message, ...(options?.heartbeat ? { heartbeat: true } : {}) });
@@ -40,8 +40,7 @@ export async function runServiceProcess(
   name: string,
   start: (progress: Progress, logger: Logger) => Promise<StartedService>,
 ): Promise<void> {
-  let service: StartedService;
-  let stop: ((why: string, graceMs?: number) => Promise<void>) | undefined;
+  let stop: Stop | undefined;
   let launcherGone = false;
   const onLauncherGone = (why: string): void => {
     if (launcherGone) return;
@@ -57,12 +56,31 @@ export async function runServiceProcess(
   const progress = progressLogger(logger);
   // From the start: a launcher killed while this service seeds must not leave it seeding for nobody.
   if (process.connected) process.on('disconnect', () => onLauncherGone('launcher gone'));
-  let tracing: Awaited<ReturnType<typeof startTracing>> = null;
+  const started = await startService(name, () => start(progress, logger), progress, logger);
+  if (!started) return;
+  logger.info({ url: started.service.url, adminUrl: started.service.adminUrl }, 'ready');
+  tell({ type: 'ready', url: started.service.url, adminUrl: started.service.adminUrl });
+  const stopOnce = stopper(started.service, started.tracing, logger);
+  stop = stopOnce;
+  process.on('SIGTERM', () => void stopOnce('SIGTERM'));
+  process.on('SIGINT', () => void stopOnce('SIGINT'));
+  if (launcherGone) void stopOnce('launcher gone', LAUNCHER_GONE_GRACE_MS);
+}
+
+type Stop = (why: string, graceMs?: number) => Promise<void>;
+type Tracing = Awaited<ReturnType<typeof startTracing>>;
+
+/** Tracing first (so that the first request is traced), then the service; a failure is logged, told to the launcher and ends the process (undefined). */
+async function startService(
+  name: string,
+  start: () => Promise<StartedService>,
+  progress: Progress,
+  logger: Logger,
+): Promise<{ service: StartedService; tracing: Tracing } | undefined> {
   try {
-    // Before the service starts, so that its first request is traced.
-    tracing = await startTracing(name);
+    const tracing = await startTracing(name);
     if (tracing) progress('tracing: exporting spans over OTLP');
-    service = await start(progress, logger);
+    return { service: await start(), tracing };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     logger.error({ reason: message }, 'failed to start');
@@ -70,23 +88,23 @@ export async function runServiceProcess(
     process.exitCode = 1;
     // Let the message reach the launcher before the channel closes.
     setTimeout(() => process.exit(1), 50);
-    return;
+    return undefined;
   }
-  logger.info({ url: service.url, adminUrl: service.adminUrl }, 'ready');
-  tell({ type: 'ready', url: service.url, adminUrl: service.adminUrl });
-  const started = service;
+}
+
+/** Stops once: drains the service, flushes the spans, exits 0; 1 after an error, or when stopping hangs past the grace period (and some). */
+function stopper(service: StartedService, tracing: Tracing, logger: Logger): Stop {
   let stopping = false;
-  stop = async (signal: string, graceMs?: number): Promise<void> => {
+  return async (signal, graceMs) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping: no new connections, finishing requests in flight');
-    // A stop that hangs past the grace period (and some) ends the process as a failure.
     setTimeout(() => {
       logger.error('stopping did not finish in time');
       process.exit(1);
     }, (graceMs ?? shutdownGraceFromEnv()) + 5_000);
     try {
-      await started.stop(graceMs);
+      await service.stop(graceMs);
       await tracing?.shutdown();
       logger.info('stopped');
       process.exit(0);
@@ -95,7 +113,4 @@ export async function runServiceProcess(
       process.exit(1);
     }
   };
-  process.on('SIGTERM', () => void stop?.('SIGTERM'));
-  process.on('SIGINT', () => void stop?.('SIGINT'));
-  if (launcherGone) void stop('launcher gone', LAUNCHER_GONE_GRACE_MS);
 }

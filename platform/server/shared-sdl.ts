@@ -24,7 +24,7 @@ import {
   type ValueNode,
 } from 'graphql';
 
-export const SHARED_SDL_PATH = path.join(__dirname, 'shared.graphql');
+const SHARED_SDL_PATH = path.join(__dirname, 'shared.graphql');
 
 /** A path as errors show it: relative to the project when inside it. */
 export function displayPath(file: string): string {

@@ -23,7 +23,7 @@ export interface Tracing {
 }
 
 /** The OTLP endpoint, if tracing is configured (and not disabled by OTEL_SDK_DISABLED=true). */
-export function otlpEndpointFromEnv(): string | undefined {
+function otlpEndpointFromEnv(): string | undefined {
   if (stringFromEnv('OTEL_SDK_DISABLED') === 'true') return undefined;
   return stringFromEnv('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ?? stringFromEnv('OTEL_EXPORTER_OTLP_ENDPOINT');
 }

@@ -17,16 +17,16 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { envPrefix } from '../../platform/core/config';
-import { listSubgraphs } from '../../schema/subgraphs';
+import { listSubgraphs, type SubgraphInfo } from '../../schema/subgraphs';
 
-export const NAMESPACE = 'rule-of-law-hub';
-export const IMAGE = 'rule-of-law-hub:0.1.0';
-export const GATEWAY_PORT = 4000;
+const NAMESPACE = 'rule-of-law-hub';
+const IMAGE = 'rule-of-law-hub:0.1.0';
+const GATEWAY_PORT = 4000;
 /** The admin port is the public one + 100 (platform/server/http.ts), listening on every address of the pod for the kubelet's probes. */
-export const ADMIN_OFFSET = 100;
+const ADMIN_OFFSET = 100;
 /** /ready turns 503 this long before a pod stops accepting: the kubelet's probe and the endpoints' update see it first. */
-export const SHUTDOWN_DELAY_MS = 5_000;
-export const SHUTDOWN_GRACE_MS = 8_000;
+const SHUTDOWN_DELAY_MS = 5_000;
+const SHUTDOWN_GRACE_MS = 8_000;
 const SUPERGRAPH = path.join(__dirname, '..', '..', 'schema', 'supergraph.graphql');
 
 type Manifest = Record<string, any>;
@@ -144,7 +144,15 @@ export function k8sManifests(supergraph = readFileSync(SUPERGRAPH, 'utf8')): Rec
     secret('gateway', ['HUB_IDENTITY_SECRET', 'REDIS_URL', 'AUTH_JWKS_URL', 'AUTH_ISSUER']),
     ...subgraphs.map((s) => secret(s.name, [`${envPrefix(s.name)}_IDENTITY_KEY`, `${envPrefix(s.name)}_DATABASE_URL`, `${envPrefix(s.name)}_REDIS_URL`])),
   ];
-  files['gateway.yaml'] = [
+  files['gateway.yaml'] = gatewayManifests(subgraphs, supergraphHash);
+  for (const s of subgraphs) files[`${s.name}.yaml`] = subgraphManifests(s);
+  files['network-policies.yaml'] = networkPolicies(subgraphs);
+  return files;
+}
+
+/** The gateway: its Deployment (the supergraph from the ConfigMap, its hash in the pod template), Service, PodDisruptionBudget and HPA on CPU. */
+function gatewayManifests(subgraphs: SubgraphInfo[], supergraphHash: string): Manifest[] {
+  return [
     deployment('gateway', GATEWAY_PORT, {
       command: ['node', 'dist/gateway/main.js'],
       replicas: 3,
@@ -176,24 +184,24 @@ export function k8sManifests(supergraph = readFileSync(SUPERGRAPH, 'utf8')): Rec
       },
     },
   ];
-  for (const s of subgraphs) {
-    const prefix = envPrefix(s.name);
-    files[`${s.name}.yaml`] = [
-      deployment(s.name, s.defaultPort, {
-        command: ['node', 'dist/scripts/start-subgraph.js', s.name],
-        replicas: 2,
-        env: [
-          { name: `${prefix}_PORT`, value: String(s.defaultPort) },
-          fromSecret(s.name, `${prefix}_IDENTITY_KEY`),
-          fromSecret(s.name, `${prefix}_DATABASE_URL`),
-          // The Redis its replicas share for the identities they accepted (platform/access/replay-memory.ts).
-          fromSecret(s.name, `${prefix}_REDIS_URL`),
-        ],
-      }),
-      service(s.name, s.defaultPort),
-      disruptionBudget(s.name, 1),
-    ];
-  }
-  files['network-policies.yaml'] = networkPolicies(subgraphs);
-  return files;
+}
+
+/** One subgraph: its Deployment (only its own variables, from its own Secret), Service and PodDisruptionBudget. */
+function subgraphManifests(s: SubgraphInfo): Manifest[] {
+  const prefix = envPrefix(s.name);
+  return [
+    deployment(s.name, s.defaultPort, {
+      command: ['node', 'dist/scripts/start-subgraph.js', s.name],
+      replicas: 2,
+      env: [
+        { name: `${prefix}_PORT`, value: String(s.defaultPort) },
+        fromSecret(s.name, `${prefix}_IDENTITY_KEY`),
+        fromSecret(s.name, `${prefix}_DATABASE_URL`),
+        // The Redis its replicas share for the identities they accepted (platform/access/replay-memory.ts).
+        fromSecret(s.name, `${prefix}_REDIS_URL`),
+      ],
+    }),
+    service(s.name, s.defaultPort),
+    disruptionBudget(s.name, 1),
+  ];
 }

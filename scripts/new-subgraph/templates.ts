@@ -26,7 +26,23 @@ export function namesOf(name: string, port: number): Names {
 export function subgraphFiles(n: Names): Record<string, string> {
   const dir = `subgraphs/${n.name}`;
   return {
-    [`${dir}/schema.graphql`]: `extend schema
+    [`${dir}/schema.graphql`]: schemaFile(n),
+    [`${dir}/scopes.ts`]: scopesFile(n),
+    [`${dir}/database.ts`]: databaseFile(n),
+    [`${dir}/models.ts`]: modelsFile(n),
+    [`${dir}/migrations/0001-initial.ts`]: migrationFile(n),
+    [`${dir}/seed.ts`]: seedFile(n),
+    [`${dir}/loaders.ts`]: loadersFile(n),
+    [`${dir}/resolvers/region.ts`]: regionResolversFile(n),
+    [`${dir}/resolvers/index.ts`]: resolversIndexFile(),
+    [`${dir}/subgraph.ts`]: definitionFile(n),
+    [`test/${n.name}.test.ts`]: testFile(n),
+  };
+}
+
+/** The SDL: Region extended with the agency's stats field. */
+function schemaFile(n: Names): string {
+  return `extend schema
   @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
 
 # The ${n.name} subgraph (made by \`npm run new-subgraph\`): ${n.pascal} records,
@@ -46,16 +62,24 @@ type ${n.pascal}Stats {
   "Records within the region (its villages and townships), recorded within the period."
   records: Int!
 }
-`,
-    [`${dir}/scopes.ts`]: `// The ${n.name} agency's scopes (DESIGN.md, "Access"): every scope its checks
+`;
+}
+
+/** Its scopes: every scope its checks name. */
+function scopesFile(n: Names): string {
+  return `// The ${n.name} agency's scopes (DESIGN.md, "Access"): every scope its checks
 // name, here and nowhere else. A write needs WRITE_SCOPE covering the record's
 // region (requireWriteScope, requireWriteAccess: platform/access/checks.ts);
 // protected data gets scopes of its own, as the judicial agency's:
 // \`${n.name}:cases\` for case records, \`${n.name}:pii\` for personal data and
 // \`${n.name}:audit\` for its audit records (hasScope, requireRecordAccess).
 export const WRITE_SCOPE = '${n.name}:write';
-`,
-    [`${dir}/database.ts`]: `// The ${n.name} subgraph's tables, as kysely sees them. Region codes are
+`;
+}
+
+/** The tables, as kysely sees them. */
+function databaseFile(n: Names): string {
+  return `// The ${n.name} subgraph's tables, as kysely sees them. Region codes are
 // references to the judicial subgraph's directory, kept as plain values.
 import type { Generated } from 'kysely';
 
@@ -70,8 +94,12 @@ export interface ${n.pascal}RecordTable {
 export interface ${n.pascal}Database {
   ${n.snake}_record: ${n.pascal}RecordTable;
 }
-`,
-    [`${dir}/models.ts`]: `// What the ${n.name} resolvers pass around for each GraphQL type (codegen
+`;
+}
+
+/** The codegen mappers and the request context. */
+function modelsFile(n: Names): string {
+  return `// What the ${n.name} resolvers pass around for each GraphQL type (codegen
 // mappers, see codegen.ts), and the request context.
 import type { SubgraphContext } from '../../platform/server/subgraph';
 import type { ${n.pascal}Database } from './database';
@@ -81,8 +109,12 @@ export type Context = SubgraphContext<${n.pascal}Database, ${n.pascal}Loaders>;
 
 /** Region is owned by judicial: this subgraph only needs its code. */
 export type RegionModel = { code: string };
-`,
-    [`${dir}/migrations/0001-initial.ts`]: `// The ${n.name} records. Division codes use COLLATE "C" so that "within a
+`;
+}
+
+/** The first migration: the records table and its index. */
+function migrationFile(n: Names): string {
+  return `// The ${n.name} records. Division codes use COLLATE "C" so that "within a
 // region" (a code range) is an index range scan.
 import { sql, type Kysely, type Migration } from 'kysely';
 
@@ -98,8 +130,12 @@ export const initial: Migration = {
     await db.schema.createIndex('${n.snake}_record_region_idx').on('${n.snake}_record').columns(['region_code', 'recorded_on']).execute();
   },
 };
-`,
-    [`${dir}/seed.ts`]: `// Demo data, the same on every machine: ${n.pascal} records in villages of
+`;
+}
+
+/** The demo data. */
+function seedFile(n: Names): string {
+  return `// Demo data, the same on every machine: ${n.pascal} records in villages of
 // the shared region directory, dated 2020-2023, 10,000 per unit of SEED_SCALE.
 import { createRandom, randomDate } from '../../platform/core/random';
 import { regionsAtLevel } from '../../platform/core/region-directory';
@@ -117,8 +153,12 @@ export const seed${n.pascal}: Seeder<${n.pascal}Database> = async (_db, { scale,
   await load('${n.snake}_record', rows);
   progress(\`seeded \${rows.length} records\`);
 };
-`,
-    [`${dir}/loaders.ts`]: `// Per-request DataLoaders of the ${n.name} subgraph: one SQL statement per batch.
+`;
+}
+
+/** The per-request loaders. */
+function loadersFile(n: Names): string {
+  return `// Per-request DataLoaders of the ${n.name} subgraph: one SQL statement per batch.
 import { sql, type Kysely } from 'kysely';
 import { aggregatesByParent } from '../../platform/data/connections';
 import { periodLoader } from '../../platform/data/loaders';
@@ -140,8 +180,12 @@ export function create${n.pascal}Loaders(db: Kysely<${n.pascal}Database>, _viewe
 }
 
 export type ${n.pascal}Loaders = ReturnType<typeof create${n.pascal}Loaders>;
-`,
-    [`${dir}/resolvers/region.ts`]: `import { checkPeriod } from '../../../platform/data/period';
+`;
+}
+
+/** The Region resolvers. */
+function regionResolversFile(n: Names): string {
+  return `import { checkPeriod } from '../../../platform/data/period';
 import { levelOfCode } from '../../../platform/core/region-codes';
 import type { RegionResolvers } from '../generated/resolvers-types';
 
@@ -154,13 +198,21 @@ export const Region: RegionResolvers = {
   },
   ${n.camel}Stats: (region, args, { loaders }) => loaders.stats.load({ parent: region.code, period: checkPeriod(args.period) }),
 };
-`,
-    [`${dir}/resolvers/index.ts`]: `import type { Resolvers } from '../generated/resolvers-types';
+`;
+}
+
+/** The resolver map. */
+function resolversIndexFile(): string {
+  return `import type { Resolvers } from '../generated/resolvers-types';
 import { Region } from './region';
 
 export const resolvers: Resolvers = { Region };
-`,
-    [`${dir}/subgraph.ts`]: `// The ${n.name} subgraph, as the shared platform runs it.
+`;
+}
+
+/** The subgraph's definition. */
+function definitionFile(n: Names): string {
+  return `// The ${n.name} subgraph, as the shared platform runs it.
 import type { SubgraphDefinition } from '../../platform/server/subgraph';
 import type { ${n.pascal}Database } from './database';
 import { create${n.pascal}Loaders, type ${n.pascal}Loaders } from './loaders';
@@ -179,8 +231,12 @@ export const ${n.camel}: SubgraphDefinition<${n.pascal}Database, ${n.pascal}Load
 };
 
 export default ${n.camel};
-`,
-    [`test/${n.name}.test.ts`]: `// The ${n.name} subgraph through the gateway, beside judicial (which owns the
+`;
+}
+
+/** Its test, through the gateway beside judicial. */
+function testFile(n: Names): string {
+  return `// The ${n.name} subgraph through the gateway, beside judicial (which owns the
 // region directory), on PGlite and PostgreSQL: a region's figures, a parent's
 // equal to the sum of its children's, \`period\`, and a bad period refused.
 import { startHub, type DatabaseKind, type Hub } from './harness';
@@ -220,10 +276,8 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('${n.name} on %s', (database
     expect(errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'period' });
   });
 });
-`,
-  };
+`;
 }
-
 /** The docker-compose service, as the four are written: two replicas behind the compose HAProxy, no published port. */
 export function composeService(n: Names): string {
   return `  ${n.name}:

@@ -53,4 +53,3 @@ export interface EducationDatabase {
 export type CampaignRow = Selectable<CampaignTable>;
 export type EducationEventRow = Selectable<EducationEventTable>;
 export type DemonstrationAwardRow = Selectable<DemonstrationAwardTable>;
-export type LegalUnderstandingTrainingRow = Selectable<LegalUnderstandingTrainingTable>;

@@ -6,7 +6,7 @@
 // the names the seed data uses; a new language is one line here.
 import { badUserInput } from '../../platform/core/errors';
 
-export const LANGUAGES = [
+const LANGUAGES = [
   'Mandarin', 'Uyghur', 'Kazakh', 'Kyrgyz', 'Mongolian', 'Xibe', 'Tajik', 'Uzbek', 'Russian', 'Tatar', 'Daur',
 ] as const;
 

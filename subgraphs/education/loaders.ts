@@ -4,21 +4,21 @@ import DataLoader from 'dataloader';
 import { sql, type Kysely, type SqlBool } from 'kysely';
 import { aggregatesByParent, createConnectionLoader, type Filter } from '../../platform/data/connections';
 import { byKey, periodLoader } from '../../platform/data/loaders';
-import { allOf, periodFilter } from '../../platform/data/period';
+import { allOf, equalTo, periodFilter } from '../../platform/data/period';
 import { rollupTotals } from '../../platform/data/rollups';
 import { seriesLoader } from '../../platform/data/series';
 import type { CampaignRow, DemonstrationAwardRow, EducationDatabase, EducationEventRow } from './database';
 import type { EducationEventFilter } from './generated/resolvers-types';
 import { eventDaily } from './rollups';
 
-export function eventFilter(filter: EducationEventFilter | null | undefined): Filter | undefined {
+function eventFilter(filter: EducationEventFilter | null | undefined): Filter | undefined {
   if (!filter) return undefined;
   return allOf(
-    filter.theme != null ? (eb) => eb('t.theme', '=', filter.theme) : undefined,
-    filter.format != null ? (eb) => eb('t.format', '=', filter.format) : undefined,
+    equalTo('theme', filter.theme),
+    equalTo('format', filter.format),
     periodFilter('held_on', filter.heldIn),
     filter.language != null ? () => sql<SqlBool>`${filter.language} = any(t.languages)` : undefined,
-    filter.campaignId != null ? (eb) => eb('t.campaign_id', '=', filter.campaignId) : undefined,
+    equalTo('campaign_id', filter.campaignId),
   );
 }
 

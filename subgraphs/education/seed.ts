@@ -13,8 +13,8 @@ import type { CampaignTable, EducationDatabase, EducationEventTable } from './da
 import type { AwardLevel, EducationFormat, EducationTheme } from './generated/resolvers-types';
 import { syncEventSerial } from './writes';
 
-export const FIRST_DAY = '2020-01-01';
-export const LAST_DAY = '2023-12-31';
+const FIRST_DAY = '2020-01-01';
+const LAST_DAY = '2023-12-31';
 
 /** Education events at scale 1; SEED_SCALE multiplies it. */
 export const EVENTS_AT_SCALE_1 = 30_000;

@@ -18,12 +18,12 @@ export const RECORD_EVENT = 'recordEducationEvent';
 export const EVENT_RECORD_TYPE = 'EducationEvent';
 
 /** The longest title: the seed's longest is about 140 characters (campaign, theme, format and place). */
-export const MAX_TITLE_LENGTH = 200;
+const MAX_TITLE_LENGTH = 200;
 /** The first five-year law-popularization plan began in 1986: no event of these plans is older. */
-export const EARLIEST_EVENT_DATE = '1986-01-01';
+const EARLIEST_EVENT_DATE = '1986-01-01';
 /** Most attendees of one event: a township's bazaar day or open-air performance draws thousands, a livestream more. */
-export const MAX_ATTENDEES = 10_000;
-export const MAX_ONLINE_ATTENDEES = 100_000;
+const MAX_ATTENDEES = 10_000;
+const MAX_ONLINE_ATTENDEES = 100_000;
 const MAX_ID_LENGTH = 100;
 
 const THEMES: Record<EducationTheme, true> = {
@@ -51,7 +51,7 @@ type EventField = keyof CheckedEvent;
 /** How an error names a field: `input.title` in the mutation, `title` in a CSV file. */
 export type FieldNamer = (field: EventField) => string;
 export const inputField: FieldNamer = (field) => `input.${field}`;
-export const csvColumn: FieldNamer = (field) => field;
+const csvColumn: FieldNamer = (field) => field;
 
 /** The fields an event's audit record lists as written. */
 export const EVENT_FIELDS: readonly EventField[] = [

@@ -16,7 +16,7 @@ import type { JudicialDatabase } from './database';
 import type { MediationCategory } from './generated/resolvers-types';
 import { checkMediationCaseInput, checkMediationCaseOffice, insertMediationCase, MEDIATION_CATEGORIES, type MediationCaseInput } from './writes';
 
-export const MEDIATION_CASE_COLUMNS = ['requestId', 'officeId', 'regionCode', 'category', 'receivedOn', 'partyNames', 'partyIdNumbers', 'partyPhones'] as const;
+const MEDIATION_CASE_COLUMNS = ['requestId', 'officeId', 'regionCode', 'category', 'receivedOn', 'partyNames', 'partyIdNumbers', 'partyPhones'] as const;
 
 const PERSON_COLUMNS: Record<string, string> = { name: 'partyNames', idNumber: 'partyIdNumbers', phone: 'partyPhones' };
 

@@ -6,7 +6,7 @@ import { aggregatesByParent, createConnectionLoader, type Filter } from '../../p
 import { viewerRegionFilter } from '../../platform/access/checks';
 import { byKey, periodLoader } from '../../platform/data/loaders';
 import { ANONYMOUS, type Viewer } from '../../platform/core/viewer';
-import { allOf, periodFilter } from '../../platform/data/period';
+import { allOf, equalTo, periodFilter } from '../../platform/data/period';
 import { rollupTotals } from '../../platform/data/rollups';
 import { seriesLoader } from '../../platform/data/series';
 import type { JudicialDatabase, JudicialOfficeRow, MediationCaseRow, RegionRow, ServiceStationRow } from './database';
@@ -27,8 +27,8 @@ function officeFilter(filter: JudicialOfficeFilter | null | undefined): Filter |
 function mediationFilter(filter: MediationCaseFilter | null | undefined): Filter | undefined {
   if (!filter) return undefined;
   return allOf(
-    filter.category != null ? (eb) => eb('t.category', '=', filter.category) : undefined,
-    filter.outcome != null ? (eb) => eb('t.outcome', '=', filter.outcome) : undefined,
+    equalTo('category', filter.category),
+    equalTo('outcome', filter.outcome),
     periodFilter('received_on', filter.receivedIn),
   );
 }

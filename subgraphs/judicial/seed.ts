@@ -5,12 +5,12 @@ import type { Insertable, Transaction } from 'kysely';
 import { syntheticPerson } from '../../platform/core/people';
 import { addDays, createRandom, hashString, randomDate } from '../../platform/core/random';
 import { judicialOfficeId } from '../../platform/core/region-codes';
-import { regionDirectory } from '../../platform/core/region-directory';
+import { regionDirectory, type RegionRecord } from '../../platform/core/region-directory';
 import type { SeedOptions } from '../../platform/data/seed';
-import type { JudicialDatabase, MediationCaseTable } from './database';
+import type { JudicialDatabase, JudicialOfficeTable, MediationCaseTable, ServiceStationTable } from './database';
 import type { MediationCategory, MediationOutcome, StandardizationStatus } from './generated/resolvers-types';
 
-export const PUBLISHED = { branded: 183, demonstration: 143, standardizedRate: 0.75 } as const;
+const PUBLISHED = { branded: 183, demonstration: 143, standardizedRate: 0.75 } as const;
 
 /** Mediation cases at scale 1; SEED_SCALE multiplies it. */
 const CASES_AT_SCALE_1 = 20_000;
@@ -27,8 +27,8 @@ const CATEGORY_WEIGHTS: Record<MediationCategory, number> = {
 };
 const OUTCOME_WEIGHTS: Record<Exclude<MediationOutcome, 'PENDING'>, number> = { RESOLVED: 88, UNRESOLVED: 7, REFERRED: 5 };
 
-export const FIRST_DAY = '2020-01-01';
-export const LAST_DAY = '2023-12-31';
+const FIRST_DAY = '2020-01-01';
+const LAST_DAY = '2023-12-31';
 
 export async function seedJudicial(_db: Transaction<JudicialDatabase>, { scale, progress, load }: SeedOptions<JudicialDatabase>): Promise<void> {
   const regions = regionDirectory();
@@ -39,8 +39,21 @@ export async function seedJudicial(_db: Transaction<JudicialDatabase>, { scale, 
   );
 
   const townships = regions.filter((r) => r.level === 'TOWNSHIP');
-  // A fixed, seed-derived order of townships decides which offices are
-  // standardized, demonstration or branded, so the totals are exact.
+  progress(`seeding ${townships.length} judicial offices and service stations`);
+  await load('judicial_office', officeRows(townships));
+  await load('service_station', stationRows(townships));
+
+  const villages = regions.filter((r) => r.level === 'VILLAGE');
+  const total = Math.round(CASES_AT_SCALE_1 * scale);
+  progress(`seeding ${total} mediation cases`);
+  await load('mediation_case', mediationCases(villages, total));
+}
+
+/**
+ * Which townships' offices are standardized, demonstration or branded: a
+ * fixed, seed-derived order of townships decides, so the totals are exact.
+ */
+function officeRanking(townships: RegionRecord[]): { status: Map<string, StandardizationStatus>; demonstration: Set<string>; branded: Set<string> } {
   const ranked = [...townships].sort((a, b) => hashString(`rank:${a.code}`) - hashString(`rank:${b.code}`));
   const standardizedCount = Math.round(townships.length * PUBLISHED.standardizedRate);
   const status = new Map<string, StandardizationStatus>();
@@ -48,9 +61,12 @@ export async function seedJudicial(_db: Transaction<JudicialDatabase>, { scale, 
   const demonstration = new Set(ranked.slice(0, PUBLISHED.demonstration).map((t) => t.code));
   const brandOrder = ranked.slice(0, standardizedCount).sort((a, b) => hashString(`brand:${a.code}`) - hashString(`brand:${b.code}`));
   const branded = new Set(brandOrder.slice(0, PUBLISHED.branded).map((t) => t.code));
+  return { status, demonstration, branded };
+}
 
-  progress(`seeding ${townships.length} judicial offices and service stations`);
-  const offices = townships.map((t) => {
+function officeRows(townships: RegionRecord[]): Insertable<JudicialOfficeTable>[] {
+  const { status, demonstration, branded } = officeRanking(townships);
+  return townships.map((t) => {
     const random = createRandom(`office:${t.code}`);
     return {
       id: judicialOfficeId(t.code),
@@ -62,8 +78,10 @@ export async function seedJudicial(_db: Transaction<JudicialDatabase>, { scale, 
       staff_count: random.int(2, 9),
     };
   });
-  await load('judicial_office', offices);
-  const stations = townships.map((t) => {
+}
+
+function stationRows(townships: RegionRecord[]): Insertable<ServiceStationTable>[] {
+  return townships.map((t) => {
     const random = createRandom(`station:${t.code}`);
     return {
       id: `PLS-${t.code}`,
@@ -73,11 +91,9 @@ export async function seedJudicial(_db: Transaction<JudicialDatabase>, { scale, 
       services: SERVICES.filter((_, i) => i < 2 || random.chance(0.6)),
     };
   });
-  await load('service_station', stations);
+}
 
-  const villages = regions.filter((r) => r.level === 'VILLAGE');
-  const total = Math.round(CASES_AT_SCALE_1 * scale);
-  progress(`seeding ${total} mediation cases`);
+function mediationCases(villages: RegionRecord[], total: number): Insertable<MediationCaseTable>[] {
   const random = createRandom('mediation-cases');
   const cases: Insertable<MediationCaseTable>[] = [];
   for (let i = 0; i < total; i++) {
@@ -95,5 +111,5 @@ export async function seedJudicial(_db: Transaction<JudicialDatabase>, { scale, 
       parties: JSON.stringify([syntheticPerson(random, village.code, 2 * i + 1), syntheticPerson(random, village.code, 2 * i + 2)]),
     });
   }
-  await load('mediation_case', cases);
+  return cases;
 }

@@ -10,15 +10,15 @@ import { isRecordId, requireCount, requirePastDate, requirePerson, requireRegion
 import type { JudicialDatabase, JudicialOfficeRow, MediationCaseRow } from './database';
 import type { MediationCategory, MediationOutcome, PersonInput, StandardizationStatus, UpdateJudicialOfficeInput } from './generated/resolvers-types';
 
-export const MAX_PARTIES = 20;
-export const MAX_STAFF_COUNT = 1000;
-export const MAX_BRAND_LENGTH = 100;
-export const MAX_REQUEST_ID_LENGTH = 100;
+const MAX_PARTIES = 20;
+const MAX_STAFF_COUNT = 1000;
+const MAX_BRAND_LENGTH = 100;
+const MAX_REQUEST_ID_LENGTH = 100;
 
 export const MEDIATION_CATEGORIES: readonly MediationCategory[] = ['MARRIAGE_FAMILY', 'NEIGHBOURHOOD', 'LAND_RESOURCES', 'LABOUR', 'CONTRACT', 'DAMAGES', 'OTHER'];
 const STANDARDIZATION: readonly StandardizationStatus[] = ['NOT_STARTED', 'IN_PROGRESS', 'STANDARDIZED'];
 /** The outcomes a PENDING case may be closed with. */
-export const CLOSING_OUTCOMES: readonly MediationOutcome[] = ['RESOLVED', 'UNRESOLVED', 'REFERRED'];
+const CLOSING_OUTCOMES: readonly MediationOutcome[] = ['RESOLVED', 'UNRESOLVED', 'REFERRED'];
 
 
 // ---------------------------------------------------------------------------

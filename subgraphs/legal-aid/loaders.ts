@@ -6,7 +6,7 @@ import { aggregatesByParent, createConnectionLoader, type Filter } from '../../p
 import { viewerRegionFilter } from '../../platform/access/checks';
 import { byKey, periodLoader } from '../../platform/data/loaders';
 import { ANONYMOUS, type Viewer } from '../../platform/core/viewer';
-import { allOf, periodFilter } from '../../platform/data/period';
+import { allOf, equalTo, periodFilter } from '../../platform/data/period';
 import { rollupTotals } from '../../platform/data/rollups';
 import { seriesLoader } from '../../platform/data/series';
 import type { LegalAidCaseRow, LegalAidDatabase, LegalAidProviderRow, VillageLegalAdvisorRow } from './database';
@@ -16,8 +16,8 @@ import { caseDaily } from './rollups';
 function caseFilter(filter: LegalAidCaseFilter | null | undefined): Filter | undefined {
   if (!filter) return undefined;
   return allOf(
-    filter.category != null ? (eb) => eb('t.category', '=', filter.category) : undefined,
-    filter.status != null ? (eb) => eb('t.status', '=', filter.status) : undefined,
+    equalTo('category', filter.category),
+    equalTo('status', filter.status),
     periodFilter('applied_on', filter.appliedIn),
   );
 }

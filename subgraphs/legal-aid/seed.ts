@@ -15,14 +15,14 @@ import type { LegalAidCategory, LegalAidStatus } from './generated/resolvers-typ
 import { caseNumberPrefix } from './writes';
 
 /** Legal aid cases at scale 1; SEED_SCALE multiplies it. */
-export const CASES_AT_SCALE_1 = 30_000;
+const CASES_AT_SCALE_1 = 30_000;
 /** Village legal advisor sessions (days with consultations) at scale 1; SEED_SCALE multiplies it. */
-export const SESSIONS_AT_SCALE_1 = 60_000;
+const SESSIONS_AT_SCALE_1 = 60_000;
 /** Share of villages with an appointed legal advisor. */
-export const ADVISOR_COVERAGE = 0.93;
+const ADVISOR_COVERAGE = 0.93;
 
-export const FIRST_DAY = '2020-01-01';
-export const LAST_DAY = '2023-12-31';
+const FIRST_DAY = '2020-01-01';
+const LAST_DAY = '2023-12-31';
 
 const CATEGORY_WEIGHTS: Record<LegalAidCategory, number> = {
   CRIMINAL_DEFENCE: 22, WAGE_ARREARS: 24, FAMILY: 18, LAND_CONTRACT: 10, PERSONAL_INJURY: 13, ADMINISTRATIVE: 4, OTHER: 9,

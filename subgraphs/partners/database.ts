@@ -50,6 +50,5 @@ export interface PartnersDatabase {
 }
 
 export type PartnerRow = Selectable<PartnerTable>;
-export type PartnerRegionRow = Selectable<PartnerRegionTable>;
 export type ProjectRow = Selectable<ProjectTable>;
 export type ResidentTeamRow = Selectable<ResidentTeamTable>;

@@ -3,10 +3,9 @@
 // "partners paired with this region or any region within it". A source for
 // platform/data/connections.ts's connectionLoader (one SQL statement per batch of
 // pages, one more for `totalCount` when asked for).
-import type DataLoader from 'dataloader';
 import { sql, type Kysely, type SqlBool } from 'kysely';
-import { connectionLoader, parentValues, type ConnectionRequest, type Filter } from '../../platform/data/connections';
-import type { Connection, Page } from '../../platform/data/pagination';
+import { countPerParent, firstRanked, pagesOf, parentValues, type ConnectionSource, type Filter } from '../../platform/data/connections';
+import type { Page } from '../../platform/data/pagination';
 
 // Kysely<any>, as in platform/data/connections.ts: the helper names tables at run time.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -41,67 +40,43 @@ function linkedKeys(db: AnyDB, linked: LinkedTable, parents: readonly string[]) 
 }
 
 /** The first `page.limit + 1` linked rows of each parent region, in key order, in one statement. */
-export async function linkedPagesByRegion<Row>(
+async function linkedPagesByRegion<Row>(
   db: AnyDB,
   linked: LinkedTable,
   parents: readonly string[],
   page: Page,
   filter?: Filter,
 ): Promise<Map<string, Row[]>> {
-  const byParent = new Map<string, Row[]>(parents.map((parent) => [parent, []]));
-  if (parents.length === 0) return byParent;
   const key = sql.ref(`t.${linked.key}`);
-  let inner = db
-    .selectFrom(linkedKeys(db, linked, parents))
-    .innerJoin(`${linked.table} as t`, (join) => join.onRef(`t.${linked.key}`, '=', 'lk.linked_key'))
-    .selectAll('t')
-    .select([sql<string>`lk.parent`.as('__parent'), sql<number>`row_number() over (partition by lk.parent order by ${key})`.as('__rank')]);
-  if (filter) inner = inner.where(filter);
-  if (page.afterKey !== null) inner = inner.where(key, '>', page.afterKey);
-  const rows = await db
-    .selectFrom(inner.as('ranked'))
-    .selectAll()
-    .where('__rank', '<=', page.limit + 1)
-    .orderBy('__parent')
-    .orderBy(sql.ref(linked.key))
-    .execute();
-  for (const { __parent, __rank: _rank, ...row } of rows) {
-    byParent.get(__parent)?.push(row as Row);
-  }
-  return byParent;
+  return pagesOf<Row>(parents, () => {
+    const ranked = linkedRows(db, linked, parents)
+      .selectAll('t')
+      .select([sql<string>`lk.parent`.as('__parent'), sql<number>`row_number() over (partition by lk.parent order by ${key})`.as('__rank')]);
+    return firstRanked(db, ranked, linked.key, page, filter);
+  });
+}
+
+/** The listed rows `t` linked within each parent region (`lk.parent`), each once per parent. */
+function linkedRows(db: AnyDB, linked: LinkedTable, parents: readonly string[]) {
+  return db.selectFrom(linkedKeys(db, linked, parents)).innerJoin(`${linked.table} as t`, (join) => join.onRef(`t.${linked.key}`, '=', 'lk.linked_key'));
 }
 
 /** How many distinct linked rows each parent region has, in one statement. */
-export async function linkedCountsByRegion(
+async function linkedCountsByRegion(
   db: AnyDB,
   linked: LinkedTable,
   parents: readonly string[],
   filter?: Filter,
 ): Promise<Map<string, number>> {
-  const counts = new Map<string, number>(parents.map((parent) => [parent, 0]));
-  if (parents.length === 0) return counts;
-  let query = db
-    .selectFrom(linkedKeys(db, linked, parents))
-    .innerJoin(`${linked.table} as t`, (join) => join.onRef(`t.${linked.key}`, '=', 'lk.linked_key'))
-    .select([sql<string>`lk.parent`.as('parent'), sql<number>`count(*)`.as('count')])
-    .groupBy(sql`lk.parent`);
-  if (filter) query = query.where(filter);
-  for (const row of await query.execute()) counts.set(row.parent, Number(row.count));
-  return counts;
+  if (parents.length === 0) return new Map();
+  return countPerParent(linkedRows(db, linked, parents), sql`lk.parent`, parents, filter);
 }
 
-/** A per-request loader of linked connections (linkedPagesByRegion, linkedCountsByRegion). */
-export function createLinkedConnectionLoader<Row, F>(
-  db: AnyDB,
-  linked: LinkedTable,
-  toFilter: (filter: F) => Filter | undefined,
-): DataLoader<ConnectionRequest<F>, Connection<Row>, string> {
-  return connectionLoader<Row, F>(
-    {
-      key: linked.key,
-      pages: (parents, page, filter) => linkedPagesByRegion<Row>(db, linked, parents, page, filter),
-      counts: (parents, filter) => linkedCountsByRegion(db, linked, parents, filter),
-    },
-    toFilter,
-  );
+/** Linked rows as a source of connections (platform/data/connections.ts's connectionLoader): linkedPagesByRegion, linkedCountsByRegion. */
+export function linkedSource<Row>(db: AnyDB, linked: LinkedTable): ConnectionSource<Row> {
+  return {
+    key: linked.key,
+    pages: (parents, page, filter) => linkedPagesByRegion<Row>(db, linked, parents, page, filter),
+    counts: (parents, filter) => linkedCountsByRegion(db, linked, parents, filter),
+  };
 }

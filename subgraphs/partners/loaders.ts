@@ -2,16 +2,16 @@
 // every parent-to-child field is one SQL statement per batch.
 import DataLoader from 'dataloader';
 import { sql, type Kysely } from 'kysely';
-import { aggregatesByParent, createConnectionLoader, type Filter } from '../../platform/data/connections';
+import { aggregatesByParent, connectionLoader, createConnectionLoader, type Filter } from '../../platform/data/connections';
 import { byKey, periodLoader } from '../../platform/data/loaders';
-import { allOf, periodFilter, type Period } from '../../platform/data/period';
+import { allOf, equalTo, periodFilter, type Period } from '../../platform/data/period';
+import type { RegionKey } from '../../platform/core/region-codes';
 import { rollupTotals } from '../../platform/data/rollups';
 import { seriesLoader } from '../../platform/data/series';
 import type { PartnerRow, PartnersDatabase, ProjectRow, ResidentTeamRow } from './database';
 import type { PartnerKind, ProjectFilter, RevitalizationStats } from './generated/resolvers-types';
 import { projectIdNumber } from './ids';
-import { createLinkedConnectionLoader } from './linked-connections';
-import type { RegionModel } from './models';
+import { linkedSource } from './linked-connections';
 import { projectDaily } from './rollups';
 
 /** A project filter whose `startedIn` has been checked (checkPeriod): null when open at both ends. */
@@ -24,8 +24,8 @@ function kindFilter(kind: PartnerKind | null): Filter | undefined {
 function projectFilter(filter: CheckedProjectFilter | null): Filter | undefined {
   if (!filter) return undefined;
   return allOf(
-    filter.status != null ? (eb) => eb('t.status', '=', filter.status) : undefined,
-    filter.legallyReviewed != null ? (eb) => eb('t.legally_reviewed', '=', filter.legallyReviewed) : undefined,
+    equalTo('status', filter.status),
+    equalTo('legally_reviewed', filter.legallyReviewed),
     periodFilter('started_on', filter.startedIn),
   );
 }
@@ -60,7 +60,7 @@ export function createPartnersLoaders(db: Kysely<PartnersDatabase>) {
       return byKey(ids, rows, (row) => String(row.id));
     }),
     /** The regions a partner is paired with, ordered by code. */
-    regionsOfPartner: new DataLoader<string, RegionModel[]>(async (partnerIds) => {
+    regionsOfPartner: new DataLoader<string, RegionKey[]>(async (partnerIds) => {
       const rows = await db
         .selectFrom('partner_region')
         .select(['partner_id', 'region_code'])
@@ -68,7 +68,7 @@ export function createPartnersLoaders(db: Kysely<PartnersDatabase>) {
         .orderBy('partner_id')
         .orderBy('region_code')
         .execute();
-      const byPartner = new Map<string, RegionModel[]>(partnerIds.map((id) => [id, []]));
+      const byPartner = new Map<string, RegionKey[]>(partnerIds.map((id) => [id, []]));
       for (const row of rows) byPartner.get(row.partner_id)?.push({ code: row.region_code });
       return partnerIds.map((id) => byPartner.get(id)!);
     }),
@@ -77,7 +77,7 @@ export function createPartnersLoaders(db: Kysely<PartnersDatabase>) {
       byKey(codes, await db.selectFrom('resident_team').selectAll().where('village_code', 'in', codes).execute(), (r) => r.village_code),
     ),
     allPartners: createConnectionLoader<PartnerRow, PartnerKind | null>(db, allPartners, kindFilter),
-    partnersInRegion: createLinkedConnectionLoader<PartnerRow, PartnerKind | null>(db, partnersByRegion, kindFilter),
+    partnersInRegion: connectionLoader<PartnerRow, PartnerKind | null>(linkedSource(db, partnersByRegion), kindFilter),
     projectsInRegion: createConnectionLoader<ProjectRow, CheckedProjectFilter | null>(db, projectsByRegion, projectFilter),
     projectsOfPartner: createConnectionLoader<ProjectRow, CheckedProjectFilter | null>(db, projectsByPartner, projectFilter),
     /** Monthly series of the main figure (projects), from the roll-up. */

@@ -13,10 +13,10 @@ import type { PartnerRegionTable, PartnersDatabase, PartnerTable, ProjectTable, 
 import type { PartnerKind, ProjectStatus } from './generated/resolvers-types';
 
 /** Projects at scale 1; SEED_SCALE multiplies it. Partners, pairings and teams are not scaled. */
-export const PROJECTS_AT_SCALE_1 = 30_000;
+const PROJECTS_AT_SCALE_1 = 30_000;
 
-export const FIRST_DAY = '2020-01-01';
-export const LAST_DAY = '2023-12-31';
+const FIRST_DAY = '2020-01-01';
+const LAST_DAY = '2023-12-31';
 
 /** Legal review rates of project contracts: one per prefecture, from LOWEST_REVIEW_RATE up in steps. */
 const LOWEST_REVIEW_RATE = 0.35;
@@ -71,7 +71,7 @@ interface Pairing {
 }
 
 /** The legal review rate of each prefecture: every prefecture its own, spread from 35% to about 94%. */
-export function reviewRates(prefectures: readonly RegionRecord[]): Map<string, number> {
+function reviewRates(prefectures: readonly RegionRecord[]): Map<string, number> {
   const order = [...prefectures].sort((a, b) => hashString(`review:${a.code}`) - hashString(`review:${b.code}`));
   return new Map(order.map((p, i) => [p.code, LOWEST_REVIEW_RATE + i * REVIEW_RATE_STEP]));
 }
@@ -84,152 +84,204 @@ function pickSome<T>(random: Random, items: readonly T[], count: number): T[] {
 }
 
 export async function seedPartners(_db: Transaction<PartnersDatabase>, { scale, progress, load }: SeedOptions<PartnersDatabase>): Promise<void> {
-  const regions = regionDirectory();
-  const byCode = new Map(regions.map((r) => [r.code, r]));
+  const places = indexRegions(regionDirectory());
+  const book = new PartnerBook(places);
+  addGovernmentBodies(book, places);
+  const teams = addResidentTeams(book, places);
+  addEnterprises(book, places);
+  addSocialOrganisations(book, places);
+
+  progress(`seeding ${book.partners.length} partners, ${book.pairings.length} pairings and ${teams.length} resident teams`);
+  await load('partner', book.partners);
+  await load(
+    'partner_region',
+    book.pairings.map(({ kind: _kind, ...pairing }) => pairing),
+  );
+  await load('resident_team', teams);
+
+  const total = Math.round(PROJECTS_AT_SCALE_1 * scale);
+  progress(`seeding ${total} projects`);
+  await load('project', projectRows(book.pairings, places, total));
+}
+
+/** The region directory as the seed looks things up in it. */
+interface Places {
+  byCode: Map<string, RegionRecord>;
+  prefectures: RegionRecord[];
+  counties: RegionRecord[];
+  /** The townships within a region. */
+  townshipsIn(code: string): RegionRecord[];
+  villagesOf(townshipCode: string): RegionRecord[];
+  /** The townships of a township's county. */
+  townshipsInCounty(townshipCode: string): RegionRecord[];
+}
+
+function indexRegions(regions: readonly RegionRecord[]): Places {
   const childrenOf = new Map<string, RegionRecord[]>();
   for (const r of regions) if (r.parentCode) childrenOf.set(r.parentCode, [...(childrenOf.get(r.parentCode) ?? []), r]);
-  const prefectures = regions.filter((r) => r.level === 'PREFECTURE');
-  const counties = regions.filter((r) => r.level === 'COUNTY');
   const townships = regions.filter((r) => r.level === 'TOWNSHIP');
-  const townshipsIn = (code: string): RegionRecord[] => townships.filter((t) => isWithin(t.code, code));
-  const villagesOf = (townshipCode: string): RegionRecord[] => childrenOf.get(townshipCode) ?? [];
+  return {
+    byCode: new Map(regions.map((r) => [r.code, r])),
+    prefectures: regions.filter((r) => r.level === 'PREFECTURE'),
+    counties: regions.filter((r) => r.level === 'COUNTY'),
+    townshipsIn: (code) => townships.filter((t) => isWithin(t.code, code)),
+    villagesOf: (townshipCode) => childrenOf.get(townshipCode) ?? [],
+    townshipsInCounty: (townshipCode) => childrenOf.get(townshipCode.slice(0, 6))!,
+  };
+}
 
-  const partners: PartnerTable[] = [];
-  const pairings: (PartnerRegionTable & { kind: PartnerKind })[] = [];
-  const pairedOnce = new Set<string>();
-  const addPartner = (kind: PartnerKind, name: string): string => {
-    const id = `PT-${String(partners.length + 1).padStart(5, '0')}`;
-    partners.push({ id, kind, name });
+/** The partners, numbered in the order they are added, and their pairings with regions (each partner and region once). */
+class PartnerBook {
+  readonly partners: PartnerTable[] = [];
+  readonly pairings: (PartnerRegionTable & { kind: PartnerKind })[] = [];
+  private readonly pairedOnce = new Set<string>();
+
+  constructor(private readonly places: Places) {}
+
+  add(kind: PartnerKind, name: string): string {
+    const id = `PT-${String(this.partners.length + 1).padStart(5, '0')}`;
+    this.partners.push({ id, kind, name });
     return id;
-  };
-  const pair = (random: Random, partnerId: string, kind: PartnerKind, regionCode: string, since?: string): void => {
-    const key = `${partnerId}:${regionCode}`;
-    if (pairedOnce.has(key)) return;
-    pairedOnce.add(key);
-    pairings.push({ partner_id: partnerId, kind, region_code: regionCode, since: since ?? randomDate(random, FIRST_DAY, '2023-06-30') });
-  };
-  /** Townships or villages of a list of townships, half and half. */
-  const townshipOrVillage = (random: Random, townships: readonly RegionRecord[]): string => {
-    const township = random.pick(townships);
-    const villages = villagesOf(township.code);
-    return random.chance(0.5) || villages.length === 0 ? township.code : random.pick(villages).code;
-  };
+  }
 
-  // Government bodies of the autonomous region, each prefecture and each county.
+  pair(random: Random, partnerId: string, kind: PartnerKind, regionCode: string, since?: string): void {
+    const key = `${partnerId}:${regionCode}`;
+    if (this.pairedOnce.has(key)) return;
+    this.pairedOnce.add(key);
+    this.pairings.push({ partner_id: partnerId, kind, region_code: regionCode, since: since ?? randomDate(random, FIRST_DAY, '2023-06-30') });
+  }
+
+  /** Townships or villages of a list of townships, half and half. */
+  townshipOrVillage(random: Random, townships: readonly RegionRecord[]): string {
+    const township = random.pick(townships);
+    const villages = this.places.villagesOf(township.code);
+    return random.chance(0.5) || villages.length === 0 ? township.code : random.pick(villages).code;
+  }
+}
+
+/** Government bodies of the autonomous region, each prefecture and each county. */
+function addGovernmentBodies(book: PartnerBook, places: Places): void {
   const levels: ReadonlyArray<[RegionRecord, number, number]> = [
     [AUTONOMOUS_REGION, 8, 14],
-    ...prefectures.map((p): [RegionRecord, number, number] => [p, 3, 8]),
-    ...counties.map((c): [RegionRecord, number, number] => [c, 1, 5]),
+    ...places.prefectures.map((p): [RegionRecord, number, number] => [p, 3, 8]),
+    ...places.counties.map((c): [RegionRecord, number, number] => [c, 1, 5]),
   ];
   for (const [region, fewest, most] of levels) {
     const random = createRandom(`bodies:${region.code}`);
-    const within = townshipsIn(region.code);
+    const within = places.townshipsIn(region.code);
     for (const [kind, body] of GOVERNMENT_BODIES) {
-      const id = addPartner(kind, `${region.name} ${body}`);
+      const id = book.add(kind, `${region.name} ${body}`);
       const count = kind === 'RURAL_REVITALIZATION_BUREAU' ? most : random.int(fewest, Math.max(fewest, most - 2));
-      for (let i = 0; i < count; i++) pair(random, id, kind, townshipOrVillage(random, within));
+      for (let i = 0; i < count; i++) book.pair(random, id, kind, book.townshipOrVillage(random, within));
     }
   }
+}
 
-  // Resident work teams: most villages have one; a dispatching unit's work
-  // team partner covers a few neighbouring villages of one county.
+/**
+ * Resident work teams: most villages have one; a dispatching unit's work
+ * team partner covers a few neighbouring villages of one county.
+ */
+function addResidentTeams(book: PartnerBook, places: Places): ResidentTeamTable[] {
   const teams: ResidentTeamTable[] = [];
-  for (const county of counties) {
+  for (const county of places.counties) {
     const random = createRandom(`work-teams:${county.code}`);
-    const villages = townshipsIn(county.code)
-      .flatMap((t) => villagesOf(t.code))
+    const villages = places
+      .townshipsIn(county.code)
+      .flatMap((t) => places.villagesOf(t.code))
       .filter((v) => random.chance(v.code.slice(9, 10) === '0' ? 0.55 : 0.93)); // communities (001..) less often than villages (201..)
     let serial = 0;
     for (let i = 0; i < villages.length; ) {
       const group = villages.slice(i, i + random.int(2, 6));
       i += group.length;
-      const id = addPartner('RESIDENT_WORK_TEAM', `${random.pick(DISPATCHING_UNITS)} Work Team, ${county.name} No. ${++serial}`);
+      const id = book.add('RESIDENT_WORK_TEAM', `${random.pick(DISPATCHING_UNITS)} Work Team, ${county.name} No. ${++serial}`);
       for (const village of group) {
         const since = randomDate(random, FIRST_DAY, '2023-06-30');
         teams.push({ id: `RT-${village.code}`, village_code: village.code, partner_id: id, members: random.int(3, 6), since });
-        pair(random, id, 'RESIDENT_WORK_TEAM', village.code, since);
+        book.pair(random, id, 'RESIDENT_WORK_TEAM', village.code, since);
       }
     }
   }
+  return teams;
+}
 
-  // Enterprises, per county; social organisations, per prefecture.
-  for (const county of counties) {
+/** Enterprises, per county. */
+function addEnterprises(book: PartnerBook, places: Places): void {
+  for (const county of places.counties) {
     const random = createRandom(`enterprises:${county.code}`);
-    const within = townshipsIn(county.code);
+    const within = places.townshipsIn(county.code);
     for (let i = random.int(4, 9); i > 0; i--) {
-      const id = addPartner('ENTERPRISE', `${county.name.split(' ')[0]} ${random.pick(ENTERPRISE_ROOTS)} ${random.pick(INDUSTRIES)} Co., Ltd.`);
-      for (let j = random.int(1, 5); j > 0; j--) pair(random, id, 'ENTERPRISE', townshipOrVillage(random, within));
+      const id = book.add('ENTERPRISE', `${county.name.split(' ')[0]} ${random.pick(ENTERPRISE_ROOTS)} ${random.pick(INDUSTRIES)} Co., Ltd.`);
+      for (let j = random.int(1, 5); j > 0; j--) book.pair(random, id, 'ENTERPRISE', book.townshipOrVillage(random, within));
     }
   }
-  for (const prefecture of prefectures) {
+}
+
+/** Social organisations, per prefecture. */
+function addSocialOrganisations(book: PartnerBook, places: Places): void {
+  for (const prefecture of places.prefectures) {
     const random = createRandom(`social:${prefecture.code}`);
-    const within = townshipsIn(prefecture.code);
+    const within = places.townshipsIn(prefecture.code);
     for (let i = random.int(15, 35); i > 0; i--) {
-      const id = addPartner('SOCIAL_ORGANISATION', `${prefecture.name.split(' ')[0]} ${random.pick(ENTERPRISE_ROOTS)} ${random.pick(CAUSES)}`);
+      const id = book.add('SOCIAL_ORGANISATION', `${prefecture.name.split(' ')[0]} ${random.pick(ENTERPRISE_ROOTS)} ${random.pick(CAUSES)}`);
       for (const township of pickSome(random, within, random.int(1, 4))) {
-        pair(random, id, 'SOCIAL_ORGANISATION', random.chance(0.4) ? township.code : random.pick(villagesOf(township.code)).code);
+        book.pair(random, id, 'SOCIAL_ORGANISATION', random.chance(0.4) ? township.code : random.pick(places.villagesOf(township.code)).code);
       }
     }
   }
+}
 
-  progress(`seeding ${partners.length} partners, ${pairings.length} pairings and ${teams.length} resident teams`);
-  await load('partner', partners);
-  await load(
-    'partner_region',
-    pairings.map(({ kind: _kind, ...pairing }) => pairing),
-  );
-  await load('resident_team', teams);
-
-  // Projects: a partner runs a project in a village it is paired with, or in a
-  // village of a township it is paired with.
-  const total = Math.round(PROJECTS_AT_SCALE_1 * scale);
-  progress(`seeding ${total} projects`);
+/**
+ * Projects: a partner runs a project in a village it is paired with, or in a
+ * village of a township it is paired with.
+ */
+function projectRows(pairings: PartnerBook['pairings'], places: Places, total: number): Insertable<ProjectTable>[] {
   const pairingsOfKind = new Map<PartnerKind, Pairing[]>();
   for (const p of pairings) {
     const list = pairingsOfKind.get(p.kind) ?? [];
     list.push({ partnerId: p.partner_id, kind: p.kind, regionCode: p.region_code });
     pairingsOfKind.set(p.kind, list);
   }
-  const rates = reviewRates(prefectures);
+  const rates = reviewRates(places.prefectures);
   const random = createRandom('projects');
   const projects: Insertable<ProjectTable>[] = [];
   for (let i = 0; i < total; i++) {
     const kind = random.weighted(PROJECT_KIND_WEIGHTS);
     const pairing = random.pick(pairingsOfKind.get(kind)!);
-    const village = pairing.regionCode.length === 12 ? byCode.get(pairing.regionCode)! : random.pick(villagesOf(pairing.regionCode));
-    const township = village.code.slice(0, 9);
-    const status = random.weighted(STATUS_WEIGHTS);
-    let startedOn: string | null = null;
-    let completedOn: string | null = null;
-    if (status === 'COMPLETED') {
-      startedOn = randomDate(random, FIRST_DAY, '2023-10-31');
-      completedOn = addDays(startedOn, random.int(30, 540));
-      if (completedOn > LAST_DAY) completedOn = LAST_DAY;
-    } else if (status === 'IN_PROGRESS' || (status === 'SUSPENDED' && random.chance(0.7))) {
-      startedOn = randomDate(random, FIRST_DAY, LAST_DAY);
-    }
-    const [low, high] = BUDGET_THOUSANDS[kind];
-    const prefecture = byCode.get(`${village.code.slice(0, 4)}00`)!;
-    const reviewed = random.chance(rates.get(prefecture.code)!);
-    let office: string | null = null;
-    if (reviewed) {
-      office = random.chance(OWN_TOWNSHIP_REVIEW) ? judicialOfficeId(township) : judicialOfficeId(random.pick(townshipsInCounty(township)).code);
-    }
-    projects.push({
-      title: `${random.pick(PROJECT_TYPES[kind])} in ${village.name}`,
-      partner_id: pairing.partnerId,
-      village_code: village.code,
-      budget_yuan: random.int(low, high) * 1000,
-      status,
-      started_on: startedOn,
-      completed_on: completedOn,
-      legally_reviewed: reviewed,
-      reviewing_office_id: office,
-    });
+    const village = pairing.regionCode.length === 12 ? places.byCode.get(pairing.regionCode)! : random.pick(places.villagesOf(pairing.regionCode));
+    projects.push(project(random, pairing, village, places, rates));
   }
-  await load('project', projects);
+  return projects;
+}
 
-  function townshipsInCounty(townshipCode: string): RegionRecord[] {
-    return childrenOf.get(townshipCode.slice(0, 6))!;
+/** One project of the pairing's partner in the village: its status and dates, budget and legal review. */
+function project(random: Random, pairing: Pairing, village: RegionRecord, places: Places, rates: Map<string, number>): Insertable<ProjectTable> {
+  const township = village.code.slice(0, 9);
+  const status = random.weighted(STATUS_WEIGHTS);
+  let startedOn: string | null = null;
+  let completedOn: string | null = null;
+  if (status === 'COMPLETED') {
+    startedOn = randomDate(random, FIRST_DAY, '2023-10-31');
+    completedOn = addDays(startedOn, random.int(30, 540));
+    if (completedOn > LAST_DAY) completedOn = LAST_DAY;
+  } else if (status === 'IN_PROGRESS' || (status === 'SUSPENDED' && random.chance(0.7))) {
+    startedOn = randomDate(random, FIRST_DAY, LAST_DAY);
   }
+  const [low, high] = BUDGET_THOUSANDS[pairing.kind];
+  const prefecture = places.byCode.get(`${village.code.slice(0, 4)}00`)!;
+  const reviewed = random.chance(rates.get(prefecture.code)!);
+  let office: string | null = null;
+  if (reviewed) {
+    office = random.chance(OWN_TOWNSHIP_REVIEW) ? judicialOfficeId(township) : judicialOfficeId(random.pick(places.townshipsInCounty(township)).code);
+  }
+  return {
+    title: `${random.pick(PROJECT_TYPES[pairing.kind])} in ${village.name}`,
+    partner_id: pairing.partnerId,
+    village_code: village.code,
+    budget_yuan: random.int(low, high) * 1000,
+    status,
+    started_on: startedOn,
+    completed_on: completedOn,
+    legally_reviewed: reviewed,
+    reviewing_office_id: office,
+  };
 }

@@ -14,9 +14,9 @@ import type { ProjectStatus, RegisterProjectInput } from './generated/resolvers-
 import { projectIdNumber } from './ids';
 import { WRITE_SCOPE } from './scopes';
 
-export const TITLE_MAX_LENGTH = 200;
+const TITLE_MAX_LENGTH = 200;
 /** Budgets above this are taken for typing errors (the column holds up to 10^12 - 0.01). */
-export const BUDGET_MAX_YUAN = 10_000_000_000;
+const BUDGET_MAX_YUAN = 10_000_000_000;
 /** What audit records name the written records. */
 export const PROJECT_RECORD = 'Project';
 
