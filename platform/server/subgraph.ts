@@ -2,6 +2,7 @@
 // PGlite), migrations, seed, `buildSubgraphSchema` from the agency's
 // schema.graphql and resolvers, per-request loaders, and HTTP.
 import path from 'node:path';
+import type { Request } from 'express';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -31,7 +32,7 @@ import type { Seeder } from '../data/seed';
 import { subgraphMigrations } from '../data/migrations';
 import { prepareSubgraphDatabase } from './subgraph-database';
 import { createIdentityVerifier, IdentityError, IDENTITY_HEADER, subgraphIdentityKeyFromEnv } from '../access/identity';
-import { replayMemoryFor } from '../access/replay-memory';
+import { replayMemoryFor, type ReplayMemory } from '../access/replay-memory';
 import { within } from '../core/within';
 import type { Viewer } from '../core/viewer';
 
@@ -191,93 +192,116 @@ function withFreshLoadersAfterWrites<DB, Loaders>(definition: SubgraphDefinition
   return { ...resolvers, Mutation: mutation };
 }
 
+/** The subgraph's Apollo Server: its schema (schema.graphql, the operator fields, the shared definitions) and plugins. */
+function createSubgraphApollo<DB, Loaders>(definition: SubgraphDefinition<DB, Loaders>, logger: Logger): ApolloServer<SubgraphContext<DB, Loaders>> {
+  const schema = buildSubgraphSchema({
+    typeDefs: subgraphTypeDefs(subgraphSdl(definition), path.join(definition.directory, 'schema.graphql')),
+    resolvers: { Date: DateScalar, ...withFreshLoadersAfterWrites(definition) } as GraphQLResolverMap<unknown>,
+  });
+  return new ApolloServer<SubgraphContext<DB, Loaders>>({
+    schema,
+    formatError: createErrorFormatter({ logUnexpected: (error) => logger.error({ err: error }, 'unexpected error') }),
+    includeStacktraceInErrorResponses: false,
+    // A plan stage's fetches to this subgraph come as one request (gateway/fetch-batch.ts): one
+    // identity check and one context, so its DataLoaders serve them all.
+    allowBatchedHttpRequests: true,
+    // Signals are handled by the service process (platform/server/service-process.ts), which drains HTTP first.
+    stopOnTerminationSignals: false,
+    // Federated traces are for Apollo's hosted usage reporting, which the hub does not use.
+    // Cache hints: public data cacheable, case records and personal data not (platform/server/cache-hints.ts).
+    plugins: [ApolloServerPluginInlineTraceDisabled(), requestRecordPlugin(), committedWritesPlugin(), ...subgraphCacheHints()],
+  });
+}
+
+/**
+ * Each request's context: only requests that passed the gateway are answered
+ * (health checks aside); its verified caller, its database (abandoned with
+ * the gateway's call), loaders and read audit, shared by a batch's operations.
+ */
+function subgraphContext<DB, Loaders>(
+  definition: SubgraphDefinition<DB, Loaders>,
+  db: Kysely<DB>,
+  verifyIdentity: ReturnType<typeof createIdentityVerifier>,
+): (req: Request) => Promise<SubgraphContext<DB, Loaders>> {
+  return async (req) => {
+    let identity;
+    try {
+      identity = await verifyIdentity(req.header(IDENTITY_HEADER), rawBodyOf(req));
+    } catch (error) {
+      if (error instanceof IdentityError) throw unauthenticated(error.message, error.reason);
+      throw error;
+    }
+    const { viewer, requestId } = identity;
+    // Work the gateway abandoned is not started, and stops at its next SQL statement (platform/server/abandoned-work.ts).
+    const signal = abandonment(req.res, identity.expiresAt);
+    if (signal.aborted) throw abandonedError();
+    const requestDb = abandonable(db, signal);
+    const contextValue = { db: requestDb, viewer, requestId, loaders: definition.createLoaders(requestDb, viewer), audit: createReadAudit(requestDb, viewer, requestId) };
+    return markBatched(contextValue, req.body);
+  };
+}
+
+/** Serves the started Apollo Server: ports, readiness (the database and its migrations), metrics, the context. */
+async function serveSubgraph<DB, Loaders>(
+  definition: SubgraphDefinition<DB, Loaders>,
+  apollo: ApolloServer<SubgraphContext<DB, Loaders>>,
+  database: DatabaseHandle<DB>,
+  migrationNames: string[],
+  options: StartOptions & { logger: Logger; replay: ReplayMemory },
+): Promise<RunningServer> {
+  const verifyIdentity = createIdentityVerifier({ audience: definition.name, key: options.identityKey ?? subgraphIdentityKeyFromEnv(definition.name), replay: options.replay });
+  const metrics = createServiceMetrics(definition.name);
+  registerDatabaseMetrics(metrics.registry, database);
+  const readyTimeoutMs = options.readyTimeoutMs ?? READY_TIMEOUT_DEFAULT_MS;
+  return serveGraphQL(apollo, {
+    logger: options.logger,
+    metrics,
+    shutdownGraceMs: options.shutdownGraceMs ?? SHUTDOWN_GRACE_DEFAULT_MS,
+    readiness: () => databaseReadiness(database as DatabaseHandle<unknown>, migrationNames, readyTimeoutMs),
+    port: options.port ?? definition.defaultPort,
+    adminPort: options.adminPort,
+    maxInFlight: options.maxInFlight,
+    tls: options.tls,
+    context: subgraphContext(definition, database.db, verifyIdentity),
+  });
+}
+
 export async function startSubgraph<DB, Loaders>(
   definition: SubgraphDefinition<DB, Loaders>,
   options: StartOptions = {},
 ): Promise<RunningSubgraph<DB>> {
-  const progress = options.progress ?? (() => undefined);
   const logger = options.logger ?? createLogger(definition.name);
   const migrations = subgraphMigrations(definition);
   const database = await prepareSubgraphDatabase<DB>(
     definition,
     migrations,
     { ...options, onPoolError: (error) => logger.error({ reason: error.message }, 'database pool error') },
-    progress,
+    options.progress ?? (() => undefined),
   );
-  let server: RunningServer | undefined;
-  let apollo: ApolloServer<SubgraphContext<DB, Loaders>> | undefined;
   // The jtis of accepted identities: in Redis, shared by the replicas, when it has one (platform/access/replay-memory.ts).
   const replay = replayMemoryFor({ redisUrl: options.replayRedisUrl, redisPrefix: options.redisPrefix, logger });
+  let apollo: ApolloServer<SubgraphContext<DB, Loaders>> | undefined;
+  let server: RunningServer;
   try {
-    const schema = buildSubgraphSchema({
-      // schema.graphql, the operator fields the platform gives it, and the shared definitions both use.
-      typeDefs: subgraphTypeDefs(subgraphSdl(definition), path.join(definition.directory, 'schema.graphql')),
-      resolvers: { Date: DateScalar, ...withFreshLoadersAfterWrites(definition) } as GraphQLResolverMap<unknown>,
-    });
-    apollo = new ApolloServer<SubgraphContext<DB, Loaders>>({
-      schema,
-      formatError: createErrorFormatter({ logUnexpected: (error) => logger.error({ err: error }, 'unexpected error') }),
-      includeStacktraceInErrorResponses: false,
-      // A plan stage's fetches to this subgraph come as one request (gateway/fetch-batch.ts): one
-      // identity check and one context, so its DataLoaders serve them all.
-      allowBatchedHttpRequests: true,
-      // Signals are handled by the service process (platform/server/service-process.ts), which drains HTTP first.
-      stopOnTerminationSignals: false,
-      // Federated traces are for Apollo's hosted usage reporting, which the hub does not use.
-      // Cache hints: public data cacheable, case records and personal data not (platform/server/cache-hints.ts).
-      plugins: [ApolloServerPluginInlineTraceDisabled(), requestRecordPlugin(), committedWritesPlugin(), ...subgraphCacheHints()],
-    });
+    apollo = createSubgraphApollo(definition, logger);
     await apollo.start();
-    const db = database.db;
-    const verifyIdentity = createIdentityVerifier({ audience: definition.name, key: options.identityKey ?? subgraphIdentityKeyFromEnv(definition.name), replay });
-    const metrics = createServiceMetrics(definition.name);
-    registerDatabaseMetrics(metrics.registry, database);
-    const migrationNames = Object.keys(migrations);
-    const readyTimeoutMs = options.readyTimeoutMs ?? READY_TIMEOUT_DEFAULT_MS;
-    server = await serveGraphQL(apollo, {
-      logger,
-      metrics,
-      shutdownGraceMs: options.shutdownGraceMs ?? SHUTDOWN_GRACE_DEFAULT_MS,
-      readiness: () => databaseReadiness(database as DatabaseHandle<unknown>, migrationNames, readyTimeoutMs),
-      port: options.port ?? definition.defaultPort,
-      adminPort: options.adminPort,
-      maxInFlight: options.maxInFlight,
-      tls: options.tls,
-      // Only requests that passed the gateway are answered (health checks aside).
-      context: async (req) => {
-        let identity;
-        try {
-          identity = await verifyIdentity(req.header(IDENTITY_HEADER), rawBodyOf(req));
-        } catch (error) {
-          if (error instanceof IdentityError) throw unauthenticated(error.message, error.reason);
-          throw error;
-        }
-        const { viewer, requestId } = identity;
-        // Work the gateway abandoned is not started, and stops at its next SQL statement (platform/server/abandoned-work.ts).
-        const signal = abandonment(req.res, identity.expiresAt);
-        if (signal.aborted) throw abandonedError();
-        const requestDb = abandonable(db, signal);
-        const contextValue = { db: requestDb, viewer, requestId, loaders: definition.createLoaders(requestDb, viewer), audit: createReadAudit(requestDb, viewer, requestId) };
-        return markBatched(contextValue, req.body);
-      },
-    });
+    server = await serveSubgraph(definition, apollo, database, Object.keys(migrations), { ...options, logger, replay });
   } catch (error) {
     await apollo?.stop();
     await replay.close();
     await database.close();
     throw error;
   }
-  const running = server;
   const runningApollo = apollo;
   return {
     name: definition.name,
-    url: running.url,
-    port: running.port,
-    adminUrl: running.adminUrl,
+    url: server.url,
+    port: server.port,
+    adminUrl: server.adminUrl,
     database,
-    graphqlRequests: running.graphqlRequests,
+    graphqlRequests: server.graphqlRequests,
     async stop(graceMs) {
-      await running.close(graceMs);
+      await server.close(graceMs);
       await runningApollo.stop();
       await replay.close();
       await database.close();

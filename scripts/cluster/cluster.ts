@@ -200,6 +200,60 @@ async function startHaproxy(binary: string, config: string, onLog: (replica: str
   return child;
 }
 
+type LogLine = (replica: string, line: string) => void;
+
+/** Each agency's replicas: its database, its identity key, and the Redis its replicas share for accepted identities. */
+function subgraphReplicas(options: ClusterOptions, databases: Record<string, string>, common: NodeJS.ProcessEnv, onLog: LogLine, startTimeoutMs: number): Record<string, Replica[]> {
+  const subgraphs: Record<string, Replica[]> = {};
+  for (const s of options.layout.subgraphs) {
+    const env: NodeJS.ProcessEnv = {
+      ...common,
+      [`${s.prefix}_DATABASE_URL`]: databaseUrl(options.postgresUrl, databases[s.name]),
+      [`${s.prefix}_IDENTITY_KEY`]: subgraphIdentityKey(options.identitySecret, s.name),
+      // The jtis of accepted identities, shared by the agency's replicas.
+      [`${s.prefix}_REDIS_URL`]: options.redisUrl,
+      REDIS_PREFIX: options.redisPrefix,
+    };
+    subgraphs[s.name] = s.replicas.map((r) => new Replica(s.name, r, { ...env, [`${s.prefix}_PORT`]: String(r.port), [`${s.prefix}_ADMIN_PORT`]: String(r.adminPort) }, onLog, startTimeoutMs));
+  }
+  return subgraphs;
+}
+
+/** The gateway replicas: one supergraph file, the identity secret, Redis, each agency reached through HAProxy. */
+function gatewayReplicas(options: ClusterOptions, supergraphPath: string, common: NodeJS.ProcessEnv, onLog: LogLine, startTimeoutMs: number): Replica[] {
+  const { layout } = options;
+  const gatewayEnv: NodeJS.ProcessEnv = {
+    ...common,
+    SUPERGRAPH_PATH: supergraphPath,
+    HUB_IDENTITY_SECRET: options.identitySecret,
+    REDIS_URL: options.redisUrl,
+    REDIS_PREFIX: options.redisPrefix,
+    ...Object.fromEntries(layout.subgraphs.map((s) => [`${s.prefix}_URL`, `http://${layout.host}:${s.port}/graphql`])),
+  };
+  return layout.gateways.map((r) => new Replica('gateway', r, { ...gatewayEnv, GATEWAY_PORT: String(r.port), GATEWAY_ADMIN_PORT: String(r.adminPort) }, onLog, startTimeoutMs));
+}
+
+/** HAProxy's view of the replicas (its stats page): each server's status, and waiting until every running replica is UP. */
+function balancerView(layout: ClusterLayout, all: Replica[]): Pick<Cluster, 'statsUrl' | 'serverStatus' | 'waitUntilUp'> {
+  const statsUrl = `http://${layout.host}:${layout.statsPort}/stats`;
+  const serverStatus = async (): Promise<Record<string, string>> => {
+    const csv = await (await fetch(`${statsUrl};csv`)).text();
+    const rows = csv.split('\n').filter((line) => line && !line.startsWith('#')).map((line) => line.split(','));
+    return Object.fromEntries(rows.filter((r) => r[1] !== 'FRONTEND' && r[1] !== 'BACKEND').map((r) => [`${r[0]}/${r[1]}`, r[17]]));
+  };
+  const waitUntilUp = async (timeoutMs = 30_000): Promise<void> => {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const status = await serverStatus().catch(() => ({}) as Record<string, string>);
+      const down = all.filter((r) => r.running()).filter((r) => status[`${r.service === 'gateway' ? 'gateways' : `${r.service}-replicas`}/${r.id}`] !== 'UP');
+      if (!down.length) return;
+      if (Date.now() > until) throw new Error(`HAProxy does not see ${down.map((r) => r.id).join(', ')} up`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  return { statsUrl, serverStatus, waitUntilUp };
+}
+
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const { layout } = options;
   const onLog = options.onLog ?? ((replica, line) => console.error(`! ${replica.padEnd(12)} ${line}`));
@@ -212,28 +266,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const haproxy = await startHaproxy(options.haproxy ?? 'haproxy', haproxyConfig(layout), onLog);
   const common: NodeJS.ProcessEnv = { ...options.env, SHUTDOWN_DELAY_MS: options.env.SHUTDOWN_DELAY_MS ?? String(CLUSTER_SHUTDOWN_DELAY_MS) };
   delete common.HUB_IDENTITY_SECRET;
-  const subgraphs: Record<string, Replica[]> = {};
-  for (const s of layout.subgraphs) {
-    const env: NodeJS.ProcessEnv = {
-      ...common,
-      [`${s.prefix}_DATABASE_URL`]: databaseUrl(options.postgresUrl, databases[s.name]),
-      [`${s.prefix}_IDENTITY_KEY`]: subgraphIdentityKey(options.identitySecret, s.name),
-      // The jtis of accepted identities, shared by the agency's replicas.
-      [`${s.prefix}_REDIS_URL`]: options.redisUrl,
-      REDIS_PREFIX: options.redisPrefix,
-    };
-    subgraphs[s.name] = s.replicas.map((r) => new Replica(s.name, r, { ...env, [`${s.prefix}_PORT`]: String(r.port), [`${s.prefix}_ADMIN_PORT`]: String(r.adminPort) }, onLog, startTimeoutMs));
-  }
+  const subgraphs = subgraphReplicas(options, databases, common, onLog, startTimeoutMs);
   const supergraphPath = path.resolve(options.supergraphPath ?? SUPERGRAPH_PATH);
-  const gatewayEnv: NodeJS.ProcessEnv = {
-    ...common,
-    SUPERGRAPH_PATH: supergraphPath,
-    HUB_IDENTITY_SECRET: options.identitySecret,
-    REDIS_URL: options.redisUrl,
-    REDIS_PREFIX: options.redisPrefix,
-    ...Object.fromEntries(layout.subgraphs.map((s) => [`${s.prefix}_URL`, `http://${layout.host}:${s.port}/graphql`])),
-  };
-  const gateways = layout.gateways.map((r) => new Replica('gateway', r, { ...gatewayEnv, GATEWAY_PORT: String(r.port), GATEWAY_ADMIN_PORT: String(r.adminPort) }, onLog, startTimeoutMs));
+  const gateways = gatewayReplicas(options, supergraphPath, common, onLog, startTimeoutMs);
   const all = [...gateways, ...Object.values(subgraphs).flat()];
   const stop = async (): Promise<void> => {
     await Promise.all(gateways.map((g) => g.stop()));
@@ -253,22 +288,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     haproxy.kill('SIGKILL');
     throw error;
   }
-  const statsUrl = `http://${layout.host}:${layout.statsPort}/stats`;
-  const serverStatus = async (): Promise<Record<string, string>> => {
-    const csv = await (await fetch(`${statsUrl};csv`)).text();
-    const rows = csv.split('\n').filter((line) => line && !line.startsWith('#')).map((line) => line.split(','));
-    return Object.fromEntries(rows.filter((r) => r[1] !== 'FRONTEND' && r[1] !== 'BACKEND').map((r) => [`${r[0]}/${r[1]}`, r[17]]));
-  };
-  const waitUntilUp = async (timeoutMs = 30_000): Promise<void> => {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const status = await serverStatus().catch(() => ({}) as Record<string, string>);
-      const down = all.filter((r) => r.running()).filter((r) => status[`${r.service === 'gateway' ? 'gateways' : `${r.service}-replicas`}/${r.id}`] !== 'UP');
-      if (!down.length) return;
-      if (Date.now() > until) throw new Error(`HAProxy does not see ${down.map((r) => r.id).join(', ')} up`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  };
-  await waitUntilUp(60_000);
-  return { layout, url: `http://${layout.host}:${layout.gatewayPort}/graphql`, statsUrl, gateways, subgraphs, databases, supergraphPath, haproxy, serverStatus, waitUntilUp, stop };
+  const view = balancerView(layout, all);
+  await view.waitUntilUp(60_000);
+  return { layout, url: `http://${layout.host}:${layout.gatewayPort}/graphql`, gateways, subgraphs, databases, supergraphPath, haproxy, ...view, stop };
 }
