@@ -62,6 +62,8 @@ const SETTINGS = {
   requestsFactor: Number(env('BENCH_REQUESTS_FACTOR', '1')),
   /** Identical scorecards sent at once for subgraphCallsPerRequestBurst32. */
   burst: Number(env('BENCH_BURST', '32')),
+  /** The file in bench/results the run is written to: `latest-repeat.json` for the repeat run. */
+  resultFile: env('BENCH_RESULT', 'latest.json'),
 };
 const ISSUER = 'rule-of-law-hub-bench';
 /** The viewer the bench token stands for (the floor's replayed calls carry its identity). */
@@ -367,7 +369,7 @@ async function main(): Promise<void> {
     const result = benchResult({ started, table, counts, scorecardAtDefault, scorecardAtBench: merge(rounds.scorecard.hub), burstCallsPerRequest, floor, loadAverages });
     printTable(table.rows);
     printSummary(result);
-    console.log(`written to ${writeBenchResult('latest.json', result)} (${result.seconds} s); the services' logs are in ${LOG_PATH}`);
+    console.log(`written to ${writeBenchResult(SETTINGS.resultFile, result)} (${result.seconds} s); the services' logs are in ${LOG_PATH}`);
   } finally {
     for (const stop of stops) await stop().catch((error) => console.error('stop:', error));
     for (const child of children) child.kill();
