@@ -14,7 +14,7 @@ import type { Progress } from '../core/log';
 import { pgliteWasmModule, usePgliteWasmModule, type WasmModule } from '../data/pglite-cluster';
 import { seedOnce } from '../data/seed';
 import { subgraphMigrations } from '../data/migrations';
-import type { SubgraphDefinition } from './subgraph';
+import type { SubgraphDefinition } from './subgraph-definition';
 
 interface SeedWorkerData {
   kind: 'hub-seed-worker';

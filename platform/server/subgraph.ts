@@ -7,11 +7,9 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import type DataLoader from 'dataloader';
 import type { DocumentNode } from 'graphql';
-import { sql, type Kysely, type Migration } from 'kysely';
-import type { CsvImporter } from '../data/import';
-import { createReadAudit, type AuditedRead } from '../data/audit';
+import { sql, type Kysely } from 'kysely';
+import { createReadAudit } from '../data/audit';
 import { envPrefix, intFromEnv, pgliteRootFromEnv, seedScaleFromEnv, SHUTDOWN_GRACE_DEFAULT_MS, shutdownGraceFromEnv, stringFromEnv } from '../core/config';
 import type { DatabaseHandle } from '../data/database';
 import { abandonable, abandonedError, abandonment } from './abandoned-work';
@@ -24,48 +22,18 @@ import { defaultAdminPort, rawBodyOf, requestRecordPlugin, serveGraphQL, type Re
 import { createLogger, type Logger, type Progress } from '../core/log';
 import { createServiceMetrics, registerDatabaseMetrics } from './metrics';
 import { operatorResolvers, subgraphSdl } from './operator';
-import type { Rollup } from '../data/rollups';
 import { DateScalar } from '../core/scalars';
 import { requireWellFormedStrings } from '../core/validation';
 import { loadSubgraphTypeDefs, subgraphTypeDefs } from './shared-sdl';
-import type { Seeder } from '../data/seed';
 import { subgraphMigrations } from '../data/migrations';
 import { prepareSubgraphDatabase } from './subgraph-database';
 import { createIdentityVerifier, IdentityError, IDENTITY_HEADER, subgraphIdentityKeyFromEnv } from '../access/identity';
 import { replayMemoryFor, type ReplayMemory } from '../access/replay-memory';
 import { within } from '../core/within';
-import type { Viewer } from '../core/viewer';
 
-export interface SubgraphContext<DB, Loaders> {
-  db: Kysely<DB>;
-  /** Per-request DataLoaders: one SQL statement per batch. */
-  loaders: Loaders;
-  /** The caller, as the gateway verified and signed it. */
-  viewer: Viewer;
-  /** The gateway's id of the request, for audit records and logs. */
-  requestId: string;
-  /** Records reads of personal data: `await audit.load(read)` before returning the data. */
-  audit: DataLoader<AuditedRead, true, string>;
-}
-
-export interface SubgraphDefinition<DB, Loaders> {
-  /** The subgraph's name in the supergraph, e.g. `legal-aid`; its variables start with envPrefix(name). */
-  name: string;
-  defaultPort: number;
-  /** The folder holding schema.graphql. */
-  directory: string;
-  /** Typed by the subgraph's generated `Resolvers` type; the Date scalar is added here. */
-  resolvers: object;
-  migrations: Record<string, Migration>;
-  seed: Seeder<DB>;
-  /** How `npm run import` loads a CSV file into this subgraph, when it takes one. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  importer?: CsvImporter<DB, any>;
-  /** Its running totals (created by its migrations), which `npm run rollups` checks and rebuilds. */
-  rollups?: Rollup[];
-  /** Loaders for one request; the viewer lets them restrict what they read to what the caller may see. */
-  createLoaders(db: Kysely<DB>, viewer: Viewer): Loaders;
-}
+// The shape of an agency's subgraph and of each request's context (platform/server/subgraph-definition.ts).
+export type { SubgraphContext, SubgraphDefinition } from './subgraph-definition';
+import type { SubgraphContext, SubgraphDefinition } from './subgraph-definition';
 
 // Where they were first defined; platform/data/migrations.ts holds them so that the seed worker need not load Apollo.
 export { platformMigrations, subgraphMigrations } from '../data/migrations';
