@@ -7,12 +7,34 @@
 // those definitions gave when it was written, and nothing it runs changes
 // when they do. A schema or roll-up changes only by a new migration.
 import { sql, type Kysely, type Migration } from 'kysely';
-import type { RollupSql } from './rollups';
+
+/** A roll-up's migration SQL as text: what `rollupSql` (platform/data/rollups.ts) gives, and a migration freezes. */
+export interface RollupSql {
+  table: string;
+  create: string[];
+  drop: string[];
+}
 
 /** A migration creating a roll-up: the roll-up's SQL as its migration froze it. */
 export interface RollupMigration extends Migration {
   rollup: RollupSql;
 }
+
+/**
+ * The function every roll-up's triggers call (the region codes a record counts
+ * in: its own and each above it), as the first roll-up migrations created it.
+ * Frozen like them: the live roll-ups (platform/data/rollups.ts) use this
+ * version; a changed function is a new constant and a new migration.
+ */
+export const REGION_ANCESTORS_FUNCTION_V1 = `
+  create or replace function hub_region_ancestors(code text) returns text[]
+  language sql immutable parallel safe as $$
+    select array(select distinct a from unnest(case length(code)
+      when 12 then array[left(code, 2) || '0000', left(code, 4) || '00', left(code, 6), left(code, 9), code]
+      when 9 then array[left(code, 2) || '0000', left(code, 4) || '00', left(code, 6), code]
+      when 6 then array[left(code, 2) || '0000', left(code, 4) || '00', code]
+      else array[code] end) as a order by a)
+  $$`;
 
 async function run(db: Kysely<unknown>, statements: readonly string[]): Promise<void> {
   for (const statement of statements) await sql.raw(statement).execute(db);

@@ -28,6 +28,9 @@
 // in no period but in "all time").
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql, type RawBuilder } from 'kysely';
 import type { Period } from './period';
+import { REGION_ANCESTORS_FUNCTION_V1, type RollupSql } from './frozen-migrations';
+
+export type { RollupSql } from './frozen-migrations';
 
 export interface RollupMeasure {
   /** The SQL value of one source row's contribution, over its columns (no alias), e.g. `(status = 'CLOSED')::int`; null counts as 0. */
@@ -52,15 +55,7 @@ export interface Rollup<M extends string = string> {
  * The region codes a record with this code counts in: its own and each one
  * above it, the same regions whose code range (region-codes.ts) holds it.
  */
-const ANCESTORS_FUNCTION = sql`
-  create or replace function hub_region_ancestors(code text) returns text[]
-  language sql immutable parallel safe as $$
-    select array(select distinct a from unnest(case length(code)
-      when 12 then array[left(code, 2) || '0000', left(code, 4) || '00', left(code, 6), left(code, 9), code]
-      when 9 then array[left(code, 2) || '0000', left(code, 4) || '00', left(code, 6), code]
-      when 6 then array[left(code, 2) || '0000', left(code, 4) || '00', code]
-      else array[code] end) as a order by a)
-  $$`;
+const ANCESTORS_FUNCTION = sql.raw(REGION_ANCESTORS_FUNCTION_V1);
 
 const id = (name: string) => sql.id(name);
 
@@ -197,12 +192,6 @@ function dropStatements(rollup: Rollup): RawBuilder<unknown>[] {
  * (test/migrations.test.ts). Changing a roll-up's measures takes a new
  * migration that drops it and creates it anew.
  */
-export interface RollupSql {
-  table: string;
-  create: string[];
-  drop: string[];
-}
-
 export function rollupSql(rollup: Rollup): RollupSql {
   return { table: rollup.table, create: createStatements(rollup).map(statementText), drop: dropStatements(rollup).map(statementText) };
 }

@@ -3,20 +3,12 @@
 // Frozen (platform/data/frozen-migrations.ts): the SQL that caseDaily
 // (rollups.ts) gave when this migration was written; editing rollups.ts
 // never changes what this migration does.
-import { rollupMigration } from '../../../platform/data/frozen-migrations';
+import { REGION_ANCESTORS_FUNCTION_V1, rollupMigration } from '../../../platform/data/frozen-migrations';
 
 export const caseRollup = rollupMigration({
   table: 'legal_aid_case_daily',
   create: [
-    `
-  create or replace function hub_region_ancestors(code text) returns text[]
-  language sql immutable parallel safe as $$
-    select array(select distinct a from unnest(case length(code)
-      when 12 then array[left(code, 2) || '0000', left(code, 4) || '00', left(code, 6), left(code, 9), code]
-      when 9 then array[left(code, 2) || '0000', left(code, 4) || '00', left(code, 6), code]
-      when 6 then array[left(code, 2) || '0000', left(code, 4) || '00', code]
-      else array[code] end) as a order by a)
-  $$`,
+    REGION_ANCESTORS_FUNCTION_V1,
     `
     create table "legal_aid_case_daily" (
       region_code text collate "C" not null,
