@@ -32,6 +32,7 @@ import { measureOverload } from './overload';
 import { measureUsageCost } from './usage-cost';
 import { measureLastKnownCost } from './last-known-cost';
 import { writeBenchResult } from './results-file';
+import { percentile } from './stats';
 import { emptyCells, mainTable, merge, printTable, round2, type CountedRun, type GatewayKey, type MainTable, type PerRequest, type Rounds, type RunFigures } from './main-table';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -217,11 +218,6 @@ function startGatewayProcess(settings: GatewaySettings): Promise<GatewayProcess>
 }
 
 // ---- measuring ---------------------------------------------------------------
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 let authorization = '';
 
