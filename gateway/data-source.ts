@@ -271,8 +271,9 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
   private async exchange(context: GatewayContext | undefined, requests: SubgraphRequest[]): Promise<Answer[]> {
     const body = JSON.stringify(requests.length === 1 ? requests[0] : requests);
     const mutation = requests.some((request) => isMutation(request.query));
-    const names = requests.map((request) => request.operationName ?? '').join(' ');
-    const span = tracingEnabled() ? startClientSpan(`subgraph ${this.name}`, { 'hub.subgraph': this.name, 'graphql.operation.name': names }) : undefined;
+    const span = tracingEnabled()
+      ? startClientSpan(`subgraph ${this.name}`, { 'hub.subgraph': this.name, 'graphql.operation.name': requests.map((request) => request.operationName ?? '').join(' ') })
+      : undefined;
     const headers: Record<string, string> = { 'content-type': 'application/json', ...span?.headers };
     if (context) headers[REQUEST_ID_HEADER] = context.requestId;
     const fire = (timeoutMs: number): Promise<Answer[]> => {

@@ -27,13 +27,13 @@ import { requireWellFormedStrings } from '../core/validation';
 import { loadSubgraphTypeDefs, subgraphTypeDefs } from './shared-sdl';
 import { subgraphMigrations } from '../data/migrations';
 import { prepareSubgraphDatabase } from './subgraph-database';
+import type { SubgraphContext, SubgraphDefinition } from './subgraph-definition';
 import { createIdentityVerifier, IdentityError, IDENTITY_HEADER, subgraphIdentityKeyFromEnv } from '../access/identity';
 import { replayMemoryFor, type ReplayMemory } from '../access/replay-memory';
 import { within } from '../core/within';
 
 // The shape of an agency's subgraph and of each request's context (platform/server/subgraph-definition.ts).
 export type { SubgraphContext, SubgraphDefinition } from './subgraph-definition';
-import type { SubgraphContext, SubgraphDefinition } from './subgraph-definition';
 
 // Where they were first defined; platform/data/migrations.ts holds them so that the seed worker need not load Apollo.
 export { platformMigrations, subgraphMigrations } from '../data/migrations';
