@@ -5,6 +5,7 @@
 // AUTH_MAX_TOKEN_AGE_SECONDS (default 24 h) from its `iat` (or from now, when
 // it has none) to its `exp`; any failure is 401 UNAUTHENTICATED and no data.
 // No token at all is an anonymous caller.
+import { LRUCache } from 'lru-cache';
 import { createRemoteJWKSet, errors as joseErrors, importSPKI, jwtVerify, type JWTVerifyGetKey, type CryptoKey, type KeyObject } from 'jose';
 import { intFromEnv, pemFromEnv, stringFromEnv } from '../platform/core/config';
 import { unauthenticated } from '../platform/core/errors';
@@ -17,6 +18,17 @@ export const DEFAULT_AUDIENCE = 'rule-of-law-hub';
 /** The longest a caller's token may live, `iat` to `exp` (AUTH_MAX_TOKEN_AGE_SECONDS). */
 const MAX_TOKEN_AGE_DEFAULT_SECONDS = 86_400;
 /** Asymmetric algorithms only: a token signed with a shared secret (HS*) or `none` is refused. */
+/**
+ * Verified tokens are remembered by their exact text, so that a dashboard's
+ * every request does not check the same signature again (issue 19): at most
+ * this many, each until its `exp` and at most VERIFIED_TOKEN_TTL_MS, so that a
+ * key withdrawn from the JWKS stops being honoured within a minute. A token
+ * that fails is never remembered: it is verified (and refused) every time.
+ */
+const VERIFIED_TOKENS_MAX = 10_000;
+const VERIFIED_TOKEN_TTL_MS = 60_000;
+/** Seconds of clock skew allowed on `exp` and `nbf`, as jose is told. */
+const CLOCK_TOLERANCE_SECONDS = 5;
 const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
 export interface AuthConfig {
@@ -58,18 +70,15 @@ export async function createAuthenticator(config: AuthConfig): Promise<(authoriz
     key = await importSPKI(config.publicKey!, algorithm);
     algorithms = [algorithm];
   }
-  return async (authorization) => {
-    if (authorization === undefined || authorization.trim() === '') return ANONYMOUS;
-    const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/.exec(authorization.trim());
-    if (!match) throw unauthenticated('Authorization must be "Bearer <JWT>"');
+  const verify = async (token: string): Promise<VerifiedToken> => {
     let payload;
     try {
-      ({ payload } = await jwtVerify(match[1], key as CryptoKey, {
+      ({ payload } = await jwtVerify(token, key as CryptoKey, {
         issuer: config.issuer,
         audience: config.audience,
         algorithms,
         requiredClaims: ['sub', 'exp'],
-        clockTolerance: 5,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
       }));
     } catch (error) {
       throw unauthenticated(`Invalid token: ${reason(error)}`);
@@ -78,8 +87,30 @@ export async function createAuthenticator(config: AuthConfig): Promise<(authoriz
     const maxAge = config.maxTokenAgeSeconds ?? MAX_TOKEN_AGE_DEFAULT_SECONDS;
     const from = typeof payload.iat === 'number' ? payload.iat : Date.now() / 1000;
     if (payload.exp! - from > maxAge) throw unauthenticated(`Invalid token: claim exp rejected (lives longer than ${maxAge} s)`);
-    return viewerFromClaims(payload);
+    return { viewer: viewerFromClaims(payload), exp: payload.exp! };
   };
+  const verified = new LRUCache<string, VerifiedToken>({ max: VERIFIED_TOKENS_MAX, ttl: VERIFIED_TOKEN_TTL_MS });
+  return async (authorization) => {
+    if (authorization === undefined || authorization.trim() === '') return ANONYMOUS;
+    const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/.exec(authorization.trim());
+    if (!match) throw unauthenticated('Authorization must be "Bearer <JWT>"');
+    const token = match[1];
+    let known = verified.get(token);
+    if (!known || Date.now() / 1000 > known.exp + CLOCK_TOLERANCE_SECONDS) {
+      verified.delete(token);
+      // Expired since it was remembered: verified again, and refused as expired.
+      known = await verify(token);
+      verified.set(token, known, { ttl: Math.min(VERIFIED_TOKEN_TTL_MS, Math.max(1, (known.exp + CLOCK_TOLERANCE_SECONDS) * 1000 - Date.now())) });
+    }
+    // Each request its own viewer: no request can change what another sees.
+    return { ...known.viewer, scopes: [...known.viewer.scopes], regions: [...known.viewer.regions] };
+  };
+}
+
+/** A token whose signature and claims passed, with the caller it stands for. */
+interface VerifiedToken {
+  viewer: Viewer;
+  exp: number;
 }
 
 function reason(error: unknown): string {

@@ -70,6 +70,18 @@ describe('access', () => {
       await expectRefused(`Bearer ${await signToken({}, { expiresIn: Math.floor(Date.now() / 1000) - 60 })}`);
     });
 
+    test('a token verified once is remembered only until its exp: the same token is refused once it has expired', async () => {
+      // exp 2 s ago: still within the 5 s clock tolerance, for about 3 s more.
+      const exp = Math.floor(Date.now() / 1000) - 2;
+      const authorization = `Bearer ${await signToken({ sub: 'about-to-expire' }, { expiresIn: exp })}`;
+      for (let i = 0; i < 2; i++) {
+        const { status, data } = await hub.query('{ me { subject } }', undefined, { authorization });
+        expect({ status, data }).toEqual({ status: 200, data: { me: { subject: 'about-to-expire' } } });
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, (exp + 5) * 1000 - Date.now()) + 1100));
+      await expectRefused(authorization);
+    });
+
     test('a token living longer than AUTH_MAX_TOKEN_AGE_SECONDS (default 24 h) is refused; 24 h is accepted', async () => {
       const now = Math.floor(Date.now() / 1000);
       await expectRefused(`Bearer ${await signToken({}, { expiresIn: now + 100 * 365 * 86_400 })}`);
