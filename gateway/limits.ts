@@ -30,6 +30,7 @@ import {
   type ValidationContext,
   type ValueNode,
 } from 'graphql';
+import { LRUCache } from 'lru-cache';
 import { intFromEnv, stringFromEnv } from '../platform/core/config';
 import { MAX_PAGE_SIZE } from '../platform/data/pagination';
 
@@ -268,17 +269,60 @@ function pageSizeCost(maxCost: number): ApolloServerPlugin<BaseContext> {
     maxTokens: { enabled: false },
     blockFieldSuggestion: { enabled: false },
   }).protect().validationRules;
+  const decided = new CostDecisions();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operation, request }) {
           if (!operation) return;
-          const [refused] = validate(schema, withPageSizes(schema, document, operation, request.variables), costRules);
-          if (refused) throw refusal(refused.message, 'GRAPHQL_VALIDATION_FAILED', 400);
+          const refused = decided.get(schema, document, operation, request.variables, () => validate(schema, withPageSizes(schema, document, operation, request.variables), costRules)[0]?.message);
+          if (refused) throw refusal(refused, 'GRAPHQL_VALIDATION_FAILED', 400);
         },
       };
     },
   };
+}
+
+/** Page sizes given in variables whose key is longer are not remembered (a real page size is a few digits). */
+const COST_KEY_MAX = 200;
+/** Decisions remembered per document: one per operation and set of page sizes. */
+const COST_DECISIONS_PER_DOCUMENT = 64;
+
+/**
+ * The cost refusal (or none) of each document, operation and page sizes,
+ * worked out once: a dashboard sends the same few documents again and again,
+ * and Apollo Server keeps one parsed document per query text and schema, so
+ * the document object is the key. The decision depends on nothing else: the
+ * document's literals and defaults, the schema's defaults, and the values of
+ * the variables given as `first`, which is all the rest of the key holds.
+ */
+class CostDecisions {
+  private readonly byDocument = new WeakMap<DocumentNode, { schema: GraphQLSchema; pageVariables: string[]; decisions: LRUCache<string, string | false> }>();
+
+  get(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> = {}, decide: () => string | undefined): string | undefined {
+    let known = this.byDocument.get(document);
+    if (!known || known.schema !== schema) {
+      known = { schema, pageVariables: pageSizeVariables(document), decisions: new LRUCache({ max: COST_DECISIONS_PER_DOCUMENT }) };
+      this.byDocument.set(document, known);
+    }
+    // A variable not given (undefined) falls back to its default; null to the argument's: kept apart.
+    const key = `${operation.name?.value ?? ''}(${known.pageVariables.map((name) => (variables[name] === undefined ? '-' : JSON.stringify(variables[name]))).join(',')})`;
+    if (key.length > COST_KEY_MAX) return decide();
+    let decision = known.decisions.get(key);
+    if (decision === undefined) known.decisions.set(key, (decision = decide() ?? false));
+    return decision || undefined;
+  }
+}
+
+/** The variables given as a `first` argument anywhere in the document. */
+function pageSizeVariables(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  visit(document, {
+    Argument: (node) => {
+      if (node.name.value === 'first' && node.value.kind === Kind.VARIABLE) names.add(node.value.name.value);
+    },
+  });
+  return [...names].sort();
 }
 
 // ------------------------------------------------------------------ suggestions

@@ -155,6 +155,19 @@ describe('request limits at the gateway', () => {
       expect(small.data!.judicialOffices.nodes).toHaveLength(10);
     });
 
+    test('a cost decision is remembered per page sizes: the same document passes and is refused as its variables change', async () => {
+      for (const n of [10, 100, 10, 100]) {
+        const { status, errors } = await hub.query(OFFICES_AND_CASES, { n });
+        expect({ n, status, code: errors?.[0]?.extensions?.code }).toEqual(n === 100 ? { n, status: 400, code: 'GRAPHQL_VALIDATION_FAILED' } : { n, status: 200, code: undefined });
+      }
+      // Absent takes the variable's default (100: refused); null the argument's (20: passes the cost limit).
+      const withDefault = OFFICES_AND_CASES.replace('$n: Int', '$n: Int = 100');
+      await expectRefused(query(withDefault), 400, 'GRAPHQL_VALIDATION_FAILED', /found 163625\.$/);
+      const nulled = await hub.query(withDefault, { n: null });
+      expect(nulled.errors?.map((error) => error.extensions?.code) ?? []).not.toContain('GRAPHQL_VALIDATION_FAILED');
+      await expectRefused(query(withDefault), 400, 'GRAPHQL_VALIDATION_FAILED', /found 163625\.$/);
+    });
+
     test('an omitted first counts as its default (20): 100 offices with their 20 first cases pass', async () => {
       const { errors } = await hub.query('{ judicialOffices(first: 100) { nodes { mediationCases { nodes { id } } } } }');
       expect(errors).toBeUndefined();
