@@ -75,12 +75,12 @@ export async function seedOnce<DB>(
 ): Promise<boolean> {
   const { progress } = options;
   const subgraph = definition.name;
-  return database.db.transaction().execute(async (trx) => {
+  const loadedTables = await database.db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(hashtext(${`hub_seed:${subgraph}`}))`.execute(trx);
     const seeded = await sql<{ scale: number }>`select scale from hub_seed where subgraph = ${subgraph}`.execute(trx);
     if (seeded.rows.length > 0) {
       progress(`database already seeded (scale ${seeded.rows[0].scale}); keeping its data`);
-      return false;
+      return null;
     }
     const pglite = database.pglite;
     const loaded = new Set<string>();
@@ -104,10 +104,15 @@ export async function seedOnce<DB>(
       }
     }
     await sql`insert into hub_seed (subgraph, scale) values (${subgraph}, ${options.scale})`.execute(trx);
-    // Planner statistics of the new data now, not when autovacuum gets to it: the first queries are planned well.
-    const analyzed = [...loaded, ...(definition.rollups ?? []).map((rollup) => rollup.table)];
-    progress('analyzing');
-    for (const table of analyzed) await sql`analyze ${sql.table(table)}`.execute(trx);
-    return true;
+    return [...loaded, ...(definition.rollups ?? []).map((rollup) => rollup.table)];
   });
+  if (!loadedTables) return false;
+  // Now, not when autovacuum gets to it: planner statistics of the new data, so
+  // that the first queries are planned well, and the visibility map, so that a
+  // count over an index reads the index only (the referrals of 10 offices: from
+  // 1.3 ms to 0.2 ms at the benchmark scale). VACUUM cannot run in a transaction:
+  // after the commit; were it cut short, autovacuum does the same later.
+  progress('vacuuming and analyzing');
+  for (const table of loadedTables) await sql`vacuum (analyze) ${sql.table(table)}`.execute(database.db);
+  return true;
 }
