@@ -32,8 +32,14 @@ export class InFlight<T> {
   /** Calls that waited for another's answer instead of sending their own. */
   merged = 0;
 
+  /**
+   * Subgraph, caller and body, a line each: a subgraph's name and a caller's key
+   * (viewerKey: JSON, or `anonymous`) hold no line break, so the first two
+   * mark the fields apart; the body is not escaped again, as JSON.stringify of
+   * the three would.
+   */
   static key(subgraph: string, caller: string | null, body: string): string {
-    return JSON.stringify([subgraph, caller ?? 'anonymous', body]);
+    return `${subgraph}\n${caller ?? 'anonymous'}\n${body}`;
   }
 
   /** `send()` unless an identical call is already in flight; then its answer, passed through `copy`. */
