@@ -32,7 +32,7 @@ import { measureOverload } from './overload';
 import { measureUsageCost } from './usage-cost';
 import { measureLastKnownCost } from './last-known-cost';
 import { writeBenchResult } from './results-file';
-import { percentile } from './stats';
+import { median, percentile } from './stats';
 import { emptyCells, mainTable, merge, printTable, round2, type CountedRun, type GatewayKey, type MainTable, type PerRequest, type Rounds, type RunFigures } from './main-table';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -55,7 +55,7 @@ const SETTINGS = {
   baseScale: env('BENCH_BASE_SCALE', 'default'),
   durationSeconds: Number(env('BENCH_DURATION', '5')),
   connections: Number(env('BENCH_CONNECTIONS', '4')),
-  rounds: Number(env('BENCH_ROUNDS', '3')),
+  rounds: Number(env('BENCH_ROUNDS', '5')),
   /** Whole rounds run first and not counted: the first round after start-up costs far more (JIT, caches, pools). */
   warmupRounds: Number(env('BENCH_WARMUP_ROUNDS', '1')),
   warmupSeconds: Number(env('BENCH_WARMUP', '1')),
@@ -290,6 +290,7 @@ async function loadCounted(gateway: GatewayProcess, set: SubgraphSet, workload: 
   const cpuMs: Record<string, number> = { gateway: (gatewayAfter - gatewayBefore) / 1000 / amount };
   for (const name of Object.keys(subgraphsAfter)) cpuMs[name] = (subgraphsAfter[name].cpuMicros - subgraphsBefore[name].cpuMicros) / 1000 / amount;
   cpuMs.total = Object.values(cpuMs).reduce((sum, ms) => sum + ms, 0);
+  const callsPerRequest = Object.keys(subgraphsAfter).reduce((sum, name) => sum + subgraphsAfter[name].requests - subgraphsBefore[name].requests, 0) / amount;
   return {
     requests: result.requests.total,
     requestsPerSecond: amount / wallSeconds,
@@ -299,6 +300,7 @@ async function loadCounted(gateway: GatewayProcess, set: SubgraphSet, workload: 
     peakRssMb: (await gateway.peak()) / 2 ** 20,
     failures: result.errors + result.timeouts + result.non2xx,
     cpuMs,
+    callsPerRequest,
     wallSeconds,
   };
 }
@@ -462,11 +464,16 @@ async function oneRound(set: SubgraphSet, gateways: Gateways, counted: number, r
 
 interface Floor {
   stages: ReturnType<typeof stagesOf>;
-  p50: number;
-  hubAtOne: CountedRun;
+  /** Each round's replay p50 and hub p50 at 1 connection (ms), measured one right after the other. */
+  rounds: { replayP50: number; hubP50: number }[];
 }
 
-/** The floor: the scorecard's subgraph calls, recorded through a hub, replayed directly in their stages; and the hub at one connection. */
+/**
+ * The floor: the scorecard's subgraph calls, recorded through a hub, replayed
+ * directly in their stages; and the hub at one connection. In rounds, each
+ * replaying then asking the hub, so that both see the same machine: the ratio
+ * is the median of the rounds' ratios.
+ */
 async function measureFloor(set: SubgraphSet, hub: GatewayProcess, identitySecret: string, gatewaySettings: GatewaySettingsOf, stops: Stops): Promise<Floor> {
   const recorder = await startRecorder(set.urls);
   stops.unshift(recorder.stop);
@@ -476,12 +483,16 @@ async function measureFloor(set: SubgraphSet, hub: GatewayProcess, identitySecre
   recorder.calls.length = 0;
   await post(recording.url, WORKLOADS.scorecard);
   const stages = stagesOf(recorder.calls);
-  const floorRequests = cells(WORKLOADS.scorecard);
-  console.error(`  floor: the scorecard's ${recorder.calls.length} subgraph calls in ${stages.length} stages, replayed directly ${floorRequests} times; the hub at 1 connection`);
+  const perRound = Math.max(1, Math.round(cells(WORKLOADS.scorecard) / SETTINGS.rounds));
+  console.error(`  floor: the scorecard's ${recorder.calls.length} subgraph calls in ${stages.length} stages, replayed directly, and the hub at 1 connection: ${SETTINGS.rounds} rounds of ${perRound} each`);
   await replay(stages, set.urls, identitySecret, BENCH_VIEWER, 10);
-  const floorLatencies = await replay(stages, set.urls, identitySecret, BENCH_VIEWER, floorRequests);
-  const hubAtOne = await loadCounted(hub, set, WORKLOADS.scorecard, floorRequests, 1);
-  return { stages, p50: percentile(floorLatencies, 50), hubAtOne };
+  await loadCounted(hub, set, WORKLOADS.scorecard, 10, 1);
+  const rounds: Floor['rounds'] = [];
+  for (let round = 0; round < SETTINGS.rounds; round++) {
+    const replayP50 = percentile(await replay(stages, set.urls, identitySecret, BENCH_VIEWER, perRound), 50);
+    rounds.push({ replayP50, hubP50: (await loadCounted(hub, set, WORKLOADS.scorecard, perRound, 1)).p50 });
+  }
+  return { stages, rounds };
 }
 
 interface Measured {
@@ -521,8 +532,13 @@ function benchResult({ started, table, counts, scorecardAtDefault, scorecardAtBe
     subgraphCallsPerRequest: Object.fromEntries(Object.entries(counts).map(([key, c]) => [key, c.hub.subgraphRequests])),
     subgraphCallsPerRequestBurst32: burstCallsPerRequest,
     throughputVsBareAt32: Object.fromEntries(Object.keys(WORKLOADS).map((key) => [key, ratio(key, 'hub32')])),
-    floorRatio: round2(floor.hubAtOne.p50 / floor.p50),
-    floor: { stages: floor.stages.map((stage) => stage.map((c) => c.subgraph)), replayP50Ms: round2(floor.p50), hubP50AtOneConnectionMs: round2(floor.hubAtOne.p50) },
+    floorRatio: round2(median(floor.rounds.map((r) => r.hubP50 / r.replayP50))),
+    floor: {
+      stages: floor.stages.map((stage) => stage.map((c) => c.subgraph)),
+      replayP50Ms: round2(median(floor.rounds.map((r) => r.replayP50))),
+      hubP50AtOneConnectionMs: round2(median(floor.rounds.map((r) => r.hubP50))),
+      rounds: floor.rounds.map((r) => ({ replayP50Ms: round2(r.replayP50), hubP50Ms: round2(r.hubP50), ratio: round2(r.hubP50 / r.replayP50) })),
+    },
     // Each cell's rounds: the median, the spread ((max - min) / median) and every round's figure.
     spreadOfRounds: table.spreads,
     loadAverages,
