@@ -57,10 +57,12 @@ const SETTINGS = {
   connections: Number(env('BENCH_CONNECTIONS', '4')),
   rounds: Number(env('BENCH_ROUNDS', '5')),
   /** Whole rounds run first and not counted: the first round after start-up costs far more (JIT, caches, pools). */
-  warmupRounds: Number(env('BENCH_WARMUP_ROUNDS', '1')),
+  warmupRounds: Number(env('BENCH_WARMUP_ROUNDS', '2')),
   warmupSeconds: Number(env('BENCH_WARMUP', '1')),
-  /** Each cell of the main table sends a fixed number of requests (the workload's `cellRequests` times this). */
+  /** Each cell of the main table sends at least a fixed number of requests (the workload's `cellRequests` times this)... */
   requestsFactor: Number(env('BENCH_REQUESTS_FACTOR', '1')),
+  /** ...and enough to last about this many seconds at the rate the cell ran at the round before. */
+  cellSeconds: Number(env('BENCH_CELL_SECONDS', '3')),
   /** Identical scorecards sent at once for subgraphCallsPerRequestBurst32. */
   burst: Number(env('BENCH_BURST', '32')),
   /** The file in bench/results the run is written to: `latest-repeat.json` for the repeat run. */
@@ -449,17 +451,33 @@ async function oneRound(set: SubgraphSet, gateways: Gateways, counted: number, r
   for (const [key, workload] of Object.entries(WORKLOADS)) {
     for (const which of order) {
       console.error(`  ${label}: ${workload.name} via ${which}`);
-      rounds[key][which].push(await loadCounted(gateways[which], set, workload, cells(workload)));
+      rounds[key][which].push(await runCell(`${key}/${which}`, gateways[which], set, workload, cells(workload)));
     }
     if (key === 'scorecard') {
       console.error(`  ${label}: ${workload.name} via hub with response caching`);
-      rounds[key].cached.push(await loadCounted(gateways.cached, set, workload, Math.round(CACHED_CELL_REQUESTS * SETTINGS.requestsFactor)));
+      rounds[key].cached.push(await runCell(`${key}/cached`, gateways.cached, set, workload, Math.round(CACHED_CELL_REQUESTS * SETTINGS.requestsFactor)));
     }
     for (const which of order) {
       console.error(`  ${label}: ${workload.name} via ${which} at ${SETTINGS.burst} connections`);
-      rounds[key][`${which}32`].push(await loadCounted(gateways[which], set, workload, cells(workload), SETTINGS.burst));
+      rounds[key][`${which}32`].push(await runCell(`${key}/${which}32`, gateways[which], set, workload, cells(workload), SETTINGS.burst));
     }
   }
+}
+
+/** Each cell's rate (requests per second) the last time it ran. */
+const lastRate = new Map<string, number>();
+
+/**
+ * One cell of a round: its base number of requests, or more, so that it runs
+ * about SETTINGS.cellSeconds at the rate the same cell ran at the round
+ * before (a fast cell of a few hundred requests is over in half a second,
+ * too short for its CPU per request to repeat).
+ */
+async function runCell(cell: string, gateway: GatewayProcess, set: SubgraphSet, workload: Workload, base: number, connections = SETTINGS.connections): Promise<CountedRun> {
+  const rate = lastRate.get(cell);
+  const run = await loadCounted(gateway, set, workload, rate ? Math.max(base, Math.round(rate * SETTINGS.cellSeconds)) : base, connections);
+  lastRate.set(cell, run.requestsPerSecond);
+  return run;
 }
 
 interface Floor {
