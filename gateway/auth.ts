@@ -17,7 +17,6 @@ export const DEV_ISSUER = 'rule-of-law-hub-dev';
 export const DEFAULT_AUDIENCE = 'rule-of-law-hub';
 /** The longest a caller's token may live, `iat` to `exp` (AUTH_MAX_TOKEN_AGE_SECONDS). */
 const MAX_TOKEN_AGE_DEFAULT_SECONDS = 86_400;
-/** Asymmetric algorithms only: a token signed with a shared secret (HS*) or `none` is refused. */
 /**
  * Verified tokens are remembered by their exact text, so that a dashboard's
  * every request does not check the same signature again (issue 19): at most
@@ -29,6 +28,7 @@ const VERIFIED_TOKENS_MAX = 10_000;
 const VERIFIED_TOKEN_TTL_MS = 60_000;
 /** Seconds of clock skew allowed on `exp` and `nbf`, as jose is told. */
 const CLOCK_TOLERANCE_SECONDS = 5;
+/** Asymmetric algorithms only: a token signed with a shared secret (HS*) or `none` is refused. */
 const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
 export interface AuthConfig {

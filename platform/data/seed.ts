@@ -109,7 +109,7 @@ export async function seedOnce<DB>(
   if (!loadedTables) return false;
   // Now, not when autovacuum gets to it: planner statistics of the new data, so
   // that the first queries are planned well, and the visibility map, so that a
-  // count over an index reads the index only (the referrals of 10 offices: from
+  // count over an index reads the index only (the referrals of 3 offices: from
   // 1.3 ms to 0.2 ms at the benchmark scale). VACUUM cannot run in a transaction:
   // after the commit; were it cut short, autovacuum does the same later.
   progress('vacuuming and analyzing');
