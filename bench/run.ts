@@ -33,6 +33,7 @@ import { measureUsageCost } from './usage-cost';
 import { measureLastKnownCost } from './last-known-cost';
 import { writeBenchResult } from './results-file';
 import { median, percentile } from './stats';
+import { calibrationCpuMs } from './calibration';
 import { emptyCells, mainTable, merge, printTable, round2, type CountedRun, type GatewayKey, type MainTable, type PerRequest, type Rounds, type RunFigures } from './main-table';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -360,13 +361,13 @@ async function main(): Promise<void> {
     for (const [key, workload] of Object.entries(WORKLOADS)) {
       counts[key] = { hub: await perRequest(set, gateways.hub, workload), bare: await perRequest(set, gateways.bare, workload) };
     }
-    const { rounds, loadAverages } = await countedRounds(set, gateways);
+    const { rounds, loadAverages, calibrations } = await countedRounds(set, gateways);
     // -- subgraph calls on a burst of identical scorecards, and the floor
     const burstCallsPerRequest = round2(await burstCalls(set, gateways.hub, WORKLOADS.scorecard, SETTINGS.burst));
     const floor = await measureFloor(set, gateways.hub, identitySecret, gatewaySettings, stops);
     // -- figures
     const table = mainTable(WORKLOADS, rounds, counts, SETTINGS.burst);
-    const result = benchResult({ started, table, counts, scorecardAtDefault, scorecardAtBench: merge(rounds.scorecard.hub), burstCallsPerRequest, floor, loadAverages });
+    const result = benchResult({ started, table, counts, scorecardAtDefault, scorecardAtBench: merge(rounds.scorecard.hub), burstCallsPerRequest, floor, loadAverages, calibrated: inCalibrations(rounds, calibrations) });
     printTable(table.rows);
     printSummary(result);
     console.log(`written to ${writeBenchResult(SETTINGS.resultFile, result)} (${result.seconds} s); the services' logs are in ${LOG_PATH}`);
@@ -419,7 +420,7 @@ async function expectSameAnswers(gateways: Gateways): Promise<void> {
 }
 
 /** The warm-up rounds, then the counted ones; the load average before and after each counted round. */
-async function countedRounds(set: SubgraphSet, gateways: Gateways): Promise<{ rounds: Rounds; loadAverages: number[][] }> {
+async function countedRounds(set: SubgraphSet, gateways: Gateways): Promise<{ rounds: Rounds; loadAverages: number[][]; calibrations: number[] }> {
   let rounds: Rounds = {};
   for (const key of Object.keys(WORKLOADS)) rounds[key] = emptyCells();
   for (const workload of Object.values(WORKLOADS)) {
@@ -427,16 +428,19 @@ async function countedRounds(set: SubgraphSet, gateways: Gateways): Promise<{ ro
   }
   await load(gateways.cached, WORKLOADS.scorecard, SETTINGS.warmupSeconds);
   const loadAverages: number[][] = [os.loadavg().map(round2)];
+  // Each counted round's calibration (bench/calibration.ts), taken just before it.
+  const calibrations: number[] = [];
   for (let counted = -SETTINGS.warmupRounds; counted < SETTINGS.rounds; counted++) {
     // A warm-up round's figures are dropped before the counted rounds begin.
     if (counted === 0) {
       rounds = Object.fromEntries(Object.keys(rounds).map((key) => [key, emptyCells()]));
       loadAverages.splice(0, loadAverages.length, os.loadavg().map(round2));
     }
+    if (counted >= 0) calibrations.push(calibrationCpuMs());
     await oneRound(set, gateways, counted, rounds);
     loadAverages.push(os.loadavg().map(round2));
   }
-  return { rounds, loadAverages };
+  return { rounds, loadAverages, calibrations };
 }
 
 /**
@@ -522,10 +526,25 @@ interface Measured {
   burstCallsPerRequest: number;
   floor: Floor;
   loadAverages: number[][];
+  calibrated: ReturnType<typeof inCalibrations>;
+}
+
+/**
+ * Each cell's CPU per request (gateway + subgraphs) in its round's
+ * calibrations (bench/calibration.ts): the median of the rounds.
+ */
+function inCalibrations(rounds: Rounds, calibrations: number[]) {
+  const cells = Object.fromEntries(
+    Object.entries(rounds).map(([key, byCell]) => [
+      key,
+      Object.fromEntries(Object.entries(byCell).filter(([, runs]) => runs.length).map(([cell, runs]) => [cell, Math.round(1e4 * median(runs.map((run, i) => run.cpuMs.total / calibrations[i]))) / 1e4])),
+    ]),
+  );
+  return { calibrationCpuMs: { median: round2(median(calibrations)), rounds: calibrations.map(round2) }, cpuPerRequestInCalibrations: cells };
 }
 
 /** What bench/results/latest.json holds. */
-function benchResult({ started, table, counts, scorecardAtDefault, scorecardAtBench, burstCallsPerRequest, floor, loadAverages }: Measured) {
+function benchResult({ started, table, counts, scorecardAtDefault, scorecardAtBench, burstCallsPerRequest, floor, loadAverages, calibrated }: Measured) {
   const { figures, cpuMsPerRequest } = table;
   const ratio = (key: string, which: 'hub' | 'cached' | 'hub32') => round2(figures[key][which].requestsPerSecond / figures[key][which === 'hub32' ? 'bare32' : 'bare'].requestsPerSecond);
   return {
@@ -560,6 +579,9 @@ function benchResult({ started, table, counts, scorecardAtDefault, scorecardAtBe
     // Each cell's rounds: the median, the spread ((max - min) / median) and every round's figure.
     spreadOfRounds: table.spreads,
     loadAverages,
+    // How fast the machine ran each counted round, and each cell's CPU per request in those units (bench/calibration.ts).
+    calibration: calibrated.calibrationCpuMs,
+    cpuPerRequestInCalibrations: calibrated.cpuPerRequestInCalibrations,
   };
 }
 
@@ -573,6 +595,7 @@ function printSummary(result: ReturnType<typeof benchResult>): void {
   console.log(`subgraph calls per request, hub: ${JSON.stringify(result.subgraphCallsPerRequest)}; scorecard, ${SETTINGS.burst} identical at once: ${result.subgraphCallsPerRequestBurst32}`);
   console.log(`throughput at ${SETTINGS.burst} connections, hub / bare: ${JSON.stringify(result.throughputVsBareAt32)}`);
   console.log(`floor: hub p50 at 1 connection / the plan's calls replayed directly: ${result.floorRatio} (${result.floor.hubP50AtOneConnectionMs} ms / ${result.floor.replayP50Ms} ms; stages ${JSON.stringify(result.floor.stages)})`);
+  console.log(`calibration (CPU ms of a fixed piece of work, each counted round): ${result.calibration.rounds.join(', ')}; each cell's CPU per request in calibrations is in cpuPerRequestInCalibrations`);
   console.log(`load average during the rounds: ${result.loadAverages.map((l) => l[0]).join(', ')}; ± is half the spread of the rounds`);
 }
 

@@ -1,0 +1,40 @@
+// How fast this machine runs now (issue 19): a fixed piece of CPU work of the
+// kind a gateway does (JSON text to objects and back), timed by the process's
+// own CPU counter. On a shared machine the same code costs more CPU time when
+// the host is busier (other guests on the same cores, colder caches), for hub
+// and bare alike, and a run can land 15 to 25% from the one before it on every
+// cell at once. Each round is calibrated before it; a cell's CPU per request
+// divided by its round's calibration is in calibrations, a unit that moves
+// with the machine, so that two runs can be compared when the machine did not
+// hold still between them.
+
+/** A page of 100 offices with 5 events each, as a subgraph answers the wide list. */
+const SAMPLE = JSON.stringify({
+  data: {
+    _entities: Array.from({ length: 100 }, (_, office) => ({
+      __typename: 'JudicialOffice',
+      id: `JO-6501020${String(office).padStart(2, '0')}`,
+      educationEvents: { nodes: Array.from({ length: 5 }, (_, event) => ({ id: `EV-${office}-${event}`, title: `Law in the village, session ${event}`, heldOn: '2022-05-1' + event })) },
+    })),
+  },
+});
+const ITERATIONS = 100;
+
+/** CPU milliseconds this process spends on the fixed work once (the least of `tries`, after one untimed pass). */
+export function calibrationCpuMs(tries = 3): number {
+  work();
+  let least = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < tries; i++) {
+    const before = process.cpuUsage();
+    work();
+    const used = process.cpuUsage(before);
+    least = Math.min(least, (used.user + used.system) / 1000);
+  }
+  return least;
+}
+
+function work(): void {
+  let offices = 0;
+  for (let i = 0; i < ITERATIONS; i++) offices += (JSON.parse(JSON.stringify(JSON.parse(SAMPLE))) as { data: { _entities: unknown[] } }).data._entities.length;
+  if (offices !== ITERATIONS * 100) throw new Error('calibration: the sample did not round-trip');
+}
