@@ -502,11 +502,17 @@ async function measureFloor(set: SubgraphSet, hub: GatewayProcess, identitySecre
   const recording = await startGatewayProcess(gatewaySettings('hub', recorder.urls));
   stops.unshift(recording.stop);
   await post(recording.url, WORKLOADS.scorecard);
-  recorder.calls.length = 0;
-  await post(recording.url, WORKLOADS.scorecard);
-  const stages = stagesOf(recorder.calls);
+  // Stages are read from the calls' times: of three recordings, the one with the fewest
+  // (a call the busy proxy took late can look like a stage of its own).
+  const recordings: ReturnType<typeof stagesOf>[] = [];
+  for (let i = 0; i < 3; i++) {
+    recorder.calls.length = 0;
+    await post(recording.url, WORKLOADS.scorecard);
+    recordings.push(stagesOf(recorder.calls));
+  }
+  const stages = recordings.reduce((fewest, recorded) => (recorded.length < fewest.length ? recorded : fewest));
   const perRound = Math.max(1, Math.round(cells(WORKLOADS.scorecard) / SETTINGS.rounds));
-  console.error(`  floor: the scorecard's ${recorder.calls.length} subgraph calls in ${stages.length} stages, replayed directly, and the hub at 1 connection: ${SETTINGS.rounds} rounds of ${perRound} each`);
+  console.error(`  floor: the scorecard's ${stages.flat().length} subgraph calls in ${stages.length} stages, replayed directly, and the hub at 1 connection: ${SETTINGS.rounds} rounds of ${perRound} each`);
   await replay(stages, set.urls, identitySecret, BENCH_VIEWER, 10);
   await loadCounted(hub, set, WORKLOADS.scorecard, 10, 1);
   const rounds: Floor['rounds'] = [];
