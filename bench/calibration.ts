@@ -1,12 +1,11 @@
-// How fast this machine runs now (issue 19): a fixed piece of CPU work of the
-// kind a gateway does (JSON text to objects and back), timed by the process's
-// own CPU counter. On a shared machine the same code costs more CPU time when
-// the host is busier (other guests on the same cores, colder caches), for hub
-// and bare alike, and a run can land 15 to 25% from the one before it on every
-// cell at once. Each round is calibrated before it; a cell's CPU per request
-// divided by its round's calibration is in calibrations, a unit that moves
-// with the machine, so that two runs can be compared when the machine did not
-// hold still between them.
+// How fast this machine runs plain JavaScript now (issue 19): a fixed piece of
+// CPU work of the kind a gateway does (JSON text to objects and back), timed
+// by the process's own CPU counter, before each counted round. A cell's CPU
+// per request divided by its round's calibration is in calibrations: meant to
+// tell a slower machine from costlier requests when two runs land apart. In
+// the committed pair the repeat's cells cost 18 to 46% more than the first
+// run's while this moved 4%: the shift was not in plain compute speed
+// (docs/caching-and-benchmark.md).
 
 /** A page of 100 offices with 5 events each, as a subgraph answers the wide list. */
 const SAMPLE = JSON.stringify({
