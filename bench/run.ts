@@ -540,13 +540,13 @@ interface Measured {
  * calibrations (bench/calibration.ts): the median of the rounds.
  */
 function inCalibrations(rounds: Rounds, calibrations: number[]) {
-  const cells = Object.fromEntries(
+  const byWorkload = Object.fromEntries(
     Object.entries(rounds).map(([key, byCell]) => [
       key,
       Object.fromEntries(Object.entries(byCell).filter(([, runs]) => runs.length).map(([cell, runs]) => [cell, Math.round(1e4 * median(runs.map((run, i) => run.cpuMs.total / calibrations[i]))) / 1e4])),
     ]),
   );
-  return { calibrationCpuMs: { median: round2(median(calibrations)), rounds: calibrations.map(round2) }, cpuPerRequestInCalibrations: cells };
+  return { calibrationCpuMs: { median: round2(median(calibrations)), rounds: calibrations.map(round2) }, cpuPerRequestInCalibrations: byWorkload };
 }
 
 /** What bench/results/latest.json holds. */
