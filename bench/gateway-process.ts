@@ -4,13 +4,12 @@
 // caching on), `hub-usage` (the hub recording field usage, for
 // bench/usage-cost.ts) or `bare` (ApolloGateway + ApolloServer, no plugins).
 // Started by bench/run.ts with fork(); settings come in BENCH_GATEWAY (JSON).
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { startGateway } from '../gateway/gateway';
 import { createIdentitySigner, IDENTITY_HEADER } from '../platform/access/identity';
 import { ANONYMOUS } from '../platform/core/viewer';
 import { disableApolloTelemetry } from '../gateway/apollo-telemetry';
@@ -42,9 +41,9 @@ export interface GatewaySettings {
  * body, so the bare gateway's fetch signs one (anonymous) per call. Nothing
  * else: no authentication, no limits.
  */
-function signingDataSource(subgraph: string, url: string, sign: ReturnType<typeof createIdentitySigner>): RemoteGraphQLDataSource {
+function signingDataSource(DataSource: typeof RemoteGraphQLDataSource, subgraph: string, url: string, sign: ReturnType<typeof createIdentitySigner>): RemoteGraphQLDataSource {
   let n = 0;
-  return new RemoteGraphQLDataSource({
+  return new DataSource({
     url,
     fetcher: (input, init) => {
       const identity = sign({ viewer: ANONYMOUS, requestId: `bare-${++n}` }, { audience: subgraph, body: String(init?.body ?? ''), lifetimeMs: 15_000 });
@@ -55,10 +54,12 @@ function signingDataSource(subgraph: string, url: string, sign: ReturnType<typeo
 
 async function startBare(settings: GatewaySettings): Promise<{ port: number; stop(): Promise<void> }> {
   disableApolloTelemetry();
+  // Loaded here, not at the top: the hub's process loads @apollo/gateway through gateway/gateway.ts (gateway/federation-exports.ts first).
+  const { ApolloGateway, RemoteGraphQLDataSource } = await import('@apollo/gateway');
   const sign = createIdentitySigner(settings.identitySecret);
   const gateway = new ApolloGateway({
     supergraphSdl: settings.supergraphSdl,
-    buildService: ({ name }) => signingDataSource(name, settings.subgraphUrls[name], sign),
+    buildService: ({ name }) => signingDataSource(RemoteGraphQLDataSource, name, settings.subgraphUrls[name], sign),
   });
   const apollo = new ApolloServer({ gateway });
   await apollo.start();
@@ -88,7 +89,7 @@ async function main(): Promise<void> {
   const settings = JSON.parse(process.env.BENCH_GATEWAY!) as GatewaySettings;
   const running = settings.kind === 'bare'
     ? await startBare(settings)
-    : await startGateway({
+    : await (await import('../gateway/gateway')).startGateway({
         port: 0,
         supergraphSdl: settings.supergraphSdl,
         subgraphUrls: settings.subgraphUrls,

@@ -2,6 +2,8 @@
 // introspection of subgraphs), served on POST /graphql with /health, /ready and
 // /metrics. The supergraph file is reloaded when it changes; subgraph calls have
 // timeouts, retries and breakers (gateway/data-source.ts).
+// First of all: @apollo/gateway must load the plain copy of federation-internals' exports.
+import './federation-exports';
 import { hkdfSync } from 'node:crypto';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
