@@ -128,7 +128,9 @@ const children = new Set<ChildProcess>();
 function forkChild(file: string, envName: string, settings: unknown): ChildProcess {
   const child = fork(path.join(__dirname, file), [], {
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, [envName]: JSON.stringify(settings) },
+    // Every service as deployed (the image sets NODE_ENV=production): graphql-js, for one, checks each
+    // instanceof more slowly outside production; the keys come from the settings, never development keys.
+    env: { ...process.env, NODE_ENV: 'production', [envName]: JSON.stringify(settings) },
     stdio: ['ignore', logFd, 'inherit', 'ipc'],
   });
   children.add(child);
