@@ -90,6 +90,12 @@ interface SubgraphRequest {
   extensions?: Record<string, unknown>;
 }
 
+/** A fetch's request and its JSON, made once: the call's body is built from it, and last-known figures are keyed by it. */
+interface Fetch {
+  request: SubgraphRequest;
+  json: string;
+}
+
 /** One HTTP call: its body (one request, or the array of a batch's) for `count` fetches. */
 interface Call {
   body: string;
@@ -181,7 +187,7 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
   /** The last call sent (not one the breaker rejected), for /ready. */
   lastCall?: LastCall;
   private readonly inFlight = new InFlight<Answer[]>();
-  private readonly batcher?: FetchBatcher<GatewayContext, SubgraphRequest, Answer>;
+  private readonly batcher?: FetchBatcher<GatewayContext, Fetch, Answer>;
 
   constructor(options: HubDataSourceOptions) {
     this.name = options.name;
@@ -193,7 +199,7 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
     this.fetch = options.tls ? mutualTlsFetch(options.tls) : fetch;
     this.client = createSubgraphClient({ tls: options.tls, connections: options.connections });
     this.health = options.probe ? new SubgraphHealth(this.name, this.url, options.probe, this.logger, this.fetch) : undefined;
-    this.batcher = options.batching === false ? undefined : new FetchBatcher((context, requests) => this.exchange(context, requests));
+    this.batcher = options.batching === false ? undefined : new FetchBatcher((context, fetches) => this.exchange(context, fetches));
     this.breaker = this.createBreaker();
   }
 
@@ -233,33 +239,34 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
     if (record && !(record.subgraphs ??= []).includes(this.name)) record.subgraphs.push(this.name);
     const { query, variables, operationName, extensions } = options.request;
     const request: SubgraphRequest = { query, variables, operationName, extensions };
+    const planned: Fetch = { request, json: JSON.stringify(request) };
     this.metrics?.fetches.inc({ subgraph: this.name });
     try {
       // A query of a client request waits for the other fetches of its stage to this subgraph.
-      const answer = this.batcher && context && !isMutation(query) ? await this.batcher.add(context, request) : (await this.exchange(context, [request]))[0];
-      return this.accept(options, context, request, answer);
+      const answer = this.batcher && context && !isMutation(query) ? await this.batcher.add(context, planned) : (await this.exchange(context, [planned]))[0];
+      return this.accept(options, context, planned, answer);
     } catch (error) {
-      return await this.lastKnownFor(options, context, request, error);
+      return await this.lastKnownFor(options, context, planned, error);
     }
   }
 
   /** A fetch's answer: its data for the gateway, its cache hint for the response, a committed write noted, a public answer kept. */
-  private accept(options: GraphQLDataSourceProcessOptions<GatewayContext>, context: GatewayContext | undefined, request: SubgraphRequest, answer: Answer): GatewayGraphQLResponse {
+  private accept(options: GraphQLDataSourceProcessOptions<GatewayContext>, context: GatewayContext | undefined, planned: Fetch, answer: Answer): GatewayGraphQLResponse {
     if ('refused' in answer) throw refusalFor(answer);
     // Cached responses this subgraph served are invalidated only for a committed write (gateway/response-cache.ts).
     if (reportsCommittedWrite(answer.response)) context?.committedWrites.add(this.name);
     const hint = cacheHintOf(answer.cacheControl);
     restrictPolicy(options, hint);
-    if (this.lastKnown && context && !isMutation(request.query) && keepable(hint, answer.response)) {
-      this.lastKnown.remember(this.name, fetchIdentity(JSON.stringify(request), viewerKey(context)), answer.text);
+    if (this.lastKnown && context && !isMutation(planned.request.query) && keepable(hint, answer.response)) {
+      this.lastKnown.remember(this.name, fetchIdentity(planned.json, viewerKey(context)), answer.text);
     }
     return answer.response;
   }
 
   /** The agency failed: its last good answer to this fetch, when one is kept; else the failure for the client. */
-  private async lastKnownFor(options: GraphQLDataSourceProcessOptions<GatewayContext>, context: GatewayContext | undefined, request: SubgraphRequest, error: unknown): Promise<GatewayGraphQLResponse> {
+  private async lastKnownFor(options: GraphQLDataSourceProcessOptions<GatewayContext>, context: GatewayContext | undefined, planned: Fetch, error: unknown): Promise<GatewayGraphQLResponse> {
     if (!(error instanceof CallFailed)) throw error;
-    const kept = context && this.lastKnown && !isMutation(request.query) ? await this.lastKnown.recall(this.name, fetchIdentity(JSON.stringify(request), viewerKey(context))) : undefined;
+    const kept = context && this.lastKnown && !isMutation(planned.request.query) ? await this.lastKnown.recall(this.name, fetchIdentity(planned.json, viewerKey(context))) : undefined;
     if (!kept || !context) throw subgraphError(this.name, error.kind);
     noteLastKnown(context, this.name, kept.storedAt);
     // Never cached as a fresh answer.
@@ -267,19 +274,20 @@ export class HubDataSource implements GraphQLDataSource<GatewayContext> {
     return kept.response;
   }
 
-  /** One HTTP call for the fetches `requests` (one, or a stage's batch), with fail-fast, retries, merging and its trace span. */
-  private async exchange(context: GatewayContext | undefined, requests: SubgraphRequest[]): Promise<Answer[]> {
-    const body = JSON.stringify(requests.length === 1 ? requests[0] : requests);
-    const mutation = requests.some((request) => isMutation(request.query));
+  /** One HTTP call for `fetches` (one, or a stage's batch), with fail-fast, retries, merging and its trace span. */
+  private async exchange(context: GatewayContext | undefined, fetches: Fetch[]): Promise<Answer[]> {
+    // One request's JSON, or the array of a batch's (as JSON.stringify of the array writes it).
+    const body = fetches.length === 1 ? fetches[0].json : `[${fetches.map((planned) => planned.json).join(',')}]`;
+    const mutation = fetches.some((planned) => isMutation(planned.request.query));
     const span = tracingEnabled()
-      ? startClientSpan(`subgraph ${this.name}`, { 'hub.subgraph': this.name, 'graphql.operation.name': requests.map((request) => request.operationName ?? '').join(' ') })
+      ? startClientSpan(`subgraph ${this.name}`, { 'hub.subgraph': this.name, 'graphql.operation.name': fetches.map((planned) => planned.request.operationName ?? '').join(' ') })
       : undefined;
     const headers: Record<string, string> = { 'content-type': 'application/json', ...span?.headers };
     if (context) headers[REQUEST_ID_HEADER] = context.requestId;
     const fire = (timeoutMs: number): Promise<Answer[]> => {
       // A new identity for each try: this subgraph, this body, this call's time (platform/access/identity.ts).
       if (context) headers[IDENTITY_HEADER] = context.identityFor({ audience: this.name, body, lifetimeMs: timeoutMs });
-      return this.breaker.fire({ body, headers: { ...headers }, timeoutMs, count: requests.length });
+      return this.breaker.fire({ body, headers: { ...headers }, timeoutMs, count: fetches.length });
     };
     // Identical queries in flight for the same caller share one call (gateway/in-flight.ts).
     const mergeKey = !mutation && context && mergeable(context) ? InFlight.key(this.name, viewerKey(context), body) : undefined;
