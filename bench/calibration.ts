@@ -2,10 +2,10 @@
 // CPU work of the kind a gateway does (JSON text to objects and back), timed
 // by the process's own CPU counter, before each counted round. A cell's CPU
 // per request divided by its round's calibration is in calibrations: meant to
-// tell a slower machine from costlier requests when two runs land apart. In
-// the committed pair the repeat's cells cost 18 to 46% more than the first
-// run's while this moved 4%: the shift was not in plain compute speed
-// (docs/caching-and-benchmark.md).
+// tell a slower machine from costlier requests when two runs land apart. It
+// has not: in one committed pair the repeat's cells cost 18 to 46% more than
+// the first run's while this moved 4%, in the next -6 to +25% while it moved
+// 3% (docs/caching-and-benchmark.md, "The repeat on a shared machine").
 
 /** A page of 100 offices with 5 events each, as a subgraph answers the wide list. */
 const SAMPLE = JSON.stringify({
