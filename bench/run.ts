@@ -295,7 +295,7 @@ async function loadCounted(gateway: GatewayProcess, set: SubgraphSet, workload: 
   const cpuMs: Record<string, number> = { gateway: (gatewayAfter - gatewayBefore) / 1000 / amount };
   for (const name of Object.keys(subgraphsAfter)) cpuMs[name] = (subgraphsAfter[name].cpuMicros - subgraphsBefore[name].cpuMicros) / 1000 / amount;
   cpuMs.total = Object.values(cpuMs).reduce((sum, ms) => sum + ms, 0);
-  const callsPerRequest = Object.keys(subgraphsAfter).reduce((sum, name) => sum + subgraphsAfter[name].requests - subgraphsBefore[name].requests, 0) / amount;
+  const callsPerRequest = grownBy(subgraphsBefore, subgraphsAfter, 'requests') / amount;
   return {
     requests: result.requests.total,
     requestsPerSecond: amount / wallSeconds,
@@ -308,6 +308,11 @@ async function loadCounted(gateway: GatewayProcess, set: SubgraphSet, workload: 
     callsPerRequest,
     wallSeconds,
   };
+}
+
+/** How much a counter of the subgraphs' (SQL statements, GraphQL requests) grew between two readings, all subgraphs together. */
+function grownBy(before: Record<string, SubgraphStats>, after: Record<string, SubgraphStats>, key: 'statements' | 'requests'): number {
+  return Object.keys(after).reduce((sum, name) => sum + after[name][key] - before[name][key], 0);
 }
 
 /** Subgraph calls per request when `burst` identical requests arrive at once (the mean of three bursts). */
@@ -323,8 +328,7 @@ async function perRequest(set: SubgraphSet, gateway: GatewayProcess, workload: W
   const before = await set.stats();
   for (let i = 0; i < n; i++) await post(gateway.url, workload);
   const after = await set.stats();
-  const delta = (key: 'statements' | 'requests') => Object.keys(after).reduce((sum, name) => sum + after[name][key] - before[name][key], 0) / n;
-  return { sql: delta('statements'), subgraphRequests: delta('requests') };
+  return { sql: grownBy(before, after, 'statements') / n, subgraphRequests: grownBy(before, after, 'requests') / n };
 }
 
 /** The keys of a run, the dashboard token every request carries, and each gateway's settings. */
