@@ -36,6 +36,20 @@ export const emptyCells = (): Record<Cell, CountedRun[]> => ({ hub: [], bare: []
 
 export const round2 = (value: number) => Math.round(value * 100) / 100;
 
+/**
+ * A ratio of two cells, round by round: `figure` of cell `a` over that of cell
+ * `b` in the same round (the two run one right after the other, on the same
+ * machine), and the median of those ratios. On a shared machine whose speed
+ * drifts over minutes, the cells' own medians can come from different
+ * stretches of it; a round's two cells come from the same one.
+ */
+export function pairedRatio(runs: Record<Cell, CountedRun[]>, a: Cell, b: Cell, figure: (run: CountedRun) => number): number {
+  const ratios = runs[a].map((run, round) => figure(run) / figure(runs[b][round]));
+  const sorted = ratios.sort((x, y) => x - y);
+  const middle = sorted.length / 2;
+  return round2(sorted.length % 2 ? sorted[Math.floor(middle)] : (sorted[middle - 1] + sorted[middle]) / 2);
+}
+
 type Spread = { median: number; spread: number; rounds: number[] };
 
 /** Median of the rounds, and their spread: (max - min) / median. */

@@ -34,7 +34,7 @@ import { measureLastKnownCost } from './last-known-cost';
 import { writeBenchResult } from './results-file';
 import { median, percentile } from './stats';
 import { calibrationCpuMs } from './calibration';
-import { emptyCells, mainTable, merge, printTable, round2, type CountedRun, type GatewayKey, type MainTable, type PerRequest, type Rounds, type RunFigures } from './main-table';
+import { emptyCells, mainTable, merge, pairedRatio, printTable, round2, type Cell, type CountedRun, type GatewayKey, type MainTable, type PerRequest, type Rounds, type RunFigures } from './main-table';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as (options: Record<string, unknown>) => AutocannonInstance;
@@ -373,7 +373,7 @@ async function main(): Promise<void> {
     const floor = await measureFloor(set, gateways.hub, identitySecret, gatewaySettings, stops);
     // -- figures
     const table = mainTable(WORKLOADS, rounds, counts, SETTINGS.burst);
-    const result = benchResult({ started, table, counts, scorecardAtDefault, scorecardAtBench: merge(rounds.scorecard.hub), burstCallsPerRequest, floor, loadAverages, calibrated: inCalibrations(rounds, calibrations) });
+    const result = benchResult({ started, rounds, table, counts, scorecardAtDefault, scorecardAtBench: merge(rounds.scorecard.hub), burstCallsPerRequest, floor, loadAverages, calibrated: inCalibrations(rounds, calibrations) });
     printTable(table.rows);
     printSummary(result);
     console.log(`written to ${writeBenchResult(SETTINGS.resultFile, result)} (${result.seconds} s); the services' logs are in ${LOG_PATH}`);
@@ -531,6 +531,7 @@ async function measureFloor(set: SubgraphSet, hub: GatewayProcess, identitySecre
 
 interface Measured {
   started: number;
+  rounds: Rounds;
   table: MainTable;
   counts: Record<string, Record<'hub' | 'bare', PerRequest>>;
   scorecardAtDefault: RunFigures;
@@ -556,15 +557,21 @@ function inCalibrations(rounds: Rounds, calibrations: number[]) {
 }
 
 /** What bench/results/latest.json holds. */
-function benchResult({ started, table, counts, scorecardAtDefault, scorecardAtBench, burstCallsPerRequest, floor, loadAverages, calibrated }: Measured) {
+function benchResult({ started, rounds, table, counts, scorecardAtDefault, scorecardAtBench, burstCallsPerRequest, floor, loadAverages, calibrated }: Measured) {
   const { figures, cpuMsPerRequest } = table;
-  const ratio = (key: string, which: 'hub' | 'cached' | 'hub32') => round2(figures[key][which].requestsPerSecond / figures[key][which === 'hub32' ? 'bare32' : 'bare'].requestsPerSecond);
+  // Every hub / bare ratio is paired by round (main-table.ts pairedRatio): the median of the rounds' ratios.
+  const against = (which: Cell): Cell => (which === 'hub32' ? 'bare32' : 'bare');
+  const ratio = (key: string, which: 'hub' | 'cached' | 'hub32') => pairedRatio(rounds[key], which, against(which), (run) => run.requestsPerSecond);
+  const cpuRatio = (key: string) => pairedRatio(rounds[key], 'hub', 'bare', (run) => run.cpuMs.total);
+  // The same ratios as the cells' medians over each other (how they were reported before they were paired).
+  const ofMedians = (key: string, which: 'hub' | 'cached' | 'hub32') => round2(figures[key][which].requestsPerSecond / figures[key][against(which)].requestsPerSecond);
+  const keys = Object.keys(WORKLOADS);
   return {
     generatedAt: new Date().toISOString(),
     command: 'npm run bench',
     settings: SETTINGS,
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, loadAverage: os.loadavg().map(round2) },
-    throughputVsBare: { scorecard: ratio('scorecard', 'hub'), townshipDetail: ratio('townshipDetail', 'hub'), wideList: ratio('wideList', 'hub'), wideList10: ratio('wideList10', 'hub') },
+    throughputVsBare: Object.fromEntries(keys.map((key) => [key, ratio(key, 'hub')])),
     sqlPerRequestAt10: counts.wideList10.hub.sql,
     sqlPerRequestAt100: counts.wideList.hub.sql,
     scaleGrowth: round2(scorecardAtBench.p50 / scorecardAtDefault.p50),
@@ -577,10 +584,16 @@ function benchResult({ started, table, counts, scorecardAtDefault, scorecardAtBe
     seconds: Math.round((Date.now() - started) / 1000),
     // Issue 19: CPU ms per request over the gateway and the four subgraphs (each process's own counters; the median of the rounds).
     cpuMsPerRequest,
-    cpuVsBare: Object.fromEntries(Object.entries(cpuMsPerRequest).map(([key, v]) => [key, round2(v.hub / v.bare)])),
+    cpuVsBare: Object.fromEntries(keys.map((key) => [key, cpuRatio(key)])),
     subgraphCallsPerRequest: Object.fromEntries(Object.entries(counts).map(([key, c]) => [key, c.hub.subgraphRequests])),
     subgraphCallsPerRequestBurst32: burstCallsPerRequest,
-    throughputVsBareAt32: Object.fromEntries(Object.keys(WORKLOADS).map((key) => [key, ratio(key, 'hub32')])),
+    throughputVsBareAt32: Object.fromEntries(keys.map((key) => [key, ratio(key, 'hub32')])),
+    ratiosOfMedians: {
+      throughputVsBare: Object.fromEntries(keys.map((key) => [key, ofMedians(key, 'hub')])),
+      throughputVsBareAt32: Object.fromEntries(keys.map((key) => [key, ofMedians(key, 'hub32')])),
+      cpuVsBare: Object.fromEntries(Object.entries(cpuMsPerRequest).map(([key, v]) => [key, round2(v.hub / v.bare)])),
+      cachedVsBare: ofMedians('scorecard', 'cached'),
+    },
     floorRatio: round2(median(floor.rounds.map((r) => r.hubP50 / r.replayP50))),
     floor: {
       stages: floor.stages.map((stage) => stage.map((c) => c.subgraph)),
