@@ -5,10 +5,16 @@
 // own plan store under the key its executor uses (as gateway/warm-plans.ts
 // does), and built and stored there when missing, so it is planned once for
 // both. If those internals change, null: the response depends on every subgraph.
+//
+// And which supergraph a request's schema came from: a cached response is kept
+// under it too, so a gateway that has loaded another supergraph (a reload of
+// the file, or a replica of a rolling update sharing Redis with one still on
+// the old graph) never serves a response computed under the other.
 import { createHash } from 'node:crypto';
 import type { ApolloGateway } from '@apollo/gateway';
 import type { GraphQLRequestContext } from '@apollo/server';
 import { operationFromDocument } from '@apollo/federation-internals';
+import type { GraphQLSchema } from 'graphql';
 
 interface GatewayInternals {
   apiSchema?: Parameters<typeof operationFromDocument>[0];
@@ -62,4 +68,19 @@ export function operationSubgraphs(gateway: ApolloGateway): (requestContext: Gra
       return null;
     }
   };
+}
+
+/**
+ * A function giving the supergraph a request's schema was loaded from (the
+ * first 16 hex digits of the sha256 of its SDL), undefined for a schema this
+ * gateway did not load. Apollo Server hands each request the API schema of
+ * the gateway's load or update it started under (`requestContext.schema`),
+ * so a request that began before a reload keeps the supergraph it ran on.
+ */
+export function supergraphVersions(gateway: ApolloGateway): (schema: GraphQLSchema | undefined) => string | undefined {
+  const versions = new WeakMap<GraphQLSchema, string>();
+  gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
+    versions.set(apiSchema, createHash('sha256').update(coreSupergraphSdl).digest('hex').slice(0, 16));
+  });
+  return (schema) => (schema ? versions.get(schema) : undefined);
 }

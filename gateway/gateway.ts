@@ -26,7 +26,7 @@ import { SUBGRAPH_CALL_DEFAULTS, type SubgraphCallSettings } from './data-source
 import { explorerRoutes, type ExplorerOptions } from './explorer';
 import { createLastKnownFigures, type LastKnownFigures, lastKnownMaxEntriesFromEnv, lastKnownPlugin, lastKnownRefreshFromEnv, STALE_IF_ERROR_MAX_AGE_DEFAULT, staleIfErrorMaxAgeFromEnv } from './last-known';
 import { PROBE_DEFAULTS, probeSettingsFromEnv, type ProbeSettings } from './subgraph-health';
-import { operationSubgraphs } from './cache-scope';
+import { operationSubgraphs, supergraphVersions } from './cache-scope';
 import { createResponseCaching, type ResponseCaching } from './response-cache';
 import { warmQueryPlans } from './warm-plans';
 import { defaultIntrospection, limitSettingsFromEnv, requestLimits, type LimitSettings } from './limits';
@@ -198,6 +198,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     redisPrefix: options.redisPrefix,
     logger,
     operationSubgraphs: operationSubgraphs(gateway),
+    supergraphVersion: supergraphVersions(gateway),
   });
   const usage = await openUsage(options, logger);
   const apollo = gatewayApollo(gateway, { limits: requestLimits(options.limits), persisted, caching, usage, logger });

@@ -5,10 +5,13 @@
 // case records, personal data, audit records or the caller's own identity is
 // uncacheable at its source, so it is never cached at all.
 //
-// Keys. Every key holds the operation, its variables and the current data
-// version; a response with a PRIVATE hint is also keyed by the caller
-// (subject, scopes, regions), and public responses of anonymous and of
-// authenticated callers are kept apart (the plugin's session modes).
+// Keys. Every key holds the operation, its variables, the supergraph it was
+// computed under (gateway/cache-scope.ts: after a reload, or on a replica of a
+// rolling update still on another graph, no response of the other graph is
+// served) and the current data version; a response with a PRIVATE hint is
+// also keyed by the caller (subject, scopes, regions), and public responses of
+// anonymous and of authenticated callers are kept apart (the plugin's session
+// modes).
 //
 // Invalidation. Each subgraph (agency) has a data version, a counter in the
 // cache store (Redis when REDIS_URL is set, so every replica sees it), and
@@ -40,6 +43,7 @@ import responseCachePlugin from '@apollo/server-plugin-response-cache';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { KeyvAdapter } from '@apollo/utils.keyvadapter';
 import KeyvRedis, { createClient, Keyv } from '@keyv/redis';
+import type { GraphQLSchema } from 'graphql';
 import { DEFAULT_REDIS_PREFIX } from '../platform/core/config';
 import type { Logger } from '../platform/core/log';
 import type { GatewayContext } from './context';
@@ -71,6 +75,8 @@ export interface ResponseCachingOptions {
   logger: Logger;
   /** The subgraphs a request's operation reads, or null when unknown (gateway/cache-scope.ts); unknown: not cached. */
   operationSubgraphs?: (requestContext: GraphQLRequestContext<GatewayContext>) => Promise<string[] | null>;
+  /** The supergraph a request's schema came from (gateway/cache-scope.ts); a response whose supergraph is unknown is not cached. */
+  supergraphVersion?: (schema: GraphQLSchema | undefined) => string | undefined;
 }
 
 export async function createResponseCaching(options: ResponseCachingOptions): Promise<ResponseCaching> {
@@ -83,7 +89,7 @@ export async function createResponseCaching(options: ResponseCachingOptions): Pr
     ApolloServerPluginCacheControl({ calculateHttpHeaders: false }),
     bumpOnCommittedWrites(store.versions),
   ];
-  if (options.enabled) plugins.push(cachedResponses(store, options.operationSubgraphs));
+  if (options.enabled) plugins.push(cachedResponses(store, options));
   return { cache: store.cache, plugins, close: store.close };
 }
 
@@ -152,21 +158,36 @@ function bumpOnCommittedWrites(versions: DataVersions): ApolloServerPlugin<Gatew
   };
 }
 
-/** Whole responses cached under the data versions of the subgraphs their plan reads; a request whose plan is unknown is not cached. */
-function cachedResponses(store: CacheStore, operationSubgraphs: ResponseCachingOptions['operationSubgraphs']): ApolloServerPlugin<GatewayContext> {
-  const scopes = new WeakMap<object, Promise<string[] | null>>();
-  const scopeOf = (requestContext: GraphQLRequestContext<GatewayContext>): Promise<string[] | null> => {
+/** Where a response is kept: the supergraph it was computed under and the subgraphs its plan reads. */
+interface Scope {
+  supergraph: string | null;
+  subgraphs: string[];
+}
+
+/**
+ * Whole responses cached under the supergraph and the data versions of the
+ * subgraphs their plan reads; a request whose plan or supergraph is unknown is not cached.
+ */
+function cachedResponses(store: CacheStore, { operationSubgraphs, supergraphVersion }: ResponseCachingOptions): ApolloServerPlugin<GatewayContext> {
+  const scopes = new WeakMap<object, Promise<Scope | null>>();
+  const scopeOf = (requestContext: GraphQLRequestContext<GatewayContext>): Promise<Scope | null> => {
     let scope = scopes.get(requestContext.contextValue);
-    if (!scope) scopes.set(requestContext.contextValue, (scope = operationSubgraphs ? operationSubgraphs(requestContext) : Promise.resolve([])));
+    if (!scope) {
+      const supergraph = supergraphVersion ? (supergraphVersion(requestContext.schema) ?? null) : null;
+      const unknown = supergraphVersion !== undefined && supergraph === null;
+      const subgraphs = unknown ? Promise.resolve(null) : operationSubgraphs ? operationSubgraphs(requestContext) : Promise.resolve([]);
+      scope = subgraphs.then((list) => (list ? { supergraph, subgraphs: list } : null));
+      scopes.set(requestContext.contextValue, scope);
+    }
     return scope;
   };
   return responseCachePlugin<GatewayContext>({
     cache: store.cache,
     sessionId: async ({ contextValue }: GraphQLRequestContext<GatewayContext>) => viewerKey(contextValue),
-    // The scope of a response: the subgraphs its plan reads (computed once per request, before it runs).
+    // The scope of a response (computed once per request, before it runs).
     extraCacheKeyData: async (requestContext) => {
-      const subgraphs = await scopeOf(requestContext);
-      return { dataVersions: await store.versions.read(subgraphs ?? []) };
+      const scope = await scopeOf(requestContext);
+      return { supergraph: scope?.supergraph ?? null, dataVersions: await store.versions.read(scope?.subgraphs ?? []) };
     },
     shouldReadFromCache: async (requestContext) => (await scopeOf(requestContext)) !== null,
     shouldWriteToCache: async (requestContext) => (await scopeOf(requestContext)) !== null,

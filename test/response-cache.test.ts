@@ -6,12 +6,15 @@
 import { createHash } from 'node:crypto';
 import { QueryPlanner } from '@apollo/query-planner';
 import { SCORECARD, SCORECARD_VARIABLES, WIDE_LIST, wideListVariables } from '../bench/workloads';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createClient } from '@keyv/redis';
+import { composeSources, graphSources } from '../schema/compose';
 import { startGateway, type RunningGateway } from '../gateway/gateway';
 import { importThroughHub, postGraphQL, redisAnswers, signToken, startHub, TEST_REDIS_URL as REDIS_URL, testGatewayKeys, type Hub, type TokenClaims } from './harness';
 
 
+const EDUCATION_SDL = path.join(__dirname, '..', 'subgraphs', 'education', 'schema.graphql');
 const COUNTY = '652922';
 const OFFICE = 'JO-652922100';
 /** Cases of the county: protected data whose visible part depends on the caller. */
@@ -201,6 +204,37 @@ describe('two gateway replicas sharing Redis', () => {
     expect(write.errors).toBeUndefined();
     const after = await hub!.query(SCORECARD, { code: '652900' });
     expect(after.data!.region.judicialStats.standardized).toBe(first.data!.region.judicialStats.standardized + (flipped === 'STANDARDIZED' ? 1 : -1));
+  });
+
+  test('a replica on another supergraph (a rolling update) shares Redis but no cached response: it answers from the subgraphs and keeps its own', async () => {
+    if (!available) return;
+    // A compatible change (a description of education's), as a rolling update would bring to one replica first.
+    const next = composeSources(graphSources({ subgraph: 'education', file: 'education.graphql', sdl: readFileSync(EDUCATION_SDL, 'utf8').replace('"Attendees of those events."', '"People who attended those events."') }));
+    if (!next.ok) throw new Error(JSON.stringify(next.errors));
+    const updated = await startGateway({
+      port: 0, ...testGatewayKeys(), responseCache: true, redisUrl: REDIS_URL, redisPrefix: prefix, supergraphSdl: next.supergraphSdl,
+      subgraphUrls: Object.fromEntries(Object.values(hub!.subgraphs).map((s) => [s.name, s.url])),
+    });
+    try {
+      const variables = { code: '653100' };
+      const old = await hub!.query(SCORECARD, variables);
+      expect(old.errors).toBeUndefined();
+      const cached = hub!.subgraphRequests();
+      expect(await hub!.query(SCORECARD, variables)).toEqual(old);
+      expect(hub!.subgraphRequests()).toBe(cached);
+
+      // The updated replica does not take the old graph's response: its request reaches the subgraphs...
+      const fresh = await postGraphQL<any>(updated.url, { query: SCORECARD, variables });
+      expect(fresh).toEqual(old);
+      expect(hub!.subgraphRequests()).toBeGreaterThan(cached);
+      // ...and it caches its own, under its own supergraph; the old replicas keep theirs.
+      const own = hub!.subgraphRequests();
+      expect(await postGraphQL<any>(updated.url, { query: SCORECARD, variables })).toEqual(old);
+      expect(await postGraphQL<any>(replica!.url, { query: SCORECARD, variables })).toEqual(old);
+      expect(hub!.subgraphRequests()).toBe(own);
+    } finally {
+      await updated.stop();
+    }
   });
 
   test('a query persisted through one replica is known to the other', async () => {
