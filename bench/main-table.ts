@@ -2,6 +2,7 @@
 // its counted rounds (the median of the rounds, their spread, latencies
 // weighted by each round's requests), the burst rows, and how the table is
 // printed.
+import { median } from './stats';
 
 export interface RunFigures {
   requests: number;
@@ -44,19 +45,15 @@ export const round2 = (value: number) => Math.round(value * 100) / 100;
  * stretches of it; a round's two cells come from the same one.
  */
 export function pairedRatio(runs: Record<Cell, CountedRun[]>, a: Cell, b: Cell, figure: (run: CountedRun) => number): number {
-  const ratios = runs[a].map((run, round) => figure(run) / figure(runs[b][round]));
-  const sorted = ratios.sort((x, y) => x - y);
-  const middle = sorted.length / 2;
-  return round2(sorted.length % 2 ? sorted[Math.floor(middle)] : (sorted[middle - 1] + sorted[middle]) / 2);
+  return round2(median(runs[a].map((run, round) => figure(run) / figure(runs[b][round]))));
 }
 
 type Spread = { median: number; spread: number; rounds: number[] };
 
 /** Median of the rounds, and their spread: (max - min) / median. */
 function spreadOf(values: number[]): Spread {
-  const sorted = [...values].sort((a, b) => a - b);
-  const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
-  return { median: round2(median), spread: round2((sorted[sorted.length - 1] - sorted[0]) / median), rounds: values.map(round2) };
+  const middle = median(values);
+  return { median: round2(middle), spread: round2((Math.max(...values) - Math.min(...values)) / middle), rounds: values.map(round2) };
 }
 
 export function merge(runs: RunFigures[]): RunFigures {
