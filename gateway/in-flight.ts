@@ -88,8 +88,8 @@ export class InFlight<T> {
     this.calls.set(key, call);
     try {
       const answer = await call.answer;
-      // No call joins once the answer is taken (a later one sends its own).
-      this.calls.delete(key);
+      // Calls that joined before this line counted themselves; none joins after it (the finally, run before
+      // anything else can, removes the call: a later one sends its own).
       return call.waiters ? copy(answer) : answer;
     } finally {
       this.calls.delete(key);
