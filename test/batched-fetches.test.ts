@@ -9,6 +9,7 @@ import { GraphQLError } from 'graphql';
 import { SCORECARD, SCORECARD_VARIABLES } from '../bench/workloads';
 import { SUBGRAPH_CALL_DEFAULTS, HubDataSource } from '../gateway/data-source';
 import type { GatewayContext } from '../gateway/context';
+import { FetchBatcher } from '../gateway/fetch-batch';
 import { createIdentitySigner } from '../platform/access/identity';
 import type { RunningGateway } from '../gateway/gateway';
 import { buildManifest } from '../schema/manifest';
@@ -127,5 +128,24 @@ describe('batched subgraph fetches', () => {
     } finally {
       source.shutdown();
     }
+  });
+});
+
+describe('FetchBatcher: when a stage\'s batch goes', () => {
+  test('fetches added from one cascade of promise continuations go as one call; a fetch after an event-loop turn goes in a call of its own', async () => {
+    const calls: string[][] = [];
+    const batcher = new FetchBatcher<object, string, string>(async (_key, requests) => (calls.push(requests), requests.map((r) => `answer ${r}`)));
+    const request = {};
+    const later = async (steps: number, name: string) => {
+      for (let i = 0; i < steps; i++) await Promise.resolve();
+      return batcher.add(request, name);
+    };
+    // As a plan's Parallel node starts its fetches: each reaches the data source after a different number of awaits.
+    const stage = [batcher.add(request, 'a'), later(1, 'b'), later(5, 'c')];
+    // Another client request's fetch in the same cascade: a batch of its own (a batch never spans two requests).
+    const other = batcher.add({}, 'x');
+    const afterTurn = new Promise<string>((resolve) => setImmediate(() => resolve(batcher.add(request, 'd'))));
+    expect(await Promise.all([...stage, other, afterTurn])).toEqual(['answer a', 'answer b', 'answer c', 'answer x', 'answer d']);
+    expect(calls).toEqual([['a', 'b', 'c'], ['x'], ['d']]);
   });
 });
