@@ -2,6 +2,7 @@
 // PostgreSQL databases) and the gateway, on free ports, in this process so that
 // tests can read each database's SQL statement count. Requests go over HTTP.
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
@@ -11,11 +12,21 @@ import { startGateway, type GatewayOptions, type RunningGateway } from '../gatew
 import { createIdentitySigner, IDENTITY_HEADER, newIdentitySecret, subgraphIdentityKey } from '../platform/access/identity';
 import { ANONYMOUS, type Viewer } from '../platform/core/viewer';
 import { startSubgraph, type RunningSubgraph, type StartOptions } from '../platform/server/subgraph';
+import { composeSources, graphSources } from '../schema/compose';
 import { listSubgraphs } from '../schema/subgraphs';
 import { newEd25519KeyPair } from '../platform/access/dev-keys';
 import { runImport, type ImportOutcome, type ImportRun } from '../cli/import';
 
 export type DatabaseKind = 'pglite' | 'postgres';
+
+const EDUCATION_SDL = path.join(__dirname, '..', 'subgraphs', 'education', 'schema.graphql');
+
+/** The supergraph with education's schema changed by `edit`, composed as `npm run compose` does; throws if it does not compose. */
+export function supergraphWithEducation(edit: (sdl: string) => string): string {
+  const composed = composeSources(graphSources({ subgraph: 'education', file: 'education.graphql', sdl: edit(readFileSync(EDUCATION_SDL, 'utf8')) }));
+  if (!composed.ok) throw new Error(JSON.stringify(composed.errors));
+  return composed.supergraphSdl;
+}
 
 /** Redis for the tests that share state through it: TEST_REDIS_URL, or a local one if it answers (those tests are skipped, with a warning, if not). */
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';

@@ -7,9 +7,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../platform/core/log';
-import { composeSources, graphSources, SUPERGRAPH_PATH } from '../schema/compose';
+import { SUPERGRAPH_PATH } from '../schema/compose';
 import { buildManifest, sha256 } from '../schema/manifest';
-import { npmRun, postGraphQL, signToken, startHub, type Hub } from './harness';
+import { npmRun, postGraphQL, signToken, startHub, supergraphWithEducation, type Hub } from './harness';
 import { eventually } from './processes';
 
 const EDUCATION_SDL = path.join(__dirname, '..', 'subgraphs', 'education', 'schema.graphql');
@@ -148,9 +148,7 @@ describe('the operation registry at the gateway', () => {
     test('a running gateway keeps serving the old graph when handed a supergraph that breaks a registered operation and the contract, says so in its log and /ready, and takes a safe one', async () => {
       const ready = async () => (await (await fetch(`${hub.gateway.adminUrl}/ready`)).json()) as any;
       const served = (await ready()).supergraph;
-      const breaking = composeSources(graphSources({ subgraph: 'education', file: 'education.graphql', sdl: readFileSync(EDUCATION_SDL, 'utf8').replace(/\n {2}"Attendees of those events."\n {2}attendees: Int!/, '') }));
-      if (!breaking.ok) throw new Error(JSON.stringify(breaking.errors));
-      writeFileSync(supergraphFile, breaking.supergraphSdl);
+      writeFileSync(supergraphFile, supergraphWithEducation((sdl) => sdl.replace(/\n {2}"Attendees of those events."\n {2}attendees: Int!/, '')));
       const refused = await eventually(async () => (await ready()).supergraph.lastError, 20_000);
       expect(refused.message).toMatch(/breaks 3 registered operation file\(s\) \(schema\/operations\/dashboard-region\.graphql, schema\/operations\/education-overview\.graphql, schema\/operations\/region-scorecard\.graphql\) and breaks the public contract in 1 place/);
       expect(refused.problems).toContainEqual({ kind: 'operation', where: 'schema/operations/education-overview.graphql:9:7', message: 'EducationOverview: Cannot query field "attendees" on type "EducationStats".' });
@@ -163,9 +161,7 @@ describe('the operation registry at the gateway', () => {
       expect(still.data!.region.educationStats.attendees).toBeGreaterThan(0);
 
       // A compatible change (a description) is taken.
-      const safe = composeSources(graphSources({ subgraph: 'education', file: 'education.graphql', sdl: readFileSync(EDUCATION_SDL, 'utf8').replace('"Attendees of those events."', '"People who attended those events."') }));
-      if (!safe.ok) throw new Error(JSON.stringify(safe.errors));
-      writeFileSync(supergraphFile, safe.supergraphSdl);
+      writeFileSync(supergraphFile, supergraphWithEducation((sdl) => sdl.replace('"Attendees of those events."', '"People who attended those events."')));
       const taken = await eventually(async () => {
         const state = (await ready()).supergraph;
         return state.version !== served.version ? state : undefined;

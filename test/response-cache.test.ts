@@ -6,15 +6,12 @@
 import { createHash } from 'node:crypto';
 import { QueryPlanner } from '@apollo/query-planner';
 import { SCORECARD, SCORECARD_VARIABLES, WIDE_LIST, wideListVariables } from '../bench/workloads';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createClient } from '@keyv/redis';
-import { composeSources, graphSources } from '../schema/compose';
 import { startGateway, type RunningGateway } from '../gateway/gateway';
-import { importThroughHub, postGraphQL, redisAnswers, signToken, startHub, TEST_REDIS_URL as REDIS_URL, testGatewayKeys, type Hub, type TokenClaims } from './harness';
+import { importThroughHub, postGraphQL, redisAnswers, signToken, startHub, supergraphWithEducation, TEST_REDIS_URL as REDIS_URL, testGatewayKeys, type Hub, type TokenClaims } from './harness';
 
 
-const EDUCATION_SDL = path.join(__dirname, '..', 'subgraphs', 'education', 'schema.graphql');
 const COUNTY = '652922';
 const OFFICE = 'JO-652922100';
 /** Cases of the county: protected data whose visible part depends on the caller. */
@@ -209,10 +206,9 @@ describe('two gateway replicas sharing Redis', () => {
   test('a replica on another supergraph (a rolling update) shares Redis but no cached response: it answers from the subgraphs and keeps its own', async () => {
     if (!available) return;
     // A compatible change (a description of education's), as a rolling update would bring to one replica first.
-    const next = composeSources(graphSources({ subgraph: 'education', file: 'education.graphql', sdl: readFileSync(EDUCATION_SDL, 'utf8').replace('"Attendees of those events."', '"People who attended those events."') }));
-    if (!next.ok) throw new Error(JSON.stringify(next.errors));
+    const next = supergraphWithEducation((sdl) => sdl.replace('"Attendees of those events."', '"People who attended those events."'));
     const updated = await startGateway({
-      port: 0, ...testGatewayKeys(), responseCache: true, redisUrl: REDIS_URL, redisPrefix: prefix, supergraphSdl: next.supergraphSdl,
+      port: 0, ...testGatewayKeys(), responseCache: true, redisUrl: REDIS_URL, redisPrefix: prefix, supergraphSdl: next,
       subgraphUrls: Object.fromEntries(Object.values(hub!.subgraphs).map((s) => [s.name, s.url])),
     });
     try {
