@@ -15,6 +15,7 @@ import type { ApolloGateway } from '@apollo/gateway';
 import type { GraphQLRequestContext } from '@apollo/server';
 import { operationFromDocument } from '@apollo/federation-internals';
 import type { GraphQLSchema } from 'graphql';
+import { supergraphVersion } from './supergraph';
 
 interface GatewayInternals {
   apiSchema?: Parameters<typeof operationFromDocument>[0];
@@ -71,8 +72,8 @@ export function operationSubgraphs(gateway: ApolloGateway): (requestContext: Gra
 }
 
 /**
- * A function giving the supergraph a request's schema was loaded from (the
- * first 16 hex digits of the sha256 of its SDL), undefined for a schema this
+ * A function giving the supergraph a request's schema was loaded from (its
+ * version, as /ready shows it: gateway/supergraph.ts), undefined for a schema this
  * gateway did not load. Apollo Server hands each request the API schema of
  * the gateway's load or update it started under (`requestContext.schema`),
  * so a request that began before a reload keeps the supergraph it ran on.
@@ -80,7 +81,7 @@ export function operationSubgraphs(gateway: ApolloGateway): (requestContext: Gra
 export function supergraphVersions(gateway: ApolloGateway): (schema: GraphQLSchema | undefined) => string | undefined {
   const versions = new WeakMap<GraphQLSchema, string>();
   gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
-    versions.set(apiSchema, createHash('sha256').update(coreSupergraphSdl).digest('hex').slice(0, 16));
+    versions.set(apiSchema, supergraphVersion(coreSupergraphSdl));
   });
   return (schema) => (schema ? versions.get(schema) : undefined);
 }

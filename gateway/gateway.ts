@@ -198,7 +198,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     redisPrefix: options.redisPrefix,
     logger,
     operationSubgraphs: operationSubgraphs(gateway),
-    supergraphVersion: supergraphVersions(gateway),
+    supergraphOf: supergraphVersions(gateway),
   });
   const usage = await openUsage(options, logger);
   const apollo = gatewayApollo(gateway, { limits: requestLimits(options.limits), persisted, caching, usage, logger });

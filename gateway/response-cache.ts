@@ -76,7 +76,7 @@ export interface ResponseCachingOptions {
   /** The subgraphs a request's operation reads, or null when unknown (gateway/cache-scope.ts); unknown: not cached. */
   operationSubgraphs?: (requestContext: GraphQLRequestContext<GatewayContext>) => Promise<string[] | null>;
   /** The supergraph a request's schema came from (gateway/cache-scope.ts); a response whose supergraph is unknown is not cached. */
-  supergraphVersion?: (schema: GraphQLSchema | undefined) => string | undefined;
+  supergraphOf?: (schema: GraphQLSchema | undefined) => string | undefined;
 }
 
 export async function createResponseCaching(options: ResponseCachingOptions): Promise<ResponseCaching> {
@@ -168,13 +168,13 @@ interface Scope {
  * Whole responses cached under the supergraph and the data versions of the
  * subgraphs their plan reads; a request whose plan or supergraph is unknown is not cached.
  */
-function cachedResponses(store: CacheStore, { operationSubgraphs, supergraphVersion }: ResponseCachingOptions): ApolloServerPlugin<GatewayContext> {
+function cachedResponses(store: CacheStore, { operationSubgraphs, supergraphOf }: ResponseCachingOptions): ApolloServerPlugin<GatewayContext> {
   const scopes = new WeakMap<object, Promise<Scope | null>>();
   const scopeOf = (requestContext: GraphQLRequestContext<GatewayContext>): Promise<Scope | null> => {
     let scope = scopes.get(requestContext.contextValue);
     if (!scope) {
-      const supergraph = supergraphVersion ? (supergraphVersion(requestContext.schema) ?? null) : null;
-      const unknown = supergraphVersion !== undefined && supergraph === null;
+      const supergraph = supergraphOf ? (supergraphOf(requestContext.schema) ?? null) : null;
+      const unknown = supergraphOf !== undefined && supergraph === null;
       const subgraphs = unknown ? Promise.resolve(null) : operationSubgraphs ? operationSubgraphs(requestContext) : Promise.resolve([]);
       scope = subgraphs.then((list) => (list ? { supergraph, subgraphs: list } : null));
       scopes.set(requestContext.contextValue, scope);

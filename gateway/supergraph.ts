@@ -34,7 +34,8 @@ export interface SupergraphSource {
 /** The symlink Kubernetes swaps to update a mounted ConfigMap's files at once (kubelet's AtomicWriter). */
 export const KUBERNETES_DATA_LINK = '..data';
 
-const version = (sdl: string): string => createHash('sha256').update(sdl).digest('hex').slice(0, 12);
+/** A supergraph's version: the first 12 hex digits of its SDL's sha256 (shown on /ready; the response cache keys by it too). */
+export const supergraphVersion = (sdl: string): string => createHash('sha256').update(sdl).digest('hex').slice(0, 12);
 
 export interface SupergraphFileOptions {
   /** Reload when the file changes (default true). */
@@ -51,7 +52,7 @@ export function inlineSupergraph(sdl: string): SupergraphSource {
   const state: SupergraphState = { source: 'inline', reloads: 0 };
   return {
     hook: async () => {
-      Object.assign(state, { version: version(sdl), loadedAt: new Date().toISOString() });
+      Object.assign(state, { version: supergraphVersion(sdl), loadedAt: new Date().toISOString() });
       return { supergraphSdl: sdl };
     },
     state: () => ({ ...state }),
@@ -88,7 +89,7 @@ class SupergraphFile {
     const sdl = readFileSync(this.absolute, 'utf8');
     this.current = sdl;
     this.update = gatewayUpdate;
-    Object.assign(this.state, { version: version(sdl), loadedAt: new Date().toISOString() });
+    Object.assign(this.state, { version: supergraphVersion(sdl), loadedAt: new Date().toISOString() });
     if (this.options.watch !== false) this.watchFolder();
     return {
       supergraphSdl: sdl,
@@ -142,7 +143,7 @@ class SupergraphFile {
 
   private loaded(sdl: string): void {
     this.current = sdl;
-    Object.assign(this.state, { version: version(sdl), loadedAt: new Date().toISOString(), reloads: this.state.reloads + 1, lastError: undefined });
+    Object.assign(this.state, { version: supergraphVersion(sdl), loadedAt: new Date().toISOString(), reloads: this.state.reloads + 1, lastError: undefined });
     this.options.logger?.info({ path: this.file, version: this.state.version }, 'supergraph reloaded');
     this.options.onReload?.('updated');
   }
