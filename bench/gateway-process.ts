@@ -13,6 +13,7 @@ import express from 'express';
 import { createIdentitySigner, IDENTITY_HEADER } from '../platform/access/identity';
 import { ANONYMOUS } from '../platform/core/viewer';
 import { disableApolloTelemetry } from '../gateway/apollo-telemetry';
+import { resultShapingFromEnv } from '../gateway/result-shaping';
 
 export type GatewayKind = 'hub' | 'hub-cached' | 'hub-usage' | 'bare';
 
@@ -102,6 +103,7 @@ async function main(): Promise<void> {
         staleIfErrorMaxAge: settings.staleIfErrorMaxAge,
         usage: settings.kind === 'hub-usage',
         usageDir: settings.usageDir,
+        resultShaping: resultShapingFromEnv(),
       });
   // Peak resident memory since the last `reset`, sampled every 50 ms.
   let peak = process.memoryUsage().rss;

@@ -40,6 +40,7 @@ import { buildManifest } from '../schema/manifest';
 import { registeredFiles } from '../schema/registry';
 import { createStartupGate, startupReadiness, startupWaitForFromEnv, type StartupWaitFor } from './startup-gate';
 import { disableApolloTelemetry } from './apollo-telemetry';
+import { resultShapingFromEnv, useResultShaping, type ResultShaping } from './result-shaping';
 
 /** The whole request's time at the gateway; every subgraph call ends within it. */
 const REQUEST_TIMEOUT_DEFAULT_MS = 15_000;
@@ -111,6 +112,8 @@ export interface GatewayOptions {
   startupWaitFor?: StartupWaitFor;
   /** A plan stage's fetches to one subgraph as one call (GATEWAY_SUBGRAPH_BATCHING, on by default): gateway/fetch-batch.ts. */
   subgraphBatching?: boolean;
+  /** The hub's result shaping or @apollo/gateway's own (GATEWAY_RESULT_SHAPING, default hub): gateway/result-shaping.ts. The process's choice: the last gateway started sets it. */
+  resultShaping?: ResultShaping;
 }
 
 const onOff = (name: string, fallback: 'on' | 'off'): boolean => {
@@ -166,6 +169,7 @@ export function gatewayOptionsFromEnv(): GatewayOptions {
     corsOrigins: corsOriginsFromEnv(),
     startupWaitFor: startupWaitForFromEnv(),
     subgraphBatching: onOff('GATEWAY_SUBGRAPH_BATCHING', 'on'),
+    resultShaping: resultShapingFromEnv(),
   };
 }
 
@@ -188,6 +192,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const probe: ProbeSettings = { ...PROBE_DEFAULTS, ...options.subgraphProbe };
   const sources = createSubgraphSources({ urls: options.subgraphUrls, tls: options.subgraphTls, batching: options.subgraphBatching, settings, probe, lastKnown, logger, registry: metrics.registry });
   disableApolloTelemetry();
+  const shaping = useResultShaping(options.resultShaping ?? 'hub');
+  if (shaping !== (options.resultShaping ?? 'hub')) logger.warn({ resultShaping: shaping }, "@apollo/gateway is not the version the hub's result shaping was written for: its own is used");
   const gateway = new ApolloGateway({ supergraphSdl: supergraph.hook, buildService: sources.buildService });
   const registered = registeredFiles();
   const persisted = createPersistedOperations(buildManifest(registered), registered, options.safelist ?? []);
