@@ -13,7 +13,6 @@ import express from 'express';
 import { createIdentitySigner, IDENTITY_HEADER } from '../platform/access/identity';
 import { ANONYMOUS } from '../platform/core/viewer';
 import { disableApolloTelemetry } from '../gateway/apollo-telemetry';
-import { resultShapingFromEnv } from '../gateway/result-shaping';
 
 export type GatewayKind = 'hub' | 'hub-cached' | 'hub-usage' | 'bare';
 
@@ -103,7 +102,8 @@ async function main(): Promise<void> {
         staleIfErrorMaxAge: settings.staleIfErrorMaxAge,
         usage: settings.kind === 'hub-usage',
         usageDir: settings.usageDir,
-        resultShaping: resultShapingFromEnv(),
+        // GATEWAY_RESULT_SHAPING as the deployed gateway reads it (loaded with the hub only: the bare gateway's Apollo stays as published).
+        resultShaping: (await import('../gateway/result-shaping')).resultShapingFromEnv(),
       });
   // Peak resident memory since the last `reset`, sampled every 50 ms.
   let peak = process.memoryUsage().rss;
