@@ -10,5 +10,8 @@ module.exports = {
   testTimeout: 120_000,
   // Each test file starts its own hub; two at a time suits a 2-core machine.
   maxWorkers: 2,
+  // A worker that has grown past this after a file (hubs on PGlite leave memory behind) is replaced before the next:
+  // late in a full run, a cross-process test (federation-exports) found its worker's subgraphs seconds late.
+  workerIdleMemoryLimit: '1GB',
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };
