@@ -47,13 +47,28 @@ function haproxyInstalled(): boolean {
   }
 }
 
+/** Whether a port can be listened on, on every interface (as the replicas listen), right now. */
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * Ports free now, below the kernel's ephemeral range (32768 and up here),
+ * from which port 0 and every outgoing connection take theirs: a port from
+ * that range, freed for a replica that starts seconds later, was once taken
+ * by another suite's connection meanwhile (EADDRINUSE in CI).
+ */
 async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: count }, () => new Promise<import('node:net').Server>((resolve) => { const s = createServer(); s.listen(0, '127.0.0.1', () => resolve(s)); })),
-  );
-  const ports = servers.map((s) => (s.address() as import('node:net').AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
+  const ports = new Set<number>();
+  while (ports.size < count) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (!ports.has(port) && (await canListen(port))) ports.add(port);
+  }
+  return [...ports];
 }
 
 const WRITER: TokenClaims = { sub: 'cluster-clerk', agency: 'education', scope: 'education:write judicial:read legal-aid:read partners:read', regions: ['652900'] };
