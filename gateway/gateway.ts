@@ -192,8 +192,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const probe: ProbeSettings = { ...PROBE_DEFAULTS, ...options.subgraphProbe };
   const sources = createSubgraphSources({ urls: options.subgraphUrls, tls: options.subgraphTls, batching: options.subgraphBatching, settings, probe, lastKnown, logger, registry: metrics.registry });
   disableApolloTelemetry();
-  const shaping = useResultShaping(options.resultShaping ?? 'hub');
-  if (shaping !== (options.resultShaping ?? 'hub')) logger.warn({ resultShaping: shaping }, "@apollo/gateway is not the version the hub's result shaping was written for: its own is used");
+  const wantedShaping = options.resultShaping ?? 'hub';
+  if (useResultShaping(wantedShaping) !== wantedShaping) logger.warn({ resultShaping: 'apollo' }, "@apollo/gateway is not the version the hub's result shaping was written for: its own is used");
   const gateway = new ApolloGateway({ supergraphSdl: supergraph.hook, buildService: sources.buildService });
   const registered = registeredFiles();
   const persisted = createPersistedOperations(buildManifest(registered), registered, options.safelist ?? []);
