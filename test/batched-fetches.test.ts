@@ -13,19 +13,7 @@ import { FetchBatcher } from '../gateway/fetch-batch';
 import { createIdentitySigner } from '../platform/access/identity';
 import type { RunningGateway } from '../gateway/gateway';
 import { buildManifest } from '../schema/manifest';
-import { postGraphQL, signToken, startGatewayOverHub, startHub, testGatewayKeys, type GraphQLResponse, type Hub, type TokenClaims } from './harness';
-
-const PERIOD = { from: '2022-01-01', to: '2022-12-31' };
-/** Variables for each registered operation: a prefecture (many children) and a township. */
-const VARIABLES: Record<string, Record<string, unknown>[]> = {
-  DashboardCases: [{ code: '652922', parties: true, applicants: true }],
-  DashboardRegion: [{ code: '652900', period: PERIOD }, { code: '652922' }],
-  DashboardTrend: [{ code: '652900', year: 2022 }],
-  EducationOverview: [{ code: '652900', period: PERIOD }],
-  JudicialOverview: [{ code: '652900', period: PERIOD }],
-  LegalAidOverview: [{ code: '652900', period: PERIOD }],
-  RegionScorecard: [{ code: '652900', period: PERIOD }, { code: '652922100' }],
-};
+import { postGraphQL, REGISTERED_VARIABLES, signToken, startGatewayOverHub, startHub, testGatewayKeys, type GraphQLResponse, type Hub, type TokenClaims } from './harness';
 
 const CALLERS: Record<string, TokenClaims | null> = {
   anonymous: null,
@@ -75,11 +63,11 @@ describe('batched subgraph fetches', () => {
   });
 
   const cases = buildManifest().operations.flatMap((operation) =>
-    Object.entries(CALLERS).flatMap(([caller, claims]) => (VARIABLES[operation.name] ?? []).map((variables) => ({ operation, caller, claims, variables }))),
+    Object.entries(CALLERS).flatMap(([caller, claims]) => (REGISTERED_VARIABLES[operation.name] ?? []).map((variables) => ({ operation, caller, claims, variables }))),
   );
 
   test('every registered operation has variables here', () => {
-    expect(buildManifest().operations.filter((operation) => !VARIABLES[operation.name]).map((operation) => operation.name)).toEqual([]);
+    expect(buildManifest().operations.filter((operation) => !REGISTERED_VARIABLES[operation.name]).map((operation) => operation.name)).toEqual([]);
   });
 
   test.each(cases.map((c) => [c.operation.name, c.caller, JSON.stringify(c.variables), c] as const))('%s as %s with %s: batched and unbatched answers are identical', async (_name, _caller, _vars, c) => {

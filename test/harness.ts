@@ -29,6 +29,18 @@ export function supergraphWithEducation(edit: (sdl: string) => string): string {
 }
 
 /** Redis for the tests that share state through it: TEST_REDIS_URL, or a local one if it answers (those tests are skipped, with a warning, if not). */
+const PERIOD = { from: '2022-01-01', to: '2022-12-31' };
+/** Variables for each registered operation (schema/operations): a prefecture (many children) first, then, for some, a township. */
+export const REGISTERED_VARIABLES: Record<string, Record<string, unknown>[]> = {
+  DashboardCases: [{ code: '652922', parties: true, applicants: true }],
+  DashboardRegion: [{ code: '652900', period: PERIOD }, { code: '652922' }],
+  DashboardTrend: [{ code: '652900', year: 2022 }],
+  EducationOverview: [{ code: '652900', period: PERIOD }],
+  JudicialOverview: [{ code: '652900', period: PERIOD }],
+  LegalAidOverview: [{ code: '652900', period: PERIOD }],
+  RegionScorecard: [{ code: '652900', period: PERIOD }, { code: '652922100' }],
+};
+
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export async function redisAnswers(url: string): Promise<boolean> {

@@ -12,7 +12,7 @@ import { parse } from 'graphql';
 import { SCORECARD, SCORECARD_VARIABLES, TOWNSHIP_DETAIL, TOWNSHIP_DETAIL_VARIABLES, WIDE_LIST, wideListVariables } from '../bench/workloads';
 import { apolloComputeResponse, computeResponse, resultShapingFromEnv, type ComputeResponseArgs } from '../gateway/result-shaping';
 import { buildManifest } from '../schema/manifest';
-import { startHub, type Hub, type TokenClaims } from './harness';
+import { REGISTERED_VARIABLES, startHub, type Hub, type TokenClaims } from './harness';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -190,16 +190,6 @@ describe('the hub result shaping against @apollo/gateway', () => {
 
 // ---- what a real gateway shapes ------------------------------------------------------
 
-const PERIOD = { from: '2022-01-01', to: '2022-12-31' };
-const VARIABLES: Record<string, Record<string, unknown>> = {
-  DashboardCases: { code: '652922', parties: true, applicants: true },
-  DashboardRegion: { code: '652900', period: PERIOD },
-  DashboardTrend: { code: '652900', year: 2022 },
-  EducationOverview: { code: '652900', period: PERIOD },
-  JudicialOverview: { code: '652900', period: PERIOD },
-  LegalAidOverview: { code: '652900', period: PERIOD },
-  RegionScorecard: { code: '652900', period: PERIOD },
-};
 const PII: TokenClaims = { sub: 'officer', agency: 'legal-aid', scope: 'legal-aid:cases legal-aid:pii judicial:cases judicial:pii' };
 
 describe('the hub result shaping in a gateway', () => {
@@ -226,7 +216,7 @@ describe('the hub result shaping in a gateway', () => {
     };
     try {
       const bodies = [
-        ...buildManifest().operations.map((operation) => ({ query: operation.body, variables: VARIABLES[operation.name] ?? {} })),
+        ...buildManifest().operations.map((operation) => ({ query: operation.body, variables: REGISTERED_VARIABLES[operation.name]?.[0] ?? {} })),
         { query: SCORECARD, variables: SCORECARD_VARIABLES },
         { query: TOWNSHIP_DETAIL, variables: TOWNSHIP_DETAIL_VARIABLES },
         { query: WIDE_LIST, variables: wideListVariables(20) },
